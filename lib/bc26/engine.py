@@ -1,0 +1,554 @@
+# The AT engine: reads what the module prints into one preallocated buffer, finds records in
+# place, hands each to the pending command or to a URC handler, and runs one command at a time.
+#
+# The receive buffer is a bytearray that is filled from the front and read by two indices.
+# When everything read has been consumed (the usual case: a URC, a response) both indices go
+# back to 0, so the next read lands at the start of the buffer with no memoryview slice and
+# no allocation at all. Only when a record is left half-received at the very end of the
+# buffer is its tail moved to the front, once. We chose this over a wrapping ring because a
+# record then always lies in one piece: bytearray.find and int parsing work on it directly,
+# and counted data is copied out with a single slice.
+#
+# A handler never gets a copy of its line: it gets (buf, start, end) and parses in place
+# (see fields.py). Handlers run inside the receive loop, so they must be short and must not
+# send commands; they set state that the caller acts on afterwards.
+
+from ._compat import const, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .errors import BC26Error, BC26Timeout
+from .fields import Fields
+
+_CR = const(13)
+_LF = const(10)
+_SPACE = const(32)
+_QUOTE = const(34)
+_GT = const(62)
+
+# Command states.
+IDLE = const(0)
+WAIT_PROMPT = const(1)  # sent, waiting for the '>' data prompt
+WAIT_FINAL = const(2)  # sent, waiting for OK / ERROR
+WAIT_TRAILER = const(3)  # OK seen, waiting for the result that comes later
+PROMPTED = const(4)  # the '>' prompt came: the caller writes its data now
+DONE = const(5)
+
+# Command results.
+OK = const(1)
+FAILED = const(2)
+TIMEOUT = const(3)
+
+# What a command's line handler returns.
+LINE_MORE = const(0)  # taken; the command goes on
+LINE_DONE = const(1)  # taken; the command is complete
+LINE_NOT_MINE = const(2)  # not for this command: treat it as a URC
+
+DEFAULT_RXBUF = const(1536)  # a 1400-byte URC, or a 512-byte QIRD read in hex, plus headers
+
+
+class Engine:
+    def __init__(self, uart, rxbuf=DEFAULT_RXBUF, cmdbuf=256):
+        if rxbuf < 64:
+            raise ValueError("rxbuf too small")
+        self.uart = uart
+        # machine.UART has any(); a non-blocking socket (the unix-port stand-in) has not, and
+        # its readinto() returns None when there is nothing to read.
+        self._any = getattr(uart, "any", None)
+        self.buf = bytearray(rxbuf)
+        self.mv = memoryview(self.buf)
+        self._size = rxbuf
+        self._r = 0  # next byte to consume
+        self._w = 0  # end of received bytes
+        self._scan = 0  # buf[_r:_scan] holds no line end: never search it twice
+        self._discard = False  # dropping an overlong record up to its line end
+        # Counted data: the next _count bytes go to _sink(mv, start, end) whatever they hold.
+        self._count = 0
+        self._sink = None
+        self._lf = False  # drop one LF before counted data (header ended in a lone CR)
+        self._quote = 0  # 1: data may be quoted, decide; 2: drop the closing quote
+        self._eol_open = False  # the line just parsed ended in a CR whose LF is not yet here
+        self._data_deadline = 0
+        self.truncated = 0  # counted data the module never finished sending, abandoned
+        self.fields = Fields(self.buf)
+        self._cmd = bytearray(cmdbuf)
+        self._cmdlen = 0
+        self._urcs = []
+        self.on_unknown = None
+        self.unknown = 0  # lines that were neither a response nor a known URC
+        self.overflows = 0  # records longer than the buffer, dropped
+        self.stale = False  # a command timed out: its answer may still come
+        self.state = IDLE
+        self.result = 0
+        self.code = None
+        self.matched = -1
+        self._expect = None
+        self._on_line = None
+        self._lines = None
+        self._collect_rest = False
+        self._trailer_ms = 0
+        self._deadline = 0
+        self._poller = None
+        try:
+            import select
+
+            p = select.poll()
+            p.register(uart, select.POLLIN)
+            self._poller = p
+        except Exception:
+            pass
+
+    # --- URC table -------------------------------------------------------------------
+
+    def on(self, prefix, handler):
+        """Call handler(buf, start, end) for every unsolicited line starting with prefix.
+
+        Spaces after the first ':' are optional on the wire: b'+QIURC:"recv"' also matches
+        '+QIURC: "recv"'. ``end`` excludes the line end. A later registration of the same
+        prefix replaces the earlier one.
+        """
+        k = prefix.find(b":")
+        head = prefix if k < 0 else prefix[: k + 1]
+        rest = b"" if k < 0 else prefix[k + 1 :].lstrip()
+        urcs = self._urcs
+        for i in range(len(urcs)):
+            if urcs[i][0] == head and urcs[i][1] == rest:
+                urcs[i] = (head, rest, handler)
+                return
+        # Longer prefixes first, so '+QIURC:"recv"' is tried before a bare '+QIURC:'.
+        i = 0
+        while i < len(urcs) and len(urcs[i][0]) + len(urcs[i][1]) >= len(head) + len(rest):
+            i += 1
+        urcs.insert(i, (head, rest, handler))
+
+    def match(self, start, end, head, rest=b""):
+        """Where the arguments start if buf[start:end] begins with head[ ]rest, else -1."""
+        buf = self.buf
+        if not buf.startswith(head, start):
+            return -1
+        p = start + len(head)
+        if rest:
+            while p < end and buf[p] == _SPACE:
+                p += 1
+            if not buf.startswith(rest, p):
+                return -1
+            p += len(rest)
+        return p if p <= end else -1
+
+    # --- counted data --------------------------------------------------------------
+
+    def take(self, n, sink, start=-1, maybe_quoted=False):
+        """From a handler: the next n bytes are data for sink(mv, start, end), in chunks.
+
+        With start=-1 the data follows the current line's end; otherwise it starts at buf
+        index ``start`` inside the current line (viewmode 1). With maybe_quoted the data may
+        be wrapped in double quotes, as some firmware prints it.
+        """
+        if n <= 0:
+            return
+        self._count = n
+        self._sink = sink
+        self._quote = 1 if maybe_quoted else 0
+        # Counted data must not swallow the module's next answers forever if the module
+        # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud.
+        self._data_deadline = ticks_add(ticks_ms(), 1000 + n)
+        if start >= 0:
+            self._r = start
+            self._scan = start
+            self._lf = False
+        else:
+            self._lf = self._eol_open
+
+    def _data(self):
+        # Feeds counted data to the sink; False when it must wait for more bytes.
+        buf = self.buf
+        r = self._r
+        w = self._w
+        if self._lf:
+            if r >= w:
+                return False
+            if buf[r] == _LF:
+                r += 1
+            self._lf = False
+        if self._count == 0:
+            # Only the closing quote of quoted data is left.
+            if r >= w:
+                self._r = r
+                return False
+            if buf[r] == _QUOTE:
+                r += 1
+            self._quote = 0
+            self._r = r
+            return True
+        if self._quote == 1:
+            if r >= w:
+                self._r = r
+                return False
+            self._quote = 0
+            if buf[r] == _QUOTE:
+                n = self._count
+                if w - r < n + 2 and not (r == 0 and w == self._size):
+                    self._r = r
+                    return False
+                # Quoted data ends in a quote right after it; raw data that merely starts
+                # with a quote is followed by its line end instead.
+                if w - r >= n + 2 and buf[r + n + 1] == _QUOTE:
+                    r += 1
+                    self._quote = 2
+        k = w - r
+        if k > self._count:
+            k = self._count
+        if k > 0:
+            self._r = r + k
+            self._scan = self._r
+            self._count -= k
+            sink = self._sink
+            if self._count == 0 and self._quote != 2:
+                self._sink = None
+            sink(self.mv, r, r + k)
+        else:
+            self._r = r
+            return False
+        return True
+
+    # --- receiving -------------------------------------------------------------------
+
+    def _fill(self):
+        # Read whatever the UART holds into the free end of the buffer.
+        uart = self.uart
+        while True:
+            n = 4096
+            if self._any is not None:
+                n = self._any()
+                if not n:
+                    return
+            w = self._w
+            if self._r >= w:
+                self._r = self._w = self._scan = w = 0
+            elif w == self._size and not self._compact():
+                return
+            w = self._w
+            free = self._size - w
+            if n > free:
+                n = free
+            if w == 0:
+                k = uart.readinto(self.buf, n)
+            else:
+                k = uart.readinto(self.mv[w:], n)
+            if not k:
+                return
+            self._w = w + k
+            if k < n or self._w == self._size:
+                return
+
+    def _compact(self):
+        # Move the unconsumed tail to the front. The copy goes in steps no longer than the
+        # gap, so source and destination never overlap (memoryview copies with memcpy).
+        r = self._r
+        if r == 0:
+            return False
+        n = self._w - r
+        mv = self.mv
+        d = 0
+        while d < n:
+            k = n - d
+            if k > r:
+                k = r
+            mv[d : d + k] = mv[r + d : r + d + k]
+            d += k
+        self._w = n
+        self._scan = self._scan - r if self._scan > r else 0
+        self._r = 0
+        return True
+
+    def _process(self):
+        # Consume every complete record in the buffer.
+        buf = self.buf
+        while True:
+            if self._count or self._quote or self._lf:
+                if not self._data():
+                    return
+                continue
+            r = self._r
+            w = self._w
+            # Line ends, blank lines and the space of a '> ' prompt separate records.
+            while r < w:
+                c = buf[r]
+                if c != _CR and c != _LF and c != _SPACE:
+                    break
+                r += 1
+            self._r = r
+            if r >= w:
+                return
+            if buf[r] == _GT and self.state == WAIT_PROMPT and not self._discard:
+                self._r = r + 1
+                self.state = PROMPTED
+                continue
+            s = self._scan
+            if s < r:
+                s = r
+            e = buf.find(b"\r", s, w)
+            e2 = buf.find(b"\n", s, w if e < 0 else e)
+            if e2 >= 0:
+                e = e2
+            if e < 0:
+                self._scan = w
+                if r == 0 and w == self._size:
+                    # A record longer than the whole buffer: drop it up to its line end.
+                    if not self._discard:
+                        self.overflows += 1
+                    self._discard = True
+                    self._r = self._w = self._scan = 0
+                return
+            nxt = e + 1
+            self._eol_open = False
+            if buf[e] == _CR:
+                if nxt < w:
+                    if buf[nxt] == _LF:
+                        nxt += 1
+                else:
+                    self._eol_open = True
+            self._r = nxt
+            self._scan = nxt
+            if self._discard:
+                self._discard = False
+                continue
+            self._line(r, e)
+
+    def _line(self, s, e):
+        buf = self.buf
+        while e > s and buf[e - 1] == _SPACE:
+            e -= 1
+        c = buf[s]
+        # The module's echo of our command (echo is on after power-up until ATE0).
+        if (c == 65 or c == 97) and e - s >= 2 and (buf[s + 1] == 84 or buf[s + 1] == 116):
+            return
+        st = self.state
+        if st == WAIT_FINAL or st == WAIT_TRAILER or st == WAIT_PROMPT:
+            n = e - s
+            if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
+                if st == WAIT_TRAILER:
+                    self._unknown(s, e)
+                elif self._trailer_ms:
+                    self.state = WAIT_TRAILER
+                    self._deadline = ticks_add(ticks_ms(), self._trailer_ms)
+                else:
+                    self._done(OK)
+                return
+            if n == 5 and buf.startswith(b"ERROR", s):
+                self.code = None
+                self._done(FAILED)
+                return
+            if c == 43 and buf.startswith(b"+CME ERROR:", s):
+                f = self.fields
+                f.start(s + 11, e)
+                self.code = f.int()
+                self._done(FAILED)
+                return
+            exp = self._expect
+            if exp is not None:
+                i = 0
+                while i < len(exp):
+                    if buf.startswith(exp[i], s):
+                        self.matched = i
+                        if self._take_line(s, e):
+                            return
+                        break
+                    i += 1
+        for head, rest, handler in self._urcs:
+            if self.match(s, e, head, rest) >= 0:
+                handler(buf, s, e)
+                return
+        # Bare lines (ATI, AT+CGSN) belong to a raw command; '+X:' lines never do.
+        if self._collect_rest and c != 43 and (st == WAIT_FINAL or st == WAIT_TRAILER):
+            self._lines.append(bytes(buf[s:e]))
+            return
+        self._unknown(s, e)
+
+    def _take_line(self, s, e):
+        # A line the pending command expects; False if its handler declines it.
+        h = self._on_line
+        if h is None:
+            if self._lines is not None:
+                self._lines.append(bytes(self.buf[s:e]))
+            if self._trailer_ms:
+                self._done(OK)
+            return True
+        v = h(self.buf, s, e)
+        if v == LINE_NOT_MINE:
+            return False
+        if v == LINE_DONE:
+            self._done(OK)
+        return True
+
+    def _unknown(self, s, e):
+        self.unknown += 1
+        if self.on_unknown is not None:
+            self.on_unknown(self.buf, s, e)
+
+    def _drop_data(self):
+        self.truncated += 1
+        self._count = 0
+        self._quote = 0
+        self._lf = False
+        self._sink = None
+
+    def _done(self, result):
+        self.state = DONE
+        self.result = result
+
+    # --- commands --------------------------------------------------------------------
+
+    def cmd(self, *parts):
+        """Build the command line from bytes, str and int parts (no CR)."""
+        self._cmdlen = 0
+        for p in parts:
+            if isinstance(p, int):
+                self.put_int(p)
+            else:
+                self.put(p)
+
+    def put(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        p = self._cmdlen
+        n = len(data)
+        if p + n >= len(self._cmd):
+            raise ValueError("command too long")
+        self._cmd[p : p + n] = data
+        self._cmdlen = p + n
+
+    def put_int(self, v):
+        # Digits straight into the command buffer: str(v).encode() would allocate twice.
+        cmd = self._cmd
+        p = self._cmdlen
+        if v < 0:
+            cmd[p] = 45
+            p += 1
+            v = -v
+        n = 1
+        t = v
+        while t >= 10:
+            t //= 10
+            n += 1
+        if p + n >= len(cmd):
+            raise ValueError("command too long")
+        q = p + n
+        while True:
+            q -= 1
+            cmd[q] = 48 + v % 10
+            v //= 10
+            if not v:
+                break
+        self._cmdlen = p + n
+
+    def command_text(self):
+        return bytes(self._cmd[: self._cmdlen]).decode()
+
+    def begin(self, expect=None, on_line=None, timeout=1000, trailer=0, prompt=False, collect=False):
+        """Send the built command and start waiting for its answer; step() drives it.
+
+        expect: a tuple of line prefixes that belong to this command. on_line(buf, s, e)
+        receives them and returns LINE_MORE / LINE_DONE / LINE_NOT_MINE; without on_line
+        they are collected as bytes, and with a trailer the first one completes it.
+        trailer: ms to wait after OK for the result that comes later (0: OK completes).
+        prompt: wait for the '>' data prompt first. collect: also collect unprefixed lines.
+        """
+        if self.state != IDLE and self.state != DONE:
+            raise BC26Error(None, "busy: a command is pending")
+        # Dispatch what already arrived, so an earlier URC is never taken for this answer.
+        self._fill()
+        self._process()
+        self._expect = expect
+        self._on_line = on_line
+        self._collect_rest = collect
+        self._lines = [] if (on_line is None and (expect is not None or collect)) else None
+        self._trailer_ms = trailer
+        self.result = 0
+        self.code = None
+        self.matched = -1
+        n = self._cmdlen
+        self._cmd[n] = _CR
+        self.state = WAIT_PROMPT if prompt else WAIT_FINAL
+        self._deadline = ticks_add(ticks_ms(), timeout)
+        self.write(self._cmd, 0, n + 1)
+
+    def resume(self, timeout=1000, trailer=None):
+        """After the prompt and the data: wait for the final result."""
+        if trailer is not None:
+            self._trailer_ms = trailer
+        self.state = WAIT_FINAL
+        self._deadline = ticks_add(ticks_ms(), timeout)
+
+    def step(self):
+        """Read and dispatch what arrived; True when the pending command needs attention."""
+        self._fill()
+        self._process()
+        if (self._count or self._quote) and ticks_diff(self._data_deadline, ticks_ms()) <= 0:
+            self._drop_data()
+        st = self.state
+        if st == IDLE or st == DONE or st == PROMPTED:
+            return True
+        if ticks_diff(self._deadline, ticks_ms()) <= 0:
+            self._done(TIMEOUT)
+            return True
+        return False
+
+    poll = step
+
+    def remaining(self):
+        return ticks_diff(self._deadline, ticks_ms())
+
+    def idle(self, ms):
+        """Wait up to ms for input (select.poll where the UART supports it)."""
+        if ms <= 0:
+            return
+        p = self._poller
+        if p is not None:
+            try:
+                for _ in p.ipoll(ms):
+                    break
+                return
+            except Exception:
+                self._poller = None
+        sleep_ms(1)
+
+    def wait(self):
+        """Block until the pending command completes, prompts or times out."""
+        while not self.step():
+            self.idle(self.remaining())
+
+    def finish(self):
+        """The outcome of the completed command: its lines, or an exception."""
+        res = self.result
+        self.state = IDLE
+        self._expect = None
+        self._on_line = None
+        lines = self._lines
+        self._lines = None
+        if res == OK:
+            return lines
+        if res == TIMEOUT:
+            self.stale = True
+            raise BC26Timeout("timeout: " + self.command_text())
+        raise BC26Error(self.code)
+
+    def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, collect=False):
+        """Send a command and wait for it (sync). Returns the collected lines, if any."""
+        if parts:
+            self.cmd(*parts)
+        self.begin(expect, on_line, timeout, trailer, False, collect)
+        self.wait()
+        return self.finish()
+
+    def write(self, data, off=0, n=-1, timeout=2000):
+        """Write all of data[off:off+n] to the UART; a stalled UART raises after timeout ms."""
+        if n < 0:
+            n = len(data) - off
+        end = off + n
+        t0 = ticks_ms()
+        while off < end:
+            k = self.uart.write(data, off, end - off)
+            if k:
+                off += k
+            elif ticks_diff(ticks_ms(), t0) > timeout:
+                raise BC26Timeout("UART write stalled")
+            else:
+                sleep_ms(1)

@@ -1,0 +1,70 @@
+# Errors raised by bc26. Everything is an OSError so that socket users (umqtt.robust,
+# requests, mqtt_as) that catch OSError also catch module failures.
+
+# Section 3 of the TCP/IP manual, codes 550..574, in order. A tuple of str costs a few
+# bytes of RAM; the strings themselves live in ROM when the module is frozen.
+_NAMES = (
+    "Unknown error",
+    "Operation blocked",
+    "Invalid parameters",
+    "Memory not enough",
+    "Create socket failed",
+    "Operation not supported",
+    "Socket bind failed",
+    "Socket listen failed",
+    "Socket write failed",
+    "Socket read failed",
+    "Socket accept failed",
+    "Open PDP context failed",
+    "Close PDP context failed",
+    "Socket identity has been used",
+    "DNS busy",
+    "DNS parse failed",
+    "Socket connection failed",
+    "Socket has been closed",
+    "Operation busy",
+    "Operation timeout",
+    "PDP context broken down",
+    "Cancel send",
+    "Operation not allowed",
+    "APN not configured",
+    "Port busy",
+)
+
+ETIMEDOUT = 110
+
+
+def error_name(code):
+    """The manual's description of a TCP/IP error code, or None if the code is not in its table."""
+    if code == 0:
+        return "Operation successful"
+    if code is not None and 550 <= code <= 574:
+        return _NAMES[code - 550]
+    return None
+
+
+class BC26Error(OSError):
+    """The module answered with an error.
+
+    ``code`` is the module's error code (550..574 from the manual, a +CME ERROR number, or
+    None for a bare ERROR); ``name`` is its description; ``errno`` equals ``code``.
+    """
+
+    def __init__(self, code=None, name=None):
+        if name is None:
+            name = error_name(code) or ("ERROR" if code is None else "error")
+        super().__init__(code, name)
+        self.code = code
+        self.name = name
+
+    def __str__(self):
+        if self.code is None:
+            return self.name
+        return "%d %s" % (self.code, self.name)
+
+
+class BC26Timeout(BC26Error):
+    """A deadline passed: the module said nothing, or not what was awaited, in time. errno 110."""
+
+    def __init__(self, what="timeout"):
+        super().__init__(ETIMEDOUT, what)

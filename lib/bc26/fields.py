@@ -1,0 +1,125 @@
+# Splits the arguments of a record in place, inside the receive buffer.
+#
+# Parsers must not allocate on the URC path, so nothing here returns a tuple, a slice or a
+# new bytes object: numbers come back as small ints, and a string field is reported as the
+# span buf[a:b] through the attributes ``a`` and ``b``.
+
+from ._compat import const
+
+_SPACE = const(32)
+_QUOTE = const(34)
+_COMMA = const(44)
+_MINUS = const(45)
+_PLUS = const(43)
+
+
+class Fields:
+    def __init__(self, buf):
+        self.buf = buf
+        self.pos = 0
+        self.end = 0
+        self.a = 0
+        self.b = 0
+
+    def start(self, pos, end):
+        """Parse the fields of buf[pos:end]; leading spaces (after a ':') are skipped."""
+        buf = self.buf
+        while pos < end and buf[pos] == _SPACE:
+            pos += 1
+        self.pos = pos
+        self.end = end
+
+    def more(self):
+        return self.pos < self.end
+
+    def _next(self, p):
+        # Step over trailing spaces and one comma, and the spaces after it.
+        buf = self.buf
+        end = self.end
+        while p < end and buf[p] == _SPACE:
+            p += 1
+        if p < end and buf[p] == _COMMA:
+            p += 1
+            while p < end and buf[p] == _SPACE:
+                p += 1
+        self.pos = p
+
+    def int(self, default=None):
+        """The next field as an int (optionally signed, optionally quoted), or default if empty."""
+        buf = self.buf
+        p = self.pos
+        end = self.end
+        quoted = p < end and buf[p] == _QUOTE
+        if quoted:
+            p += 1
+        neg = False
+        if p < end and (buf[p] == _MINUS or buf[p] == _PLUS):
+            neg = buf[p] == _MINUS
+            p += 1
+        v = 0
+        digits = 0
+        while p < end:
+            c = buf[p] - 48
+            if c < 0 or c > 9:
+                break
+            v = v * 10 + c
+            digits += 1
+            p += 1
+        if quoted and p < end and buf[p] == _QUOTE:
+            p += 1
+        # Anything else up to the comma makes the field not a number.
+        q = p
+        while q < end and buf[q] != _COMMA:
+            if buf[q] != _SPACE:
+                digits = 0
+            q += 1
+        self._next(q)
+        if not digits:
+            return default
+        return -v if neg else v
+
+    def str(self):
+        """The next field as the span buf[a:b] (quotes removed); returns its length."""
+        buf = self.buf
+        p = self.pos
+        end = self.end
+        if p < end and buf[p] == _QUOTE:
+            a = p + 1
+            b = buf.find(b'"', a, end)
+            if b < 0:
+                b = end
+            self.a = a
+            self.b = b
+            self._next(b + 1 if b < end else end)
+        else:
+            b = buf.find(b",", p, end)
+            if b < 0:
+                b = end
+            q = b
+            while q > p and buf[q - 1] == _SPACE:
+                q -= 1
+            self.a = p
+            self.b = q
+            self._next(b)
+        return self.b - self.a
+
+    def rest(self):
+        """Everything left, as the span buf[a:b] (one pair of surrounding quotes removed)."""
+        buf = self.buf
+        a = self.pos
+        b = self.end
+        if b - a >= 2 and buf[a] == _QUOTE and buf[b - 1] == _QUOTE:
+            a += 1
+            b -= 1
+        self.a = a
+        self.b = b
+        self.pos = self.end
+        return b - a
+
+    def eq(self, lit):
+        """Whether the last string span equals the bytes ``lit``."""
+        return self.b - self.a == len(lit) and self.buf.startswith(lit, self.a)
+
+    def text(self):
+        """The last string span as a str (allocates; for results handed to the user)."""
+        return bytes(self.buf[self.a : self.b]).decode()

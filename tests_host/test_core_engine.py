@@ -1,0 +1,372 @@
+# Also runs under MicroPython (tests_host/mp_run.py): plain functions and asserts only.
+from bc26.engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE, Engine
+from bc26.errors import BC26Error, BC26Timeout
+from fakeuart import FakeUART
+
+
+class Lines:
+    """A URC handler that records the lines it was given."""
+
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, buf, s, e):
+        self.lines.append(bytes(buf[s:e]))
+
+
+class Sink:
+    def __init__(self):
+        self.data = bytearray()
+
+    def __call__(self, mv, s, e):
+        self.data.extend(mv[s:e])
+
+
+def raises(exc, fn, *args, **kw):
+    try:
+        fn(*args, **kw)
+    except exc as e:
+        return e
+    raise AssertionError("%s not raised" % exc.__name__)
+
+
+def make(chunk=0, rxbuf=256):
+    u = FakeUART(chunk)
+    return u, Engine(u, rxbuf)
+
+
+def test_ok_returns_only_expected_lines():
+    u, e = make()
+    u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 19,99\r\n\r\nOK\r\n")
+    assert e.command("AT+CSQ", expect=(b"+CSQ:",)) == [b"+CSQ: 19,99"]
+    assert u.take_tx() == b"AT+CSQ\r"
+
+
+def test_error_and_cme_error():
+    u, e = make()
+    u.reply(b"AT+X\r", b"\r\nERROR\r\n")
+    err = raises(BC26Error, e.command, "AT+X")
+    assert err.code is None and str(err) == "ERROR"
+    u.reply(b"AT+Y\r", b"\r\n+CME ERROR: 566\r\n")
+    err = raises(BC26Error, e.command, "AT+Y")
+    assert err.code == 566 and err.errno == 566
+    assert str(err) == "566 Socket connection failed"
+    # The engine is usable again after an error.
+    u.reply(b"AT\r", b"\r\nOK\r\n")
+    assert e.command("AT") is None
+
+
+def test_trailer_comes_later():
+    u, e = make()
+    u.reply(b"AT+QICLOSE=0\r", b"\r\nOK\r\n", (30, b"\r\nCLOSE OK\r\n"))
+    assert e.command("AT+QICLOSE=0", expect=(b"CLOSE OK",), trailer=500) == [b"CLOSE OK"]
+
+
+def test_trailer_deadline():
+    u, e = make()
+    u.reply(b"AT+QICLOSE=0\r", b"\r\nOK\r\n")
+    err = raises(BC26Timeout, e.command, "AT+QICLOSE=0", expect=(b"CLOSE OK",), trailer=40)
+    assert err.errno == 110 and "QICLOSE" in str(err)
+    assert e.stale
+
+
+def test_final_deadline():
+    u, e = make()
+    err = raises(OSError, e.command, "AT+CSQ", timeout=30)
+    assert err.errno == 110
+
+
+def test_send_ok_without_ok_before_it():
+    u, e = make()
+    u.reply(b"AT+QISEND=0,3,abc\r", b"\r\nSEND OK\r\n")
+    e.command("AT+QISEND=0,3,abc", expect=(b"SEND OK", b"SEND FAIL"), trailer=500)
+    assert e.matched == 0
+    u.reply(b"AT+QISEND=0,3,abc\r", b"\r\nOK\r\n\r\nSEND FAIL\r\n")
+    e.command("AT+QISEND=0,3,abc", expect=(b"SEND OK", b"SEND FAIL"), trailer=500)
+    assert e.matched == 1
+
+
+def _prompt_exchange(prompt_bytes):
+    u, e = make()
+    urcs = Lines()
+    e.on(b'+QIURC:"recv"', urcs)
+    u.reply(b"AT+QISEND=0,5\r", prompt_bytes)
+    u.reply(b"hello", b"\r\nOK\r\n\r\nSEND OK\r\n")
+    e.cmd("AT+QISEND=0,5")
+    e.begin(expect=(b"SEND OK", b"SEND FAIL"), trailer=500, prompt=True)
+    e.wait()
+    assert e.state == 4  # PROMPTED
+    e.write(b"hello")
+    e.resume()
+    e.wait()
+    e.finish()
+    assert e.matched == 0
+    return urcs.lines
+
+
+def test_prompt_forms():
+    assert _prompt_exchange(b"\r\n> ") == []
+    assert _prompt_exchange(b">") == []
+    assert _prompt_exchange(b"\r\n>") == []
+    # Other bytes glued right after the prompt are still records.
+    assert _prompt_exchange(b'> +QIURC: "recv",1\r\n') == [b'+QIURC: "recv",1']
+
+
+def test_error_instead_of_prompt():
+    u, e = make()
+    u.reply(b"AT+QISEND=4\r", b"\r\nERROR\r\n")
+    e.cmd("AT+QISEND=4")
+    e.begin(prompt=True)
+    e.wait()
+    raises(BC26Error, e.finish)
+
+
+def test_expected_prefix_wins_over_urc_table():
+    u, e = make()
+    urcs = Lines()
+    e.on(b"+CEREG:", urcs)
+    u.reply(b"AT+CEREG?\r", b"\r\n+CEREG: 0,1\r\n\r\nOK\r\n")
+    assert e.command("AT+CEREG?", expect=(b"+CEREG:",)) == [b"+CEREG: 0,1"]
+    assert urcs.lines == []
+    u.feed(b"\r\n+CEREG: 5\r\n")
+    e.poll()
+    assert urcs.lines == [b"+CEREG: 5"]
+
+
+def test_line_handler_may_decline():
+    # AT+QIDNSGIP expects +QIURC: "dnsgip" lines; a "recv" URC in between is not its own.
+    u, e = make()
+    urcs = Lines()
+    e.on(b'+QIURC:"recv"', urcs)
+    got = []
+
+    def dns(buf, s, end):
+        if e.match(s, end, b"+QIURC:", b'"dnsgip"') < 0:
+            return LINE_NOT_MINE
+        got.append(bytes(buf[s:end]))
+        return LINE_DONE if len(got) == 2 else LINE_MORE
+
+    u.reply(
+        b"AT+QIDNSGIP",
+        b'\r\nOK\r\n\r\n+QIURC: "dnsgip",0,1,600\r\n\r\n+QIURC: "recv",2\r\n',
+        b'\r\n+QIURC:"dnsgip","10.0.0.1"\r\n',
+    )
+    e.command('AT+QIDNSGIP=1,"x"', expect=(b"+QIURC:",), on_line=dns, trailer=500)
+    assert got == [b'+QIURC: "dnsgip",0,1,600', b'+QIURC:"dnsgip","10.0.0.1"']
+    assert urcs.lines == [b'+QIURC: "recv",2']
+
+
+def test_urc_when_idle_and_glued_after_ok():
+    u, e = make()
+    urcs = Lines()
+    e.on(b'+QIURC:"closed"', urcs)
+    u.reply(b"AT\r", b'\r\nOK\r\n\r\n+QIURC: "closed",3\r\n')
+    e.command("AT")
+    assert urcs.lines == [b'+QIURC: "closed",3']
+    u.feed(b'+QIURC:"closed",4\r\n')
+    e.poll()
+    assert urcs.lines[1] == b'+QIURC:"closed",4'
+
+
+def test_unknown_lines_go_to_catch_all():
+    u, e = make()
+    seen = Lines()
+    e.on_unknown = seen
+    u.feed(b"\r\n+QNEW: 1\r\nRDY\r\n")
+    e.poll()
+    assert seen.lines == [b"+QNEW: 1", b"RDY"] and e.unknown == 2
+
+
+def test_echo_cr_only_and_blank_lines():
+    u, e = make()
+    u.reply(b"AT+CSQ\r", b"AT+CSQ\r\r\r+CSQ:5,99\r\r\rOK\r")
+    assert e.command("AT+CSQ", expect=(b"+CSQ:",)) == [b"+CSQ:5,99"]
+
+
+def test_garbage_then_a_good_record():
+    u, e = make()
+    seen = Lines()
+    e.on_unknown = seen
+    u.reply(b"AT\r", b"\x00\xff\xfe junk\x01\r\n\r\nOK\r\n")
+    e.command("AT")
+    assert seen.lines == [b"\x00\xff\xfe junk\x01"]
+
+
+def test_overlong_record_is_dropped_and_counted():
+    u, e = make(rxbuf=64)
+    urcs = Lines()
+    e.on(b'+QIURC:"closed"', urcs)
+    u.feed(b"\r\n+QIURC: " + b"x" * 300 + b'\r\n+QIURC: "closed",1\r\n')
+    for _ in range(20):
+        e.poll()
+    assert e.overflows == 1
+    assert urcs.lines == [b'+QIURC: "closed",1']
+
+
+def test_counted_data_after_header_holds_anything():
+    u, e = make()
+    sink = Sink()
+    payload = b"\r\nOK\r\nERROR\r\n+QIURC: x\r\n"
+
+    def qird(buf, s, end):
+        f = e.fields
+        f.start(s + 6, end)
+        e.take(f.int(), sink)
+        return LINE_MORE
+
+    u.reply(b"AT+QIRD", b"\r\n+QIRD: %d\r\n" % len(payload) + payload + b"\r\n\r\nOK\r\n")
+    e.command("AT+QIRD=0,512", expect=(b"+QIRD:",), on_line=qird)
+    assert bytes(sink.data) == payload
+
+
+def _viewmode1(wire, n):
+    u, e = make()
+    sink = Sink()
+
+    def qird(buf, s, end):
+        f = e.fields
+        f.start(s + 6, end)
+        n = f.int()
+        f.int()  # remaining
+        e.take(n, sink, start=f.pos, maybe_quoted=True)
+        return LINE_MORE
+
+    u.reply(b"AT+QIRD", wire)
+    e.command("AT+QIRD=0,10", expect=(b"+QIRD:",), on_line=qird)
+    return bytes(sink.data)
+
+
+def test_counted_data_inside_the_line_quoted_or_not():
+    assert _viewmode1(b"\r\n+QIRD: 6,0,ab\r\nOK\r\n\r\nOK\r\n", 6) == b"ab\r\nOK"
+    assert _viewmode1(b'\r\n+QIRD: 6,0,"ab\r\nOK"\r\n\r\nOK\r\n', 6) == b"ab\r\nOK"
+    # Raw data that merely starts with a quote.
+    assert _viewmode1(b'\r\n+QIRD: 3,0,"ab\r\n\r\nOK\r\n', 3) == b'"ab'
+    assert _viewmode1(b'\r\n+QIRD: 4,0,""""\r\n\r\nOK\r\n', 4) == b'""""'
+
+
+def test_counted_data_that_never_ends_is_abandoned():
+    u, e = make()
+    sink = Sink()
+    e.on(b'+QIURC:"recv"', lambda buf, s, end: e.take(100, sink))
+    u.feed(b'\r\n+QIURC: "recv",0,100\r\nshort')
+    e.poll()
+    e._data_deadline -= 5000  # as if the module had stopped long ago
+    e.poll()
+    assert e.truncated == 1 and bytes(sink.data) == b"short"
+    u.reply(b"AT\r", b"\r\nOK\r\n")
+    e.command("AT")
+
+
+def test_busy_while_a_command_is_pending():
+    u, e = make()
+    e.cmd("AT")
+    e.begin()
+    err = raises(BC26Error, e.begin)
+    assert "busy" in str(err)
+
+
+def test_put_int_and_command_too_long():
+    u, e = make()
+    e.cmd("AT+X=", 0, ",", -42, ",", 65535)
+    assert e.command_text() == "AT+X=0,-42,65535"
+    raises(ValueError, e.cmd, "A" * 300)
+
+
+# Response kinds with what the engine must return for each; a URC is put between every
+# pair of records, and the whole exchange is delivered at every chunk size.
+_KINDS = (
+    ("AT+CSQ", (b"+CSQ:",), 0, b"\r\n+CSQ: 19,99\r\n\r\nOK\r\n", [b"+CSQ: 19,99"]),
+    ("AT+QIOPEN=1,0", (b"+QIOPEN:",), 500, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n", [b"+QIOPEN: 0,0"]),
+    ("AT+QICLOSE=0", (b"CLOSE OK",), 500, b"\r\nOK\r\n\r\nCLOSE OK\r\n", [b"CLOSE OK"]),
+    ("AT+QISEND=0,1,a", (b"SEND OK", b"SEND FAIL"), 500, b"\r\nOK\r\n\r\nSEND FAIL\r\n", [b"SEND FAIL"]),
+    ("AT+QISTATE?", (b"+QISTATE:",), 0, b'\r\n+QISTATE: 0,"TCP"\r\n+QISTATE: 1,"UDP"\r\n\r\nOK\r\n',
+     [b'+QISTATE: 0,"TCP"', b'+QISTATE: 1,"UDP"']),
+    ("ATE0", None, 0, b"ATE0\r\r\nOK\r\n", None),
+    ("AT+QIGETERROR", (b"+QIGETERROR:",), 0, b"\r\n+QIGETERROR: 552,invalid parameters\r\n\r\nOK\r\n",
+     [b"+QIGETERROR: 552,invalid parameters"]),
+    ("AT+BAD", None, 0, b"\r\n+CME ERROR: 552\r\n", 552),
+)
+
+_URC = b'\r\n+QIURC: "recv",1,5\r\n'
+
+
+def _boundaries(resp):
+    # Offsets where the module may start another record: 0, after every LF, the end.
+    cuts = [0]
+    i = resp.find(b"\n")
+    while i >= 0:
+        cuts.append(i + 1)
+        i = resp.find(b"\n", i + 1)
+    if cuts[-1] != len(resp):
+        cuts.append(len(resp))
+    return cuts
+
+
+def _run_kind(kind, wire, chunk):
+    cmd, expect, trailer, _, want = kind
+    u, e = make(chunk=chunk, rxbuf=64)
+    urcs = Lines()
+    e.on(b'+QIURC:"recv"', urcs)
+    u.reply(cmd.encode() + b"\r", wire)
+    try:
+        got = e.command(cmd, expect=expect, trailer=trailer)
+    except BC26Error as err:
+        got = err.code
+    e.poll()
+    return got, urcs.lines
+
+
+def test_urc_between_every_record_at_every_chunk_size():
+    for kind in _KINDS:
+        resp = kind[3]
+        for cut in _boundaries(resp):
+            wire = resp[:cut] + _URC + resp[cut:]
+            for chunk in (0, 1, 2, 3, 5, 7):
+                got, urcs = _run_kind(kind, wire, chunk)
+                assert got == kind[4], (kind[0], cut, chunk, got)
+                assert urcs == [b'+QIURC: "recv",1,5'], (kind[0], cut, chunk, urcs)
+
+
+def test_every_split_point_of_a_counted_read():
+    payload = bytes(range(256))
+    wire = b"\r\n+QIRD: 256\r\n" + payload + b"\r\n\r\nOK\r\n" + _URC
+    for cut in range(len(wire) + 1):
+        u, e = make(rxbuf=128)
+        sink = Sink()
+        urcs = Lines()
+        e.on(b'+QIURC:"recv"', urcs)
+
+        def qird(buf, s, end):
+            f = e.fields
+            f.start(s + 6, end)
+            e.take(f.int(), sink)
+            return LINE_MORE
+
+        e.cmd("AT+QIRD=0,512")
+        e.begin(expect=(b"+QIRD:",), on_line=qird)
+        u.feed(wire[:cut])
+        e.step()
+        u.feed(wire[cut:])
+        e.wait()
+        e.finish()
+        e.poll()
+        assert bytes(sink.data) == payload, cut
+        assert urcs.lines == [b'+QIURC: "recv",1,5'], cut
+
+
+def test_many_records_through_a_small_buffer():
+    # Records straddle the end of a 64-byte buffer over and over; none may be lost or torn.
+    u, e = make(chunk=7, rxbuf=64)
+    urcs = Lines()
+    e.on(b'+QIURC:"recv"', urcs)
+    for i in range(200):
+        u.feed(b'\r\n+QIURC: "recv",%d,%d\r\n' % (i % 5, i))
+    for _ in range(2000):
+        e.poll()
+        if not u.any():
+            break
+    e.poll()
+    assert len(urcs.lines) == 200
+    for i in range(200):
+        assert urcs.lines[i] == b'+QIURC: "recv",%d,%d' % (i % 5, i)
+    assert e.overflows == 0
