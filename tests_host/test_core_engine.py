@@ -203,19 +203,24 @@ def test_overlong_record_is_dropped_and_counted():
     assert urcs.lines == [b'+QIURC: "closed",1']
 
 
-def test_counted_data_after_header_holds_anything():
-    u, e = make()
-    sink = Sink()
-    payload = b"\r\nOK\r\nERROR\r\n+QIURC: x\r\n"
+def qird_header(e, sink):
+    """A '+QIRD: n' handler for viewmode 0: the n bytes after the line go to sink."""
 
-    def qird(buf, s, end):
+    def on_line(buf, s, end):
         f = e.fields
         f.start(s + 6, end)
         e.take(f.int(), sink)
         return LINE_MORE
 
+    return on_line
+
+
+def test_counted_data_after_header_holds_anything():
+    u, e = make()
+    sink = Sink()
+    payload = b"\r\nOK\r\nERROR\r\n+QIURC: x\r\n"
     u.reply(b"AT+QIRD", b"\r\n+QIRD: %d\r\n" % len(payload) + payload + b"\r\n\r\nOK\r\n")
-    e.command("AT+QIRD=0,512", expect=(b"+QIRD:",), on_line=qird)
+    e.command("AT+QIRD=0,512", expect=(b"+QIRD:",), on_line=qird_header(e, sink))
     assert bytes(sink.data) == payload
 
 
@@ -267,8 +272,13 @@ def test_busy_while_a_command_is_pending():
 
 def test_put_int_and_command_too_long():
     u, e = make()
-    e.cmd("AT+X=", 0, ",", -42, ",", 65535)
+    e.cmd_parts(("AT+X=", 0, ",", -42, ",", 65535))
     assert e.command_text() == "AT+X=0,-42,65535"
+    e.cmd("AT+Y=")
+    e.put_int(7)
+    e.put(b",")
+    e.put_int(512)
+    assert e.command_text() == "AT+Y=7,512"
     raises(ValueError, e.cmd, "A" * 300)
 
 
@@ -335,15 +345,8 @@ def test_every_split_point_of_a_counted_read():
         sink = Sink()
         urcs = Lines()
         e.on(b'+QIURC:"recv"', urcs)
-
-        def qird(buf, s, end):
-            f = e.fields
-            f.start(s + 6, end)
-            e.take(f.int(), sink)
-            return LINE_MORE
-
         e.cmd("AT+QIRD=0,512")
-        e.begin(expect=(b"+QIRD:",), on_line=qird)
+        e.begin(expect=(b"+QIRD:",), on_line=qird_header(e, sink))
         u.feed(wire[:cut])
         e.step()
         u.feed(wire[cut:])

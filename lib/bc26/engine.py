@@ -396,8 +396,16 @@ class Engine:
 
     # --- commands --------------------------------------------------------------------
 
-    def cmd(self, *parts):
-        """Build the command line from bytes, str and int parts (no CR)."""
+    def cmd(self, text):
+        """Start building a command line with text (bytes or str, no CR); put() adds to it.
+
+        A single argument, so the hot paths (QIRD, QISEND) build commands allocation-free.
+        """
+        self._cmdlen = 0
+        self.put(text)
+
+    def cmd_parts(self, parts):
+        """Build the command line from a sequence of bytes, str and int parts."""
         self._cmdlen = 0
         for p in parts:
             if isinstance(p, int):
@@ -533,7 +541,7 @@ class Engine:
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, collect=False):
         """Send a command and wait for it (sync). Returns the collected lines, if any."""
         if parts:
-            self.cmd(*parts)
+            self.cmd_parts(parts)
         self.begin(expect, on_line, timeout, trailer, False, collect)
         self.wait()
         return self.finish()

@@ -75,7 +75,7 @@ class Modem:
         if e.stale:
             self.sync()
         if parts:
-            e.cmd(*parts)
+            e.cmd_parts(parts)
         try:
             return e.command(expect=expect, on_line=on_line, timeout=timeout, trailer=trailer)
         except BC26Error as err:

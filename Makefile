@@ -1,0 +1,11 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both set up what they need.
+.PHONY: test demo bench lint
+
+test:
+	bash tools/test.sh
+
+bench:
+	bash tools/bench.sh
+
+lint:
+	bash -c '. tools/venv.sh && .venv/bin/ruff check lib tests_host tests_device tools boards'

@@ -1,0 +1,265 @@
+# Benchmark of the bc26 receive path, run under the MicroPython unix port (tools/bench.sh).
+#
+# Prints heap used by the library, bytes allocated per URC and per 512-byte counted read,
+# and CPU time per URC and per KB, beside a naive driver written for the comparison (reads
+# what the UART has into a new bytes, splits lines, one bytes object per line, split(b",")).
+# The UART is a replay stub that hands over a prepared record without allocating itself,
+# so every byte counted is the driver's.
+import gc
+import sys
+import time
+
+gc.collect()
+_HEAP0 = gc.mem_alloc()
+import bc26  # noqa: E402
+from bc26.engine import LINE_MORE  # noqa: E402
+
+gc.collect()
+_HEAP_IMPORT = gc.mem_alloc() - _HEAP0
+
+N_URC = 2000
+N_READ = 500
+URC = b'\r\n+QIURC: "recv",1,128\r\n'
+PAYLOAD = bytes((i * 7 + 3) & 0xFF for i in range(512))
+QIRD = b"\r\n+QIRD: 512\r\n" + PAYLOAD + b"\r\n\r\nOK\r\n"
+
+
+class ReplayUART:
+    """Serves one prepared record per command (or per serve()) without allocating.
+
+    readinto copies from a buffer of exactly the record's size, so no slice is needed.
+    """
+
+    def __init__(self):
+        self.data = bytearray(0)
+        self.n = 0
+        self.reply = None
+        self.written = 0
+
+    def serve(self, data):
+        if len(self.data) != len(data):
+            self.data = bytearray(len(data))
+        self.data[:] = data
+        self.n = len(data)
+
+    def any(self):
+        return self.n
+
+    def readinto(self, buf, n=None):
+        k = self.n
+        if not k:
+            return None
+        if n is not None and n < k:
+            raise RuntimeError("benchmark record larger than the driver's read")
+        buf[0:k] = self.data
+        self.n = 0
+        return k
+
+    def read(self, n=None):
+        if not self.n:
+            return None
+        self.n = 0
+        return bytes(self.data)  # a real UART.read() returns a new bytes too
+
+    def write(self, buf, off=0, n=None):
+        if n is None:
+            n = len(buf) - off
+        self.written += n
+        if self.reply is not None:
+            self.serve(self.reply)
+        return n
+
+
+# --- the naive driver ------------------------------------------------------------------
+
+
+class NaiveDriver:
+    """What a first MicroPython AT driver usually looks like: readline-and-split."""
+
+    def __init__(self, uart):
+        self.uart = uart
+        self.pending = b""
+        self.urcs = 0
+
+    def _lines(self):
+        data = self.uart.read()
+        if data:
+            self.pending += data
+        while b"\r\n" in self.pending:
+            line, self.pending = self.pending.split(b"\r\n", 1)
+            if line:
+                yield line
+
+    def poll(self):
+        for line in self._lines():
+            if line.startswith(b"+QIURC:"):
+                parts = line[7:].strip().split(b",")
+                if parts[0].strip(b'"').decode() == "recv":
+                    self.urcs += int(parts[1]) + int(parts[2])
+
+    def read_into(self, buf):
+        self.uart.write(b"AT+QIRD=1,512\r")
+        n = 0
+        while True:
+            if b"\r\n" not in self.pending:
+                data = self.uart.read()
+                if data:
+                    self.pending += data
+                continue
+            line, self.pending = self.pending.split(b"\r\n", 1)
+            if line.startswith(b"+QIRD:"):
+                n = int(line[6:].strip().split(b",")[0].decode())
+                buf[0:n] = self.pending[0:n]
+                self.pending = self.pending[n:]
+            elif line == b"OK":
+                return n
+
+
+# --- bc26 ----------------------------------------------------------------------------
+
+
+class Urcs:
+    def __init__(self, modem):
+        self.f = modem.engine.fields
+        self.total = 0
+
+    def on_recv(self, buf, s, e):
+        f = self.f
+        f.start(s + 15, e)
+        self.total += f.int(0) + f.int(0)
+
+
+class Reader:
+    """AT+QIRD=1,512 through the engine, data copied straight into the caller's buffer."""
+
+    def __init__(self, modem):
+        self.e = modem.engine
+        self.dst = None
+        self.n = 0
+        # Bound methods made once: passing self.method would allocate one per call.
+        self._on_header = self.on_header
+        self._sink = self.sink
+
+    def on_header(self, buf, s, end):
+        f = self.e.fields
+        f.start(s + 6, end)
+        self.n = 0
+        self.e.take(f.int(0), self._sink)
+        return LINE_MORE
+
+    def sink(self, mv, s, e):
+        n = self.n
+        self.dst[n : n + e - s] = mv[s:e]
+        self.n = n + e - s
+
+    def read_into(self, buf):
+        e = self.e
+        self.dst = buf
+        e.cmd(b"AT+QIRD=")
+        e.put_int(1)
+        e.put(b",")
+        e.put_int(512)
+        e.begin((b"+QIRD:",), self._on_header)
+        e.wait()
+        e.finish()
+        return self.n
+
+
+def measure(fn, n, k=100):
+    """(bytes allocated per call, microseconds per call).
+
+    Allocation is counted over a short run with the collector off; time over n calls with
+    it on, since collecting what a driver allocates is part of its CPU cost.
+    """
+    gc.collect()
+    gc.disable()
+    a0 = gc.mem_alloc()
+    fn(k)
+    a1 = gc.mem_alloc()
+    gc.enable()
+    gc.collect()
+    t0 = time.ticks_us()
+    fn(n)
+    t1 = time.ticks_us()
+    return (a1 - a0) / k, time.ticks_diff(t1, t0) / n
+
+
+def main():
+    out = []
+    # RAM
+    uart = ReplayUART()
+    gc.collect()
+    h0 = gc.mem_alloc()
+    modem = bc26.Modem(uart)
+    gc.collect()
+    h_modem = gc.mem_alloc() - h0
+    rxbuf = len(modem.engine.buf)
+    out.append(("heap: import bc26", _HEAP_IMPORT, "B"))
+    out.append(("heap: Modem() incl. %d-byte rx buffer" % rxbuf, h_modem, "B"))
+    out.append(("heap: import + Modem(), without rx buffer", _HEAP_IMPORT + h_modem - rxbuf, "B"))
+
+    # URCs
+    urcs = Urcs(modem)
+    modem.on(b'+QIURC:"recv"', urcs.on_recv)
+
+    def bc26_urcs(n):
+        for _ in range(n):
+            uart.serve(URC)
+            modem.poll()
+
+    naive_uart = ReplayUART()
+    naive = NaiveDriver(naive_uart)
+
+    def naive_urcs(n):
+        for _ in range(n):
+            naive_uart.serve(URC)
+            naive.poll()
+
+    bc26_urcs(50)
+    naive_urcs(50)
+    a_b, t_b = measure(bc26_urcs, N_URC)
+    a_n, t_n = measure(naive_urcs, N_URC, 20)
+    if urcs.total != (50 + 100 + N_URC) * 129 or naive.urcs != (50 + 20 + N_URC) * 129:
+        raise SystemExit("URC benchmark miscounted")
+
+    # Counted reads
+    dst = bytearray(512)
+    reader = Reader(modem)
+    uart.reply = QIRD
+
+    def bc26_reads(n):
+        for _ in range(n):
+            reader.read_into(dst)
+
+    naive_uart.reply = QIRD
+
+    def naive_reads(n):
+        for _ in range(n):
+            naive.read_into(dst)
+
+    bc26_reads(20)
+    naive_reads(20)
+    ra_b, rt_b = measure(bc26_reads, N_READ, 10)
+    dst[:] = bytes(512)
+    ra_n, rt_n = measure(naive_reads, N_READ, 10)
+    if bytes(dst) != PAYLOAD or reader.n != 512:
+        raise SystemExit("read benchmark returned wrong data")
+
+    out.append(("alloc per URC (bc26 / naive)", a_b, "B", a_n))
+    out.append(("alloc per 512-byte read (bc26 / naive)", ra_b, "B", ra_n))
+    out.append(("CPU per URC (bc26 / naive)", t_b, "us", t_n))
+    out.append(("CPU per KB read (bc26 / naive)", rt_b * 2, "us", rt_n * 2))
+
+    print("bc26 benchmark, MicroPython %s, %d URCs, %d reads" % (sys.version, N_URC, N_READ))
+    for row in out:
+        if len(row) == 3:
+            print("  %-48s %10.1f %s" % row)
+        else:
+            name, v, unit, ref = row
+            ratio = "" if v == 0 else "  naive/bc26 = %.1fx" % (ref / v)
+            if v == 0:
+                ratio = "  (naive %.1f)" % ref
+            print("  %-48s %10.1f %s  vs %10.1f%s" % (name, v, unit, ref, ratio))
+
+
+main()

