@@ -1,0 +1,287 @@
+"""The emulated module's AT side: bytes in, bytes out, in the manual's dialect.
+
+Sans-IO: the modem prints through `emit`, asks for time through `schedule(delay, fn)` and reaches the
+network only through `net` (sockets) and `services` (DNS, NTP, ping), whose callbacks come back on
+another thread. One re-entrant lock guards all state; every way in (feed, timers, network callbacks)
+takes it, so the handlers below never race.
+"""
+
+import random
+import threading
+
+from . import errors, general, services_at, tcpip
+from .atparse import NoAnswer, Prompt, parse_command, split_chain, strip_to_at
+from .errors import CommandError
+from .sockets import SocketTable
+
+CTRL_Z = 0x1A
+ESC = 0x1B
+_CR, _LF, _BS = 0x0D, 0x0A, 0x08
+_MAX_LINE = 3100  # a hex QISEND of 512 bytes plus its header fits with room to spare
+
+_BROM_BANNER = (
+    b"F1: 0000 0000\n\rV0: 0000 0000 [0001]\n\r00: 0006 000C\n\r01: 0000 0000\n\r"
+    b"U0: 0000 0001 [0000]\n\rT0: 0000 00B4\n\rLeaving the BROM\n\r"
+)
+
+# Commands whose errors AT+QIGETERROR reports (manual section 3: "the last TCP/IP AT command").
+TCPIP_COMMANDS = frozenset(
+    "+QIOPEN +QICLOSE +QISTATE +QISEND +QIRD +QISENDEX +QISWTMD +QPING +QNTP +QIDNSGIP "
+    "+QIDNSCFG +QICFG".split()
+)
+
+
+class Nv:
+    """Settings the manual says are saved to NVRAM: they survive a reboot."""
+
+    def __init__(self):
+        self.send_hex = 0
+        self.recv_hex = 0
+        self.viewmode = 0
+        self.showlength = 0
+        self.qsclk = 1
+        self.psm = [0, "00111000", "00100100"]  # mode, T3412, T3324
+        self.edrx = [0, 5, "0101"]  # mode, AcT, value
+
+
+class Modem:
+    def __init__(self, knobs, emit, schedule, net, services, transcript, clock):
+        self.knobs = knobs
+        self._emit_raw = emit
+        self._schedule = schedule
+        self.net = net
+        self.services = services
+        self.transcript = transcript
+        self.clock = clock  # time.time-like; the RTC (NTP may move it)
+        self.lock = threading.RLock()
+        self._rng = random.Random(knobs.seed + 1)  # apart from the output pipe's, so faults stay independent
+        self.nv = Nv()
+        self.handlers = {}
+        for table in (general.COMMANDS, tcpip.COMMANDS, services_at.COMMANDS):
+            self.handlers.update(table)
+        self._gen = 0
+        self.commands_seen = 0
+        self.sockets = SocketTable(self)
+        self._power_on("power on")
+
+    # State that a reboot resets ---------------------------------------------------------------
+
+    def _power_on(self, reason):
+        self._gen += 1
+        self.echo = self.knobs.echo
+        self.echomode = self.knobs.echomode
+        self.cereg_n = self.knobs.cereg
+        self.cmee = 0
+        self.registered = False
+        self.last_error = errors.OK
+        self.dns_servers = []
+        self.rtc_offset = 0.0
+        self.busy = set()  # services that allow one request at a time: "dns", "ping", "ntp"
+        self._line = bytearray()
+        self._line_overflow = False
+        self._after_cr = False
+        self._data = None  # bytearray while in data mode
+        self._data_target = None  # (connectID, fixed byte count or None)
+        self.sockets.forget_all()
+        self.transcript.event(reason)
+        banner = {"rdy": b"\r\nRDY\r\n", "brom": _BROM_BANNER, "none": b""}[self.knobs.boot]
+        if banner:
+            self.emit(banner)
+        self.later(self.knobs.reg_delay, self._register)
+
+    def _register(self):
+        self.registered = True
+        self.transcript.event("registered")
+        if self.cereg_n:
+            self.urc(general.cereg_urc(self))
+        self.urc("+IP: %s" % self.knobs.ip)
+
+    def reboot(self, reason="reboot"):
+        with self.lock:
+            self._power_on(reason)
+
+    # Output --------------------------------------------------------------------------------
+
+    def emit(self, data):
+        if not self.knobs.silent:
+            self._emit_raw(data if isinstance(data, bytes) else data.encode("latin-1"))
+
+    def final(self, text):
+        self.emit("\r\n%s\r\n" % text)
+
+    def urc(self, body):
+        """Print an unsolicited line, with the URC faults applied."""
+        if isinstance(body, str):
+            body = body.encode("latin-1")
+        framed = b"\r\n" + body + b"\r\n"
+        rate = self.knobs.urc_duplicate_rate
+        copies = 2 if rate and self._rng.random() < rate else 1
+        for _ in range(copies):
+            if self.knobs.urc_delay > 0:
+                self.later(self.knobs.urc_delay, self.emit, framed)
+            else:
+                self.emit(framed)
+
+    # Time and callbacks from other threads ----------------------------------------------------
+
+    def later(self, delay, fn, *args):
+        """Run fn under the lock after delay, unless the module rebooted in between."""
+        gen = self._gen
+
+        def run():
+            with self.lock:
+                if gen == self._gen:
+                    fn(*args)
+
+        return self._schedule(delay, run)
+
+    def guarded(self, fn):
+        """Wrap a network callback so it runs under the lock and is ignored after a reboot."""
+        gen = self._gen
+
+        def run(*args):
+            with self.lock:
+                if gen == self._gen:
+                    fn(*args)
+
+        return run
+
+    def now(self):
+        return self.clock() + self.rtc_offset
+
+    # Input ---------------------------------------------------------------------------------
+
+    def feed(self, data):
+        with self.lock:
+            if self.knobs.silent:
+                return
+            view = memoryview(bytes(data))
+            i = 0
+            while i < len(view):
+                if self._data is not None:
+                    i = self._feed_data(view, i)
+                else:
+                    self._feed_command_byte(view[i])
+                    i += 1
+
+    def _feed_command_byte(self, byte):
+        if byte == _LF and self._after_cr:
+            self._after_cr = False  # the LF of a CR LF line end: no echo, no effect
+            return
+        self._after_cr = byte == _CR
+        if self.echo:
+            self.emit(bytes((byte,)))
+        if byte == _CR:
+            line, overflow = bytes(self._line), self._line_overflow
+            self._line.clear()
+            self._line_overflow = False
+            self._run_line(line, overflow)
+        elif byte == _LF:
+            pass
+        elif byte == _BS:
+            if self._line:
+                self._line.pop()
+        elif len(self._line) < _MAX_LINE:
+            self._line.append(byte)
+        else:
+            self._line_overflow = True
+
+    def enter_data_mode(self, connect_id, fixed_length):
+        self._data = bytearray()
+        self._data_target = (connect_id, fixed_length)
+        self.emit(b"\r\n> ")
+
+    def _feed_data(self, view, i):
+        connect_id, fixed = self._data_target
+        if fixed is not None:
+            want = fixed * (2 if self.nv.send_hex else 1) - len(self._data)
+            chunk = bytes(view[i : i + want])
+            self._data += chunk
+            if self.echomode:
+                self.emit(chunk)
+            if len(self._data) >= fixed * (2 if self.nv.send_hex else 1):
+                self._end_data(send=True)
+            return i + len(chunk)
+        end = i
+        while end < len(view) and view[end] not in (CTRL_Z, ESC):
+            end += 1
+        chunk = bytes(view[i:end])
+        self._data += chunk
+        if self.echomode and chunk:
+            self.emit(chunk)
+        if end < len(view):
+            self._end_data(send=view[end] == CTRL_Z)
+            return end + 1
+        return end
+
+    def _end_data(self, send):
+        raw = bytes(self._data)
+        connect_id, fixed = self._data_target
+        self._data = None
+        self._data_target = None
+        self._after_cr = False
+        self.last_error = errors.OK
+        try:
+            if not send:
+                raise CommandError(errors.CANCEL_SEND)
+            tcpip.send_from_data_mode(self, connect_id, raw, fixed)
+        except CommandError as exc:
+            self.last_error = exc.code
+            self.final("ERROR")
+
+    # Command lines ------------------------------------------------------------------------
+
+    def _run_line(self, line, overflow):
+        text = line.decode("latin-1")
+        body = strip_to_at(text)
+        if body is None:
+            return  # noise without an AT prefix: a real module ignores it
+        self.transcript.command("AT" + body)
+        self.commands_seen += 1
+        reboot_on = self.knobs.reboot_on
+        if reboot_on and ("AT" + body).upper().startswith(reboot_on.upper()):
+            self.knobs.reboot_on = None
+            self._power_on("reboot (fault) on " + text.strip())
+            return
+        if overflow:
+            self.final("ERROR")
+        else:
+            self._run_chain(body)
+        silent_after = self.knobs.silent_after
+        if silent_after is not None and self.commands_seen >= silent_after:
+            self.knobs.silent = True
+            self.transcript.event("silent (fault)")
+
+    def _run_chain(self, body):
+        lines = []
+        for part in split_chain(body):
+            cmd = parse_command(part)
+            handler = self.handlers.get(cmd.name)
+            tcpip_cmd = cmd.name in TCPIP_COMMANDS
+            if tcpip_cmd:
+                self.last_error = errors.OK
+            try:
+                if handler is None or cmd.form == "bad":
+                    raise CommandError(errors.INVALID_PARAM)
+                answer = handler(self, cmd)
+            except CommandError as exc:
+                if tcpip_cmd:
+                    self.last_error = exc.code
+                self._print(lines, "ERROR")
+                return
+            if answer is Prompt or answer is NoAnswer:
+                self._print(lines, None)
+                return
+            lines.extend(answer or ())
+        self._print(lines, "OK")
+
+    def _print(self, lines, result):
+        out = bytearray()
+        if lines:
+            out += b"\r\n"
+            for line in lines:
+                out += (line if isinstance(line, bytes) else line.encode("latin-1")) + b"\r\n"
+        if result:
+            out += b"\r\n" + result.encode() + b"\r\n"
+        if out:
+            self.emit(bytes(out))

@@ -1,0 +1,278 @@
+"""Real DNS, NTP and ICMP echo on behalf of the module, all non-blocking on the reactor thread.
+
+Each request ends in exactly one call of its `done` callback; `done` runs on the reactor thread, or on
+a resolver thread for getaddrinfo, so callers must lock what they touch.
+"""
+
+import ipaddress
+import os
+import socket
+import struct
+import threading
+import time
+
+from . import errors
+
+_NTP_EPOCH_OFFSET = 2208988800  # seconds from 1900-01-01 to 1970-01-01
+
+
+def is_ipv4(text):
+    try:
+        ipaddress.IPv4Address(text)
+        return True
+    except ValueError:
+        return False
+
+
+# DNS messages ----------------------------------------------------------------------------------
+
+
+def build_dns_query(name, query_id):
+    header = struct.pack("!HHHHHH", query_id, 0x0100, 1, 0, 0, 0)  # RD set, one question
+    labels = b"".join(bytes([len(part)]) + part for part in name.encode("idna").split(b".") if part)
+    return header + labels + b"\0" + struct.pack("!HH", 1, 1)  # A, IN
+
+
+def _skip_name(msg, pos):
+    while True:
+        length = msg[pos]
+        if length & 0xC0 == 0xC0:
+            return pos + 2
+        if length == 0:
+            return pos + 1
+        pos += 1 + length
+
+
+def parse_dns_answer(msg, query_id):
+    """(rcode, [ipv4 addresses], min ttl) of a reply to query_id; ValueError on anything else."""
+    if len(msg) < 12:
+        raise ValueError("short")
+    qid, flags, qdcount, ancount, _, _ = struct.unpack("!HHHHHH", msg[:12])
+    if qid != query_id or not flags & 0x8000:
+        raise ValueError("not our answer")
+    pos = 12
+    for _ in range(qdcount):
+        pos = _skip_name(msg, pos) + 4
+    addrs, ttls = [], []
+    for _ in range(ancount):
+        pos = _skip_name(msg, pos)
+        rtype, rclass, ttl, rdlen = struct.unpack("!HHIH", msg[pos : pos + 10])
+        pos += 10
+        if rtype == 1 and rclass == 1 and rdlen == 4:
+            addrs.append(socket.inet_ntoa(msg[pos : pos + 4]))
+            ttls.append(ttl)
+        pos += rdlen
+    return flags & 0x000F, addrs, (min(ttls) if ttls else 0)
+
+
+# ICMP ------------------------------------------------------------------------------------------
+
+
+def _checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xFFFF)
+    total += total >> 16
+    return ~total & 0xFFFF
+
+
+def _echo_request(ident, seq, size):
+    payload = bytes((i & 0xFF for i in range(size)))
+    head = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+    return struct.pack("!BBHHH", 8, 0, _checksum(head + payload), ident, seq) + payload
+
+
+def open_icmp_socket():
+    """(socket, raw?) for ICMP echo, or (None, None) when this host forbids both kinds."""
+    try:
+        return socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP), True
+    except OSError:
+        pass
+    try:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
+        sock.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVTTL", 12), 1)
+        return sock, False
+    except OSError:
+        return None, None
+
+
+class Services:
+    def __init__(self, reactor, dns_port=53, dns_timeout=3.0, dns_ttl=600, hosts=None):
+        self.reactor = reactor
+        self.dns_port = dns_port
+        self.dns_timeout = dns_timeout
+        self.dns_ttl = dns_ttl
+        self.hosts = dict(hosts or {})
+        self._threads = set()
+        self._closed = False
+
+    def close(self, timeout=1.0):
+        self._closed = True
+        for thread in list(self._threads):
+            thread.join(timeout)
+
+    # Name resolution ----------------------------------------------------------------------
+
+    def resolve(self, name, servers, done):
+        """done(err, [ip, ...], ttl): hosts table, IP literal, the configured servers, or the host's resolver."""
+        if is_ipv4(name):
+            self.reactor.call_soon(done, 0, [name], 0)
+        elif name in self.hosts:
+            entry = self.hosts[name]
+            addrs = [entry] if isinstance(entry, str) else list(entry)
+            self.reactor.call_soon(done, 0, addrs, self.dns_ttl)
+        elif servers:
+            self.reactor.call_soon(self._query, name, list(servers), done)
+        else:
+            thread = threading.Thread(target=self._getaddrinfo, args=(name, done), daemon=True)
+            self._threads.add(thread)
+            thread.start()
+
+    def _getaddrinfo(self, name, done):
+        try:
+            infos = socket.getaddrinfo(name, None, socket.AF_INET, socket.SOCK_STREAM)
+            addrs = list(dict.fromkeys(info[4][0] for info in infos))
+        except (OSError, UnicodeError):
+            addrs = []
+        finally:
+            self._threads.discard(threading.current_thread())
+        if not self._closed:
+            self.reactor.call_soon(done, 0 if addrs else errors.DNS_FAILED, addrs, self.dns_ttl)
+
+    def _query(self, name, servers, done):
+        if not servers:
+            done(errors.DNS_FAILED, [], 0)
+            return
+        server, rest = servers[0], servers[1:]
+        query_id = struct.unpack("!H", os.urandom(2))[0]
+        try:
+            packet = build_dns_query(name, query_id)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.setblocking(False)
+            sock.sendto(packet, (server, self.dns_port))
+        except (OSError, UnicodeError, ValueError):
+            self._query(name, rest, done)
+            return
+        state = {}
+
+        def finish(result):
+            if state:
+                return
+            state["done"] = True
+            timer.cancel()
+            self.reactor.discard(sock)
+            if result is None:
+                self._query(name, rest, done)
+            else:
+                done(*result)
+
+        def readable(mask):
+            try:
+                msg, _ = sock.recvfrom(4096)
+                rcode, addrs, ttl = parse_dns_answer(msg, query_id)
+            except (OSError, ValueError, IndexError, struct.error):
+                return  # stray or broken packet: keep waiting for ours
+            finish((0, addrs, ttl) if rcode == 0 and addrs else (errors.DNS_FAILED, [], 0))
+
+        timer = self.reactor.call_later(self.dns_timeout, finish, None)
+        self.reactor.watch(sock, 1, readable)
+
+    # NTP ----------------------------------------------------------------------------------
+
+    def ntp(self, ip, port, timeout, done):
+        """done(err, unix_time) from one SNTP exchange."""
+        self.reactor.call_soon(self._ntp, ip, port, timeout, done)
+
+    def _ntp(self, ip, port, timeout, done):
+        now = time.time() + _NTP_EPOCH_OFFSET
+        stamp = struct.pack("!II", int(now), int((now % 1) * 2**32))
+        request = bytes([0x23]) + bytes(39) + stamp  # LI 0, version 4, mode 3 (client)
+        try:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.setblocking(False)
+            sock.sendto(request, (ip, port))
+        except OSError:
+            self.reactor.call_soon(done, errors.TIMEOUT, None)
+            return
+        state = {}
+
+        def finish(err, value):
+            if state:
+                return
+            state["done"] = True
+            timer.cancel()
+            self.reactor.discard(sock)
+            done(err, value)
+
+        def readable(mask):
+            try:
+                reply, _ = sock.recvfrom(512)
+            except OSError:
+                return
+            # A server answer (mode 4 or 5) that echoes our transmit time as its originate time.
+            if len(reply) < 48 or reply[0] & 7 not in (4, 5) or reply[24:32] != stamp:
+                return
+            seconds, fraction = struct.unpack("!II", reply[40:48])
+            if seconds == 0:
+                return
+            finish(0, seconds - _NTP_EPOCH_OFFSET + fraction / 2**32)
+
+        timer = self.reactor.call_later(timeout, finish, errors.TIMEOUT, None)
+        self.reactor.watch(sock, 1, readable)
+
+    # ICMP echo ----------------------------------------------------------------------------
+
+    def ping(self, ip, timeout, size, seq, done):
+        """done(err, rtt_ms, ttl) for one echo request."""
+        self.reactor.call_soon(self._ping, ip, timeout, size, seq, done)
+
+    def _ping(self, ip, timeout, size, seq, done):
+        sock, raw = open_icmp_socket()
+        if sock is None:
+            done(errors.CREATE_FAILED, 0, 0)
+            return
+        ident = struct.unpack("!H", os.urandom(2))[0]
+        sock.setblocking(False)
+        sent_at = time.monotonic()
+        try:
+            sock.sendto(_echo_request(ident, seq, size), (ip, 0))
+        except OSError:
+            sock.close()
+            done(errors.WRITE_FAILED, 0, 0)
+            return
+        if not raw:
+            ident = sock.getsockname()[1]  # the kernel rewrites the id of datagram ICMP sockets
+        state = {}
+
+        def finish(err, rtt, ttl):
+            if state:
+                return
+            state["done"] = True
+            timer.cancel()
+            self.reactor.discard(sock)
+            done(err, rtt, ttl)
+
+        def readable(mask):
+            try:
+                if raw:
+                    packet, peer = sock.recvfrom(2048)
+                    ttl = packet[8]
+                    icmp = packet[(packet[0] & 0x0F) * 4 :]
+                else:
+                    packet, ancdata, _, peer = sock.recvmsg(2048, 64)
+                    icmp, ttl = packet, 64
+                    for level, kind, value in ancdata:
+                        if level == socket.IPPROTO_IP and kind == getattr(socket, "IP_TTL", 2):
+                            ttl = struct.unpack("i", value[:4])[0] if len(value) >= 4 else value[0]
+            except OSError:
+                return
+            if len(icmp) < 8 or peer[0] != ip:
+                return
+            kind, _, _, got_id, got_seq = struct.unpack("!BBHHH", icmp[:8])
+            if kind != 0 or got_id != ident or got_seq != seq:
+                return
+            finish(0, (time.monotonic() - sent_at) * 1000.0, ttl)
+
+        timer = self.reactor.call_later(timeout, finish, errors.TIMEOUT, 0, 0)
+        self.reactor.watch(sock, 1, readable)
