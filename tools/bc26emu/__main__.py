@@ -31,11 +31,16 @@ def build_parser():
         epilog="Knob meanings: tools/bc26emu/knobs.py.",
     )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--tcp", metavar="HOST:PORT", default=None, help="serve the UART on TCP (default 127.0.0.1:0)")
+    where.add_argument(
+        "--tcp", metavar="HOST:PORT", default=None, help="serve the UART on TCP (default 127.0.0.1:0)"
+    )
     where.add_argument("--pty", action="store_true", help="serve the UART on a new pseudo-terminal")
     parser.add_argument("--host", action="append", metavar="NAME=IP", help="resolve NAME to IP (repeatable)")
     parser.add_argument(
-        "--redirect", action="append", metavar="IP:PORT=HOST:PORT", help="QIOPEN to IP:PORT really dials HOST:PORT"
+        "--redirect",
+        action="append",
+        metavar="IP:PORT=HOST:PORT",
+        help="QIOPEN to IP:PORT really dials HOST:PORT",
     )
     parser.add_argument("--csq", metavar="RSSI,BER", default=None)
     special = {"hosts", "redirect", "csq"}
@@ -44,12 +49,16 @@ def build_parser():
             continue
         flag = "--" + field.name.replace("_", "-")
         if field.type is bool or isinstance(field.default, bool):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None,
-                                help="default: %s" % field.default)
+            parser.add_argument(
+                flag, action=argparse.BooleanOptionalAction, default=None, help="default: %s" % field.default
+            )
             continue
-        kind = {"float": float, "int": int, "str": str}.get(getattr(field.type, "__name__", str(field.type)), str)
-        parser.add_argument(flag, type=kind, default=None, metavar=field.name.upper(),
-                            help="default: %s" % field.default)
+        kind = {"float": float, "int": int, "str": str}.get(
+            getattr(field.type, "__name__", str(field.type)), str
+        )
+        parser.add_argument(
+            flag, type=kind, default=None, metavar=field.name.upper(), help="default: %s" % field.default
+        )
     return parser
 
 

@@ -20,7 +20,7 @@ class Knobs:
     tz_quarters: int = 32  # time zone printed by +QNTP, +CCLK, +QCCLK (quarter hours)
     echo: bool = True  # ATE1 at power-on, like a real module
     echomode: int = 0  # initial AT+QICFG="echomode"
-    qigeterror_lowercase: bool = False  # print "invalid parameters" as example 4.6 does (default: the table's text)
+    qigeterror_lowercase: bool = False  # "invalid parameters" as in example 4.6 (default: table text)
     remote_close_state: int = 4  # QISTATE <socket_state> after "closed": 4 Remote Closing (or 3 Closing)
     max_nodes: int = 20  # buffer-mode receive nodes per socket (manual 2.4.3)
 

@@ -120,7 +120,9 @@ class HostNetwork:
         if rc == 0:
             self._opened(link)
         elif rc in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
-            link.timer = self.reactor.call_later(self.connect_timeout, self._report_open, link, errors.TIMEOUT)
+            link.timer = self.reactor.call_later(
+                self.connect_timeout, self._report_open, link, errors.TIMEOUT
+            )
             self.reactor.watch(sock, 2, lambda mask: self._connect_done(link))
         else:
             self._report_open(link, errors.CONNECT_FAILED)

@@ -115,7 +115,8 @@ class Services:
     # Name resolution ----------------------------------------------------------------------
 
     def resolve(self, name, servers, done):
-        """done(err, [ip, ...], ttl): hosts table, IP literal, the configured servers, or the host's resolver."""
+        """done(err, [ip, ...], ttl) from the hosts table, an IP literal, the configured servers
+        or, with none configured, the host's own resolver."""
         if is_ipv4(name):
             self.reactor.call_soon(done, 0, [name], 0)
         elif name in self.hosts:

@@ -117,7 +117,14 @@ class _PingRun:
         if got:
             m.urc(
                 "+QPING: 0,%d,%d,%d,%d,%d,%d"
-                % (self.sent, got, self.sent - got, min(self.times), max(self.times), round(sum(self.times) / got))
+                % (
+                    self.sent,
+                    got,
+                    self.sent - got,
+                    min(self.times),
+                    max(self.times),
+                    round(sum(self.times) / got),
+                )
             )
         else:
             m.urc("+QPING: 0,%d,0,%d,0,0,0" % (self.sent, self.sent))

@@ -19,6 +19,7 @@ class Slot:
         self.local_port = local_port
         self.access_mode = access_mode
         self.state = CONNECTING
+        self.closed_by_host = False  # AT+QICLOSE was sent (state 3 also means the peer closed)
         self.link = None
         self.nodes = collections.deque()
         self.recv_urc_armed = True  # the next arrival into an empty buffer is announced

@@ -108,6 +108,7 @@ def qiclose(m, cmd):
     slot = m.sockets.get(connect_id)
     if slot is not None:
         slot.state = CLOSING
+        slot.closed_by_host = True
         if slot.link is not None:
             m.net.close(slot.link)
             slot.link = None
@@ -151,7 +152,13 @@ def _start_send(m, slot, data):
     def report(ok):
         if not ok:
             m.last_error = errors.WRITE_FAILED
-        m.later(m.knobs.send_latency, m.final, "SEND OK" if ok else "SEND FAIL")
+        result = "SEND OK" if ok else "SEND FAIL"
+        if m.knobs.send_latency > 0:
+            m.later(m.knobs.send_latency, m.final, result)
+        else:
+            # At once, on the thread that did the send: an echo from the peer cannot overtake it,
+            # just as the radio round trip never beats SEND OK on a real module.
+            m.final(result)
 
     if m.knobs.send_fail:
         m.later(0, report, False)
@@ -243,7 +250,7 @@ def qird(m, cmd):
     connect_id = p.int(0, 0, 4)
     limit = p.int(1, 1, 512)
     slot = m.sockets.get(connect_id)
-    if slot is None or slot.state in (INITIAL, CLOSING):
+    if slot is None or slot.state == INITIAL or slot.closed_by_host:
         raise CommandError(errors.SOCKET_CLOSED)
     if slot.access_mode == DIRECT_PUSH:
         raise CommandError(errors.NOT_ALLOWED)
