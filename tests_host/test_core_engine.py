@@ -2,6 +2,7 @@
 from bc26.engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE, Engine
 from bc26.errors import BC26Error, BC26Timeout
 from fakeuart import FakeUART
+from testutil import raises
 
 
 class Lines:
@@ -20,14 +21,6 @@ class Sink:
 
     def __call__(self, mv, s, e):
         self.data.extend(mv[s:e])
-
-
-def raises(exc, fn, *args, **kw):
-    try:
-        fn(*args, **kw)
-    except exc as e:
-        return e
-    raise AssertionError("%s not raised" % exc.__name__)
 
 
 def make(chunk=0, rxbuf=256):
@@ -289,11 +282,21 @@ _KINDS = (
     ("AT+QIOPEN=1,0", (b"+QIOPEN:",), 500, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n", [b"+QIOPEN: 0,0"]),
     ("AT+QICLOSE=0", (b"CLOSE OK",), 500, b"\r\nOK\r\n\r\nCLOSE OK\r\n", [b"CLOSE OK"]),
     ("AT+QISEND=0,1,a", (b"SEND OK", b"SEND FAIL"), 500, b"\r\nOK\r\n\r\nSEND FAIL\r\n", [b"SEND FAIL"]),
-    ("AT+QISTATE?", (b"+QISTATE:",), 0, b'\r\n+QISTATE: 0,"TCP"\r\n+QISTATE: 1,"UDP"\r\n\r\nOK\r\n',
-     [b'+QISTATE: 0,"TCP"', b'+QISTATE: 1,"UDP"']),
+    (
+        "AT+QISTATE?",
+        (b"+QISTATE:",),
+        0,
+        b'\r\n+QISTATE: 0,"TCP"\r\n+QISTATE: 1,"UDP"\r\n\r\nOK\r\n',
+        [b'+QISTATE: 0,"TCP"', b'+QISTATE: 1,"UDP"'],
+    ),
     ("ATE0", None, 0, b"ATE0\r\r\nOK\r\n", None),
-    ("AT+QIGETERROR", (b"+QIGETERROR:",), 0, b"\r\n+QIGETERROR: 552,invalid parameters\r\n\r\nOK\r\n",
-     [b"+QIGETERROR: 552,invalid parameters"]),
+    (
+        "AT+QIGETERROR",
+        (b"+QIGETERROR:",),
+        0,
+        b"\r\n+QIGETERROR: 552,invalid parameters\r\n\r\nOK\r\n",
+        [b"+QIGETERROR: 552,invalid parameters"],
+    ),
     ("AT+BAD", None, 0, b"\r\n+CME ERROR: 552\r\n", 552),
 )
 

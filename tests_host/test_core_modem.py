@@ -1,8 +1,7 @@
 # Also runs under MicroPython (tests_host/mp_run.py): plain functions and asserts only.
-from test_core_engine import raises
-
 import bc26
 from fakeuart import FakeUART
+from testutil import raises
 
 
 def make():

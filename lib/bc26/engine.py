@@ -65,6 +65,7 @@ class Engine:
         self._lf = False  # drop one LF before counted data (header ended in a lone CR)
         self._quote = 0  # 1: data may be quoted, decide; 2: drop the closing quote
         self._eol_open = False  # the line just parsed ended in a CR whose LF is not yet here
+        self._whole = False
         self._data_deadline = 0
         self.truncated = 0  # counted data the module never finished sending, abandoned
         self.fields = Fields(self.buf)
@@ -134,18 +135,22 @@ class Engine:
 
     # --- counted data --------------------------------------------------------------
 
-    def take(self, n, sink, start=-1, maybe_quoted=False):
-        """From a handler: the next n bytes are data for sink(mv, start, end), in chunks.
+    def take(self, n, sink, start=-1, maybe_quoted=False, whole=False):
+        """From a handler: the next n bytes are data for sink(mv, start, end).
 
         With start=-1 the data follows the current line's end; otherwise it starts at buf
-        index ``start`` inside the current line (viewmode 1). With maybe_quoted the data may
-        be wrapped in double quotes, as some firmware prints it.
+        index ``start`` (inside the current line for viewmode 1, or the current read
+        position for the echo of data-mode input). With maybe_quoted the data may be
+        wrapped in double quotes, as some firmware prints it. With whole, the sink gets
+        all n bytes in one call (hex that is decoded in one piece); n must fit the buffer.
+        Otherwise the sink gets chunks as they arrive.
         """
         if n <= 0:
             return
         self._count = n
         self._sink = sink
         self._quote = 1 if maybe_quoted else 0
+        self._whole = whole
         # Counted data must not swallow the module's next answers forever if the module
         # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud.
         self._data_deadline = ticks_add(ticks_ms(), 1000 + n)
@@ -155,6 +160,10 @@ class Engine:
             self._lf = False
         else:
             self._lf = self._eol_open
+
+    def read_pos(self):
+        """Where the next unconsumed byte is (for take() from outside a handler)."""
+        return self._r
 
     def _data(self):
         # Feeds counted data to the sink; False when it must wait for more bytes.
@@ -195,6 +204,12 @@ class Engine:
         k = w - r
         if k > self._count:
             k = self._count
+        if self._whole and k < self._count:
+            if self._count > self._size:
+                self._drop_data()
+                return True
+            self._r = r
+            return False
         if k > 0:
             self._r = r + k
             self._scan = self._r
@@ -384,7 +399,8 @@ class Engine:
             self.on_unknown(self.buf, s, e)
 
     def _drop_data(self):
-        self.truncated += 1
+        if self._count:
+            self.truncated += 1
         self._count = 0
         self._quote = 0
         self._lf = False
@@ -450,7 +466,17 @@ class Engine:
     def command_text(self):
         return bytes(self._cmd[: self._cmdlen]).decode()
 
-    def begin(self, expect=None, on_line=None, timeout=1000, trailer=0, prompt=False, collect=False):
+    def begin(
+        self,
+        expect=None,
+        on_line=None,
+        timeout=1000,
+        trailer=0,
+        prompt=False,
+        collect=False,
+        data=None,
+        quote=False,
+    ):
         """Send the built command and start waiting for its answer; step() drives it.
 
         expect: a tuple of line prefixes that belong to this command. on_line(buf, s, e)
@@ -458,6 +484,8 @@ class Engine:
         they are collected as bytes, and with a trailer the first one completes it.
         trailer: ms to wait after OK for the result that comes later (0: OK completes).
         prompt: wait for the '>' data prompt first. collect: also collect unprefixed lines.
+        data: written after the built text (inline payload, not copied), in double
+        quotes with quote=True, before the closing CR.
         """
         if self.state != IDLE and self.state != DONE:
             raise BC26Error(None, "busy: a command is pending")
@@ -476,7 +504,14 @@ class Engine:
         self._cmd[n] = _CR
         self.state = WAIT_PROMPT if prompt else WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
-        self.write(self._cmd, 0, n + 1)
+        if data is None:
+            self.write(self._cmd, 0, n + 1)
+        else:
+            self.write(self._cmd, 0, n)
+            if quote:
+                self.write(b'"')
+            self.write(data)
+            self.write(b'"\r' if quote else b"\r")
 
     def resume(self, timeout=1000, trailer=None):
         """After the prompt and the data: wait for the final result."""

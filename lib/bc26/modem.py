@@ -4,29 +4,10 @@
 # earlier timeout and turns a bare ERROR from a TCP/IP command into the module's own error
 # code (AT+QIGETERROR), so users see "566 Socket connection failed" and not "ERROR".
 
+from .checks import check_text
 from .engine import DEFAULT_RXBUF, LINE_MORE, Engine
 from .errors import BC26Error
-
-
-def check_text(s, what, limit, quotes=False):
-    """s as bytes, refused if it could end the command line or is too long.
-
-    CR and LF would end the line and start a new command, a quote would end the string
-    (allowed only with quotes=True, for raw commands), Ctrl+Z and Esc act in data mode,
-    and other control or non-ASCII bytes have no meaning to the module.
-    """
-    if isinstance(s, str):
-        s = s.encode()
-    if not isinstance(s, (bytes, bytearray)):
-        raise TypeError(what + " must be str or bytes")
-    if not s:
-        raise ValueError(what + " is empty")
-    if len(s) > limit:
-        raise ValueError("%s longer than %d bytes" % (what, limit))
-    for c in s:
-        if c < 32 or c > 126 or (c == 34 and not quotes):
-            raise ValueError("%s holds a byte the module would misread: %r" % (what, chr(c)))
-    return s
+from .sockets import Sockets
 
 
 class Modem:
@@ -39,6 +20,7 @@ class Modem:
         self.engine = Engine(uart, rxbuf)
         self.query_errors = query_errors
         self._err = 0
+        self.net = Sockets(self)
 
     def on(self, prefix, handler):
         """Register handler(buf, start, end) for an unsolicited line; see Engine.on."""
@@ -47,6 +29,32 @@ class Modem:
     def poll(self):
         """Read what the module sent and dispatch URCs. Call it often while idle."""
         self.engine.poll()
+        self.net.service()
+
+    # --- sockets (sockets.py) ------------------------------------------------------------
+
+    def open(
+        self, kind, host, port, local_port=0, mode=0, ipv6=False, connect_id=None, timeout=None, rxsize=1024
+    ):
+        """AT+QIOPEN: a connected bc26 Socket, or BC26Error with the module's code.
+
+        kind "TCP" or "UDP"; host an IP address or a domain name (<= 150 bytes); mode
+        bc26.BUFFER (0) or bc26.PUSH (1); connect_id 0-4 or None for the first free one;
+        timeout ms for +QIOPEN (default 60 s); rxsize: a push-mode socket's buffer.
+        """
+        return self.net.open(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
+
+    def socket_state(self, connect_id=None, context=None):
+        """AT+QISTATE (all, one connectID, or one context): a list of SocketInfo."""
+        return self.net.state(connect_id, context)
+
+    def configure(self, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
+        """AT+QICFG: data formats (text or hex), viewmode, showlength, echomode."""
+        self.net.configure(send_hex, recv_hex, viewmode, showlength, echomode)
+
+    def read_config(self):
+        """Read the module's AT+QICFG values (they persist in its NVRAM)."""
+        self.net.read_config()
 
     def sync(self, tries=10, timeout=300):
         """Send AT until the module answers OK, then let late answers drain.
@@ -69,21 +77,35 @@ class Modem:
         # the first AT; this one's OK is then surely ours.
         e.command("AT", timeout=timeout)
 
-    def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
-        """Run one command (parts as for Engine.cmd) and return its collected lines."""
-        e = self.engine
-        if e.stale:
+    def ready(self):
+        """Resynchronise first if an earlier command timed out (its answer may be late)."""
+        if self.engine.stale:
             self.sync()
-        if parts:
-            e.cmd_parts(parts)
+
+    def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
+        """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
+        self.ready()
+        self.engine.cmd_parts(parts)
+        return self.run(expect, on_line, timeout, trailer, tcpip)
+
+    def run(self, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, data=None, quote=False):
+        """Run the command already built in the engine (call ready() before building it)."""
+        e = self.engine
         try:
-            return e.command(expect=expect, on_line=on_line, timeout=timeout, trailer=trailer)
+            e.begin(expect, on_line, timeout, trailer, False, False, data, quote)
+            e.wait()
+            return e.finish()
         except BC26Error as err:
-            if tcpip and err.code is None and self.query_errors and not e.stale:
-                code = self.last_error()
-                if code:
-                    raise BC26Error(code) from None
+            self._explain(err, tcpip)
             raise
+
+    def _explain(self, err, tcpip):
+        # A bare ERROR from a TCP/IP command: raise the module's own code instead.
+        e = self.engine
+        if tcpip and err.code is None and self.query_errors and not e.stale and e.state == 0:
+            code = self.last_error()
+            if code:
+                raise BC26Error(code)
 
     def last_error(self):
         """AT+QIGETERROR: the code of the last TCP/IP command's error (0 when none)."""
@@ -114,8 +136,7 @@ class Modem:
                 end += 1
             expect = (cmd[2:end] + b":",)
         e = self.engine
-        if e.stale:
-            self.sync()
+        self.ready()
         e.cmd(cmd)
         e.begin(expect, None, timeout, trailer, False, True)
         e.wait()

@@ -1,0 +1,112 @@
+# A bounded byte queue for data the module pushes (direct-push access mode).
+#
+# The module pushes data whether or not the application is reading, so each push-mode
+# socket keeps what arrived here, up to a size fixed when the socket is opened. What does
+# not fit is dropped and counted, never silently. For UDP each datagram is stored with a
+# two-byte length in front, so a read returns one datagram, as recvfrom must.
+
+
+class Ring:
+    def __init__(self, size, datagrams=False):
+        self.buf = bytearray(size)
+        self.mv = memoryview(self.buf)
+        self.size = size
+        self.head = 0  # next byte to read
+        self.used = 0
+        self.datagrams = datagrams
+        self.dropped = 0  # bytes that did not fit
+        self._len_at = -1  # datagram being written: buffer index of its length field
+        self._ready = 0  # bytes (with length fields) of whole datagrams, readable
+
+    def free(self):
+        return self.size - self.used
+
+    def _put(self, mv, s, e):
+        # Copy mv[s:e] in at the tail, in two pieces where it wraps.
+        size = self.size
+        t = self.head + self.used
+        if t >= size:
+            t -= size
+        n = e - s
+        k = size - t
+        if k > n:
+            k = n
+        self.mv[t : t + k] = mv[s : s + k]
+        if k < n:
+            self.mv[0 : n - k] = mv[s + k : e]
+        self.used += n
+
+    def _index(self, i):
+        # Buffer index of the i-th stored byte.
+        i += self.head
+        return i - self.size if i >= self.size else i
+
+    def start_datagram(self, n):
+        """Make room for a datagram of n bytes; False (and counted) if it cannot fit."""
+        if self._len_at >= 0:
+            # The previous datagram never completed (the module stopped mid-way): drop it.
+            self.dropped += self.used - self._ready - 2
+            self.used = self._ready
+        if n + 2 > self.free():
+            self.dropped += n
+            self._len_at = -2
+            return False
+        a = self._len_at = self._index(self.used)
+        b = self._index(self.used + 1)
+        self.buf[a] = n >> 8
+        self.buf[b] = n & 0xFF
+        self.used += 2
+        return True
+
+    def end_datagram(self):
+        """The datagram started last is complete: readers may take it."""
+        if self._len_at >= 0:
+            self._ready = self.used
+        self._len_at = -1
+
+    def write(self, mv, s, e):
+        """Append mv[s:e] (for UDP: a chunk of the datagram begun with start_datagram)."""
+        n = e - s
+        if self.datagrams:
+            if self._len_at == -2:
+                return 0
+        elif n > self.free():
+            self.dropped += n - self.free()
+            e = s + self.free()
+            n = e - s
+        self._put(mv, s, e)
+        return n
+
+    def readable(self):
+        return self._ready if self.datagrams else self.used
+
+    def readinto(self, buf, n):
+        """Copy up to n bytes (for UDP: one datagram, truncated to n) into buf; the count."""
+        if not self.used:
+            return 0
+        size = self.size
+        if self.datagrams:
+            if not self._ready:
+                return 0
+            ln = self.buf[self.head] << 8 | self.buf[self._index(1)]
+            self._skip(2)
+            self._ready -= 2 + ln
+            take = ln if ln < n else n
+        else:
+            ln = take = self.used if self.used < n else n
+        h = self.head
+        k = size - h
+        if k > take:
+            k = take
+        buf[0:k] = self.mv[h : h + k]
+        if k < take:
+            buf[k:take] = self.mv[0 : take - k]
+        self._skip(ln)
+        return take
+
+    def _skip(self, n):
+        self.used -= n
+        h = self.head + n
+        self.head = h - self.size if h >= self.size else h
+        if not self.used:
+            self.head = 0

@@ -1,0 +1,743 @@
+# TCP and UDP sockets: AT+QIOPEN, QICLOSE, QISTATE, QISEND, QISENDEX, QIRD, QISWTMD, QICFG
+# and the "recv" and "closed" URCs, in both access modes and both data formats.
+#
+# The way the module frames received data depends on four AT+QICFG values it keeps in
+# NVRAM (dataformat, viewmode, showlength) or per boot (echomode), so the driver always
+# knows them: it reads them before the first socket opens, and records what it sets.
+
+import binascii
+
+from ._compat import const, ticks_diff, ticks_ms
+from .checks import check_host, check_range
+from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE, PROMPTED
+from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
+from .fields import Fields
+from .ring import Ring
+
+BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
+PUSH = const(1)  # access mode: data comes at once in the "recv" URC
+
+_QUOTE = const(34)
+_INLINE_TEXT = const(1024)  # AT+QISEND=<id>,<len>,<data>
+_INLINE_HEX = const(512)
+_DATA_TEXT = const(1460)  # after the '>' prompt
+_DATA_HEX = const(730)
+_READ_MAX = const(512)  # AT+QIRD
+_SEND_HEX_MAX = const(512)  # AT+QISENDEX
+
+STATE_NAMES = ("Initial", "Connecting", "Connected", "Closing", "Remote Closing")
+
+_SEND = (b"SEND OK", b"SEND FAIL")
+_QIRD = (b"+QIRD:",)
+_QIOPEN = (b"+QIOPEN:",)
+_CLOSE = (b"CLOSE OK",)
+
+
+class SocketInfo:
+    """One +QISTATE record."""
+
+    def __init__(self, id, service, address, remote_port, local_port, state, context, access_mode):
+        self.id = id
+        self.service = service
+        self.address = address
+        self.remote_port = remote_port
+        self.local_port = local_port
+        self.state = state
+        self.context = context
+        self.access_mode = access_mode
+
+    @property
+    def state_name(self):
+        return STATE_NAMES[self.state] if 0 <= self.state < 5 else "unknown"
+
+    def __repr__(self):
+        return "<SocketInfo %d %s %s:%d local %d %s mode %d>" % (
+            self.id,
+            self.service,
+            self.address,
+            self.remote_port,
+            self.local_port,
+            self.state_name,
+            self.access_mode,
+        )
+
+
+def _inline_kind(data, off, end):
+    # 0: cannot go inline (a byte the command line would misread); 1: plain; 2: quote it.
+    kind = 1
+    for i in range(off, end):
+        c = data[i]
+        if c < 32 or c > 126 or c == 34 or c == 59:
+            return 0
+        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122):
+            kind = 2
+    return kind
+
+
+class Socket:
+    """A socket on the module (connectID 0-4). Made by Modem.open()."""
+
+    def __init__(self, net, cid, kind, mode, rxsize):
+        self.net = net
+        self.id = cid
+        self.kind = kind
+        self.udp = kind == "UDP"
+        self.mode = mode
+        self.rxsize = rxsize
+        self.ring = None
+        if mode == PUSH:
+            self.ring = Ring(rxsize, self.udp)
+        self.closed = False  # closed by the user: recv raises
+        self.released = False  # AT+QICLOSE done: the connectID is free on the module
+        self.remote_closed = False  # "closed" URC: readable until drained, then EOF
+        self.pending = False  # buffer mode: the module holds unread data
+        self.hint = 0  # bytes the last "recv" URC announced (showlength)
+        self.buff_full = 0  # "buff full" URCs seen
+        self.lost = False  # data was dropped; raised once for TCP
+        self.timeout = 30000  # ms a blocking recv waits; None: no limit but the module's
+        self.poll_ms = 5000  # buffer mode: read anyway this often while waiting
+
+    def __repr__(self):
+        return "<Socket %d %s %s>" % (self.id, self.kind, "push" if self.mode else "buffer")
+
+    # --- receiving -------------------------------------------------------------------
+
+    def recv_into(self, buf, nbytes=0, timeout=-1):
+        """Read into buf; the count, 0 at end of stream, None with timeout=0 and no data.
+
+        Blocks up to timeout ms (-1: self.timeout) and raises BC26Timeout after that.
+        For UDP one call returns one datagram. In buffer mode the data goes from the
+        receive buffer straight into buf.
+        """
+        n = len(buf)
+        if 0 < nbytes < n:
+            n = nbytes
+        if timeout == -1:
+            timeout = self.timeout
+        if n == 0:
+            return 0
+        modem = self.net.modem
+        t0 = ticks_ms()
+        last_read = t0
+        while True:
+            k = self._take(buf, n, ticks_diff(ticks_ms(), last_read) >= self.poll_ms)
+            if k is not None:
+                return k
+            if self.mode == BUFFER and ticks_diff(ticks_ms(), last_read) >= self.poll_ms:
+                last_read = ticks_ms()
+            if timeout == 0:
+                return None
+            left = -1 if timeout is None else timeout - ticks_diff(ticks_ms(), t0)
+            if timeout is not None and left <= 0:
+                raise BC26Timeout("recv: no data on socket %d" % self.id)
+            modem.poll()
+            if not self._ready():
+                modem.engine.idle(50 if left < 0 or left > 50 else left)
+
+    def recv(self, n, timeout=-1):
+        """Like recv_into, returning a new bytes object (b"" at end of stream)."""
+        buf = bytearray(n)
+        k = self.recv_into(buf, n, timeout)
+        if k is None:
+            return None
+        return bytes(buf[:k]) if k < n else bytes(buf)
+
+    def _ready(self):
+        # Something to act on without waiting: data, a notification, the end.
+        if self.ring is not None and self.ring.readable():
+            return True
+        return self.pending or self.remote_closed or self.lost or self.closed
+
+    def _take(self, buf, n, poll_anyway):
+        if self.closed:
+            raise BC26Error(567)
+        ring = self.ring
+        if ring is not None and ring.readable():
+            return ring.readinto(buf, n)
+        if self.released and not self.remote_closed:
+            raise BC26Error(567)
+        if self.mode == BUFFER and not self.released and (self.pending or self.remote_closed or poll_anyway):
+            # The module sends no new "recv" URC until its buffer was read empty: read
+            # until +QIRD: 0 whenever data was announced.
+            k = self.net.read(self, buf, n)
+            if k:
+                return k
+            self.pending = False
+        if ring is not None and ring.dropped:
+            self.lost = True
+            ring.dropped = 0
+        if self.lost:
+            self.lost = False
+            if not self.udp:
+                raise DataLost("socket %d (%d x buff full)" % (self.id, self.buff_full))
+        if self.remote_closed:
+            self.net.release(self)
+            return 0
+        return None
+
+    def available(self):
+        """Bytes (push mode) or the last announced length (buffer mode) waiting now."""
+        if self.ring is not None and self.ring.readable():
+            return self.ring.readable()
+        return self.hint if self.pending else 0
+
+    # --- sending ---------------------------------------------------------------------
+
+    def send(self, data):
+        """Send all of data (bytes-like or str), choosing the command form by itself.
+
+        Inline AT+QISEND for short printable data (quoted when it holds more than letters
+        and digits); the fixed-length data mode, which carries any byte value, for the
+        rest, in pieces within the manual's limits. Returns len(data); SEND FAIL raises
+        SendFailed with the count already sent.
+        """
+        if isinstance(data, str):
+            data = data.encode()
+        net = self.net
+        n = len(data)
+        inline_max = _INLINE_HEX if net.send_hex else _INLINE_TEXT
+        data_max = _DATA_HEX if net.send_hex else _DATA_TEXT
+        off = 0
+        while off < n:
+            left = n - off
+            try:
+                if left <= inline_max:
+                    kind = 1 if net.send_hex else _inline_kind(data, off, n)
+                    if kind:
+                        self._inline(data, off, left, kind == 2)
+                        return n
+                k = left if left < data_max else data_max
+                self._data_mode(data, off, k, True)
+                off += k
+            except SendFailed as err:
+                err.sent = off
+                raise
+        return n
+
+    def sendall(self, data):
+        self.send(data)
+
+    def send_inline(self, data, quote=None):
+        """AT+QISEND=<id>,<len>,<data>: text in double quotes (as the manual asks for
+        JSON) when quote is True or the data holds more than letters and digits; hex in
+        hex send format. At most 1024 text / 512 hex bytes, no CR, LF, ';' or controls."""
+        if isinstance(data, str):
+            data = data.encode()
+        n = len(data)
+        if self.net.send_hex:
+            check_range(n, 1, _INLINE_HEX, "inline hex payload length")
+            self._inline(data, 0, n, False)
+            return n
+        check_range(n, 1, _INLINE_TEXT, "inline payload length")
+        kind = 2
+        for c in data:
+            if c < 32 or c > 126 or c == 59:
+                raise ValueError("inline data cannot hold byte %d: use send()" % c)
+            if c == 34 and quote is False:
+                raise ValueError("unquoted inline data cannot hold '\"'")
+        if quote is None:
+            kind = _inline_kind(data, 0, n) or 2
+        elif not quote:
+            kind = 1
+        self._inline(data, 0, n, kind == 2)
+        return n
+
+    def send_fixed(self, data):
+        """AT+QISEND=<id>,<len>, then the data after '>': any byte values, <= 1460
+        bytes (730 in hex send format)."""
+        n = len(data)
+        check_range(n, 1, _DATA_HEX if self.net.send_hex else _DATA_TEXT, "data-mode payload length")
+        self._data_mode(data, 0, n, True)
+        return n
+
+    def send_stream(self, data, cancel=False):
+        """AT+QISEND=<id>, the data after '>', then Ctrl+Z; with cancel=True, Esc instead,
+        so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
+        n = len(data)
+        check_range(n, 1, _DATA_HEX if self.net.send_hex else _DATA_TEXT, "data-mode payload length")
+        if not self.net.send_hex:
+            for c in data:
+                if c == 0x1A or c == 0x1B:
+                    raise ValueError("Ctrl+Z / Esc in Ctrl+Z-ended data: use send_fixed()")
+        self._data_mode(data, 0, n, False, cancel)
+        return 0 if cancel else n
+
+    def send_hex(self, data):
+        """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
+        n = len(data)
+        check_range(n, 1, _SEND_HEX_MAX, "QISENDEX payload length")
+        net = self.net
+        net.modem.ready()
+        e = net.e
+        e.cmd(b"AT+QISENDEX=")
+        e.put_int(self.id)
+        e.put(b",")
+        e.put_int(n)
+        e.put(b",")
+        self._finish_send(binascii.hexlify(data), True, 0)
+        return n
+
+    def send_status(self):
+        """AT+QISEND=<id>,0: (sent, acked, unacked) byte totals; acked ones for TCP only."""
+        lines = self.net.modem.command("AT+QISEND=", self.id, ",0", expect=(b"+QISEND:",), tcpip=True)
+        if not lines:
+            raise BC26Error(None, "no +QISEND answer")
+        v = [int(x) for x in lines[0][8:].split(b",")]
+        return v[0], v[1], v[2]
+
+    def _inline(self, data, off, n, quote):
+        net = self.net
+        net.modem.ready()
+        e = net.e
+        e.cmd(b"AT+QISEND=")
+        e.put_int(self.id)
+        e.put(b",")
+        e.put_int(n)
+        e.put(b",")
+        payload = data if off == 0 and n == len(data) else memoryview(data)[off : off + n]
+        if net.send_hex:
+            payload = binascii.hexlify(payload)
+        self._finish_send(payload, quote, 0)
+
+    def _finish_send(self, payload, quote, sent):
+        net = self.net
+        net.modem.run(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True, payload, quote)
+        if net.e.matched == 1:
+            raise SendFailed(sent)
+
+    def _data_mode(self, data, off, n, fixed, cancel=False):
+        net = self.net
+        modem = net.modem
+        e = net.e
+        modem.ready()
+        e.cmd(b"AT+QISEND=")
+        e.put_int(self.id)
+        if fixed:
+            e.put(b",")
+            e.put_int(n)
+        e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True)
+        e.wait()
+        if e.state != PROMPTED:
+            if e.result == 3:  # TIMEOUT: a late prompt would leave the module in data mode
+                e.write(b"\x1b")
+            try:
+                e.finish()
+            except BC26Error as err:
+                modem._explain(err, True)
+                raise
+            raise BC26Error(None, "no data prompt")
+        payload = data if off == 0 and n == len(data) else memoryview(data)[off : off + n]
+        if net.send_hex:
+            payload = binascii.hexlify(payload)
+        if net.echomode:
+            # echomode 1: the module repeats the data; it is not a record.
+            e.take(len(payload), net._discard, e.read_pos())
+        e.write(payload)
+        if cancel:
+            e.write(b"\x1b")
+            e.resume(net.cmd_timeout, 0)
+        else:
+            if not fixed:
+                e.write(b"\x1a")
+            e.resume(net.cmd_timeout + n, net.send_timeout)
+        e.wait()
+        try:
+            e.finish()
+        except BC26Error as err:
+            modem._explain(err, True)
+            raise
+        if e.matched == 1 and not cancel:
+            raise SendFailed(0)
+
+    # --- other -------------------------------------------------------------------------
+
+    def set_mode(self, mode):
+        """AT+QISWTMD: switch between BUFFER and PUSH access mode."""
+        check_range(mode, 0, 1, "access mode")
+        if mode == self.mode:
+            return
+        self.net.modem.command("AT+QISWTMD=", self.id, ",", mode, tcpip=True)
+        self.mode = mode
+        if mode == PUSH and self.ring is None:
+            self.ring = Ring(self.rxsize, self.udp)
+        if mode == BUFFER:
+            # The module may already hold data that arrived after the switch.
+            self.pending = True
+
+    def close(self):
+        """AT+QICLOSE (OK, then CLOSE OK). Closing twice does nothing."""
+        if self.closed:
+            return
+        self.closed = True
+        self.net.release(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Sockets:
+    """The socket table and the socket URCs of one modem (Modem.net)."""
+
+    def __init__(self, modem):
+        self.modem = modem
+        e = self.e = modem.engine
+        self.table = [None, None, None, None, None]
+        # The module's AT+QICFG values, as last read or set.
+        self.send_hex = False
+        self.recv_hex = False
+        self.viewmode = 0
+        self.showlength = 0
+        self.echomode = 0
+        self.known = False
+        self.cmd_timeout = 2000  # OK / ERROR of a socket command
+        self.open_timeout = 60000  # +QIOPEN (manual: 60 s)
+        self.send_timeout = 10000  # SEND OK / SEND FAIL
+        self.close_timeout = 10000  # CLOSE OK
+        self.orphans = 0  # connectIDs (bits) the module opened after we gave up on them
+        self.closing = 0  # connectIDs (bits) to close at the next poll
+        # The AT+QIRD in progress.
+        self._dst = None
+        self._got = 0
+        # The pushed data in progress.
+        self._push = None
+        self._push_left = 0
+        # The AT+QIOPEN in progress.
+        self._open_id = -1
+        self._open_err = -1
+        # Bound methods made once: handing over self.method would allocate every time.
+        self._read_sink = self.read_sink
+        self._read_hex = self.read_hex
+        self._push_sink = self.push_sink
+        self._push_hex = self.push_hex
+        self._discard = self.discard
+        self._send_line = self.send_line
+        self._on_qird = self.on_qird
+        e.on(b'+QIURC:"recv"', self.on_recv)
+        e.on(b'+QIURC:"closed"', self.on_closed)
+        e.on(b"+QIOPEN:", self.on_late_open)
+
+    # --- configuration ---------------------------------------------------------------
+
+    def read_config(self):
+        """Ask the module for its dataformat, viewmode, showlength and echomode."""
+        m = self.modem
+        for name in ("dataformat", "viewmode", "showlength", "echomode"):
+            try:
+                lines = m.command('AT+QICFG="', name, '"', expect=(b"+QICFG:",), tcpip=True)
+            except BC26Error:
+                if name == "echomode":  # older firmware has no echomode: no echo then
+                    self.echomode = 0
+                    continue
+                raise
+            for line in lines:
+                f = Fields(line)
+                f.start(7, len(line))
+                f.str()
+                a = f.int(0)
+                if f.eq(b"dataformat"):
+                    self.send_hex = a == 1
+                    self.recv_hex = f.int(0) == 1
+                elif f.eq(b"viewmode"):
+                    self.viewmode = a
+                elif f.eq(b"showlength"):
+                    self.showlength = a
+                elif f.eq(b"echomode"):
+                    self.echomode = a
+        self.known = True
+
+    def configure(self, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
+        """Set AT+QICFG values (None: leave as is); the driver frames data accordingly."""
+        m = self.modem
+        if not self.known:
+            self.read_config()
+        if send_hex is not None or recv_hex is not None:
+            s = self.send_hex if send_hex is None else bool(send_hex)
+            r = self.recv_hex if recv_hex is None else bool(recv_hex)
+            m.command('AT+QICFG="dataformat",', int(s), ",", int(r), tcpip=True)
+            self.send_hex = s
+            self.recv_hex = r
+        for name, value in (("viewmode", viewmode), ("showlength", showlength), ("echomode", echomode)):
+            if value is not None:
+                check_range(value, 0, 1, name)
+                m.command('AT+QICFG="', name, '",', value, tcpip=True)
+                setattr(self, name, value)
+
+    # --- open, close, state ------------------------------------------------------------
+
+    def open(
+        self,
+        kind,
+        host,
+        port,
+        local_port=0,
+        mode=BUFFER,
+        ipv6=False,
+        connect_id=None,
+        timeout=None,
+        rxsize=1024,
+    ):
+        if isinstance(kind, bytes):
+            kind = kind.decode()
+        kind = kind.upper() if isinstance(kind, str) else kind
+        if kind not in ("TCP", "UDP"):
+            raise ValueError("kind must be 'TCP' or 'UDP'")
+        host = check_host(host)
+        check_range(port, 1, 65535, "remote port")
+        check_range(local_port, 0, 65535, "local port")
+        check_range(mode, 0, 1, "access mode")
+        check_range(rxsize, 16, 65536, "rxsize")
+        if connect_id is None:
+            for i in range(5):
+                if self.table[i] is None and not (self.orphans | self.closing) & (1 << i):
+                    connect_id = i
+                    break
+            else:
+                raise BC26Error(563, "all five sockets are in use")
+        else:
+            check_range(connect_id, 0, 4, "connectID")
+            if self.table[connect_id] is not None:
+                raise ValueError("connectID %d is in use" % connect_id)
+        self.service()
+        if not self.known:
+            self.read_config()
+        if timeout is None:
+            timeout = self.open_timeout
+        self._open_id = connect_id
+        self._open_err = -1
+        parts = ["AT+QIOPEN=1,", connect_id, ',"', kind, '","', host, '",', port, ",", local_port, ",", mode]
+        if ipv6:
+            parts.append(",1")
+        m = self.modem
+        try:
+            m.command(
+                *parts,
+                expect=_QIOPEN,
+                on_line=self.open_line,
+                timeout=self.cmd_timeout,
+                trailer=timeout,
+                tcpip=True,
+            )
+        except BC26Timeout:
+            # The manual: after a failed open, AT+QICLOSE before anything else.
+            self._open_id = -1
+            self.close_id(connect_id)
+            raise
+        finally:
+            self._open_id = -1
+        if self._open_err:
+            self.close_id(connect_id)
+            raise BC26Error(self._open_err)
+        s = Socket(self, connect_id, kind, mode, rxsize)
+        self.table[connect_id] = s
+        return s
+
+    def open_line(self, buf, s, end):
+        f = self.e.fields
+        f.start(s + 8, end)
+        if f.int(-1) != self._open_id:
+            return LINE_NOT_MINE
+        self._open_err = f.int(0)
+        return LINE_DONE
+
+    def on_late_open(self, buf, s, end):
+        # A +QIOPEN after its command gave up: if the socket did open, close it later.
+        f = self.e.fields
+        f.start(s + 8, end)
+        cid = f.int(-1)
+        if 0 <= cid <= 4 and f.int(-1) == 0 and self.table[cid] is None:
+            self.orphans |= 1 << cid
+
+    def release(self, sock):
+        """Free sock's connectID on the module (AT+QICLOSE) and in the table, once."""
+        if sock.released:
+            return
+        sock.released = True
+        if self.table[sock.id] is sock:
+            self.table[sock.id] = None
+        self.close_id(sock.id)
+
+    def close_id(self, cid):
+        """AT+QICLOSE=<cid>, waiting for CLOSE OK. An ERROR (nothing open there) is fine."""
+        try:
+            self.modem.command(
+                "AT+QICLOSE=",
+                cid,
+                expect=_CLOSE,
+                on_line=self._send_line,
+                timeout=self.cmd_timeout,
+                trailer=self.close_timeout,
+            )
+        except BC26Timeout:
+            raise
+        except BC26Error:
+            pass
+        self.orphans &= ~(1 << cid)
+        self.closing &= ~(1 << cid)
+
+    def service(self):
+        """Deferred work that handlers may not do themselves: closing sockets."""
+        todo = self.orphans | self.closing
+        if not todo or self.e.state not in (0, 5):
+            return
+        for cid in range(5):
+            if todo & (1 << cid):
+                s = self.table[cid]
+                if s is not None:
+                    self.release(s)
+                else:
+                    self.close_id(cid)
+
+    def state(self, connect_id=None, context=None):
+        """AT+QISTATE in its three forms: a list of SocketInfo (empty: no sockets)."""
+        if connect_id is not None:
+            check_range(connect_id, 0, 4, "connectID")
+            parts = ("AT+QISTATE=1,", connect_id)
+        elif context is not None:
+            check_range(context, 1, 3, "contextID")
+            parts = ("AT+QISTATE=0,", context)
+        else:
+            parts = ("AT+QISTATE?",)
+        lines = self.modem.command(*parts, expect=(b"+QISTATE:",), tcpip=True)
+        out = []
+        for line in lines:
+            f = Fields(line)
+            f.start(9, len(line))
+            cid = f.int(-1)
+            f.str()
+            service = f.text()
+            f.str()
+            address = f.text()
+            out.append(SocketInfo(cid, service, address, f.int(0), f.int(0), f.int(0), f.int(1), f.int(0)))
+        return out
+
+    # --- receiving -------------------------------------------------------------------
+
+    def read(self, sock, buf, n):
+        """One AT+QIRD=<id>,<n> into buf; the count read (0: the module holds nothing)."""
+        m = self.modem
+        e = self.e
+        if n > _READ_MAX:
+            n = _READ_MAX
+        m.ready()
+        e.cmd(b"AT+QIRD=")
+        e.put_int(sock.id)
+        e.put(b",")
+        e.put_int(n)
+        self._dst = buf
+        self._got = 0
+        try:
+            m.run(_QIRD, self._on_qird, self.cmd_timeout + 2 * n, 0, True)
+        finally:
+            self._dst = None
+        return self._got
+
+    def on_qird(self, buf, s, end):
+        e = self.e
+        f = e.fields
+        f.start(s + 6, end)
+        n = f.int(0)
+        if n <= 0:
+            return LINE_MORE
+        if self.showlength:
+            f.int()  # remaining in this node; some firmware prints it negative
+        if self.viewmode:
+            if self.recv_hex:
+                f.rest()
+                self.read_hex(e.mv, f.a, f.b)
+            else:
+                e.take(n, self._read_sink, f.pos, True)
+        elif self.recv_hex:
+            e.take(2 * n, self._read_hex, -1, False, True)
+        else:
+            e.take(n, self._read_sink)
+        return LINE_MORE
+
+    def read_sink(self, mv, s, e):
+        dst = self._dst
+        got = self._got
+        k = e - s
+        if k > len(dst) - got:  # never past the caller's buffer
+            k = len(dst) - got
+        dst[got : got + k] = mv[s : s + k]
+        self._got = got + k
+
+    def read_hex(self, mv, s, e):
+        data = binascii.unhexlify(mv[s:e])
+        self.read_sink(data, 0, len(data))
+
+    def on_recv(self, buf, s, end):
+        e = self.e
+        f = e.fields
+        f.start(e.match(s, end, b"+QIURC:", b'"recv"') + 1, end)
+        cid = f.int(-1)
+        sock = self.table[cid] if 0 <= cid <= 4 else None
+        if not f.more():
+            if sock is not None:
+                sock.pending = True
+            return
+        if buf[f.pos] == _QUOTE:  # "buff full": the module dropped data
+            if sock is not None:
+                sock.buff_full += 1
+                sock.lost = True
+                sock.pending = True
+            return
+        n = f.int(0)
+        if sock is not None and sock.mode == BUFFER:
+            sock.pending = True
+            sock.hint = n
+            return
+        if sock is None and self.viewmode == 0:
+            # Not ours: with viewmode 0 a push URC and a buffer-mode one look alike.
+            return
+        self._push = sock
+        self._push_left = n
+        if sock is not None and sock.udp:
+            sock.ring.start_datagram(n)
+        if self.viewmode:
+            if self.recv_hex:
+                f.rest()
+                self.push_hex(e.mv, f.a, f.b)
+            else:
+                e.take(n, self._push_sink, f.pos, True)
+        elif self.recv_hex:
+            e.take(2 * n, self._push_hex, -1, False, True)
+        else:
+            e.take(n, self._push_sink)
+
+    def push_sink(self, mv, s, e):
+        self._push_left -= e - s
+        sock = self._push
+        if sock is None:
+            return
+        sock.ring.write(mv, s, e)
+        if self._push_left <= 0 and sock.udp:
+            sock.ring.end_datagram()
+
+    def push_hex(self, mv, s, e):
+        data = binascii.unhexlify(mv[s:e])
+        self.push_sink(memoryview(data), 0, len(data))
+
+    def on_closed(self, buf, s, end):
+        f = self.e.fields
+        f.start(self.e.match(s, end, b"+QIURC:", b'"closed"') + 1, end)
+        cid = f.int(-1)
+        if 0 <= cid <= 4:
+            sock = self.table[cid]
+            if sock is None:
+                self.closing |= 1 << cid
+                return
+            sock.remote_closed = True
+            if sock.mode == PUSH:
+                # Pushed data is all here already: the module's side can go now.
+                self.closing |= 1 << cid
+
+    # --- sending -------------------------------------------------------------------------
+
+    def send_line(self, buf, s, end):
+        return LINE_DONE
+
+    def discard(self, mv, s, e):
+        pass
