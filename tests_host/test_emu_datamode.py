@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-pytest_plugins = ["tools.bc26emu.testing"]  # fixtures: make_emu, make_session, servers
+pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
 
 from tools.localservers import TcpEchoServer  # noqa: E402
 

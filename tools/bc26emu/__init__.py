@@ -10,7 +10,8 @@
 Module map: knobs (settings), atparse (command lines), modem (input, dispatch, URCs, reboot),
 general / tcpip / services_at (command handlers), sockets (connectIDs, receive nodes),
 netio / netservices (host sockets, DNS, NTP, ICMP), reactor (the I/O thread), output
-(transcript, pacing, output faults), transports (UART object, TCP, pty), emulator (the facade).
+(transcript, pacing, output faults), transports (UART object, TCP, pty), emulator (the facade),
+testing and pytest_plugin (a scripted terminal and fixtures for tests).
 """
 
 from .emulator import Emulator

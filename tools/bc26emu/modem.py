@@ -154,6 +154,7 @@ class Modem:
     def feed(self, data):
         with self.lock:
             if self.knobs.silent:
+                self._note_while_silent(data)
                 return
             view = memoryview(bytes(data))
             i = 0
@@ -163,6 +164,17 @@ class Modem:
                 else:
                     self._feed_command_byte(view[i])
                     i += 1
+
+    def _note_while_silent(self, data):
+        # A hung module still receives: keep the command list complete, execute nothing.
+        for byte in bytes(data):
+            if byte == _CR:
+                body = strip_to_at(self._line.decode("latin-1"))
+                if body is not None:
+                    self.transcript.command("AT" + body)
+                self._line.clear()
+            elif byte != _LF and len(self._line) < _MAX_LINE:
+                self._line.append(byte)
 
     def _feed_command_byte(self, byte):
         if byte == _LF and self._after_cr:

@@ -56,7 +56,7 @@ def qiopen(m, cmd):
 
 def _open_result(m, slot, connect_id, err):
     if slot is not None:
-        if m.sockets.get(connect_id) is not slot:
+        if m.sockets.get(connect_id) is not slot or slot.closed_by_host:
             return  # closed before the network answered
         slot.state = CONNECTED if err == 0 else INITIAL
         if err:
@@ -69,17 +69,17 @@ def _open_result(m, slot, connect_id, err):
 
 
 def _dial(m, slot):
-    if m.sockets.get(slot.connect_id) is not slot:
+    if m.sockets.get(slot.connect_id) is not slot or slot.closed_by_host:
         return
     host, port = m.knobs.redirected(slot.host, slot.remote_port)
 
     def resolved(err, addrs, ttl):
-        if m.sockets.get(slot.connect_id) is not slot:
+        if m.sockets.get(slot.connect_id) is not slot or slot.closed_by_host:
             return
         if err or not addrs:
             _open_result(m, slot, slot.connect_id, errors.DNS_FAILED)
             return
-        dest = m.knobs.redirected(addrs[0], port)
+        dest = m.knobs.redirected(addrs[0], port)  # a redirect may also name the resolved address
         slot.link = m.net.open(
             slot.kind,
             dest,

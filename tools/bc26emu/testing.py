@@ -1,4 +1,4 @@
-"""Helpers for tests that talk to the emulator: a scripted terminal and pytest fixtures.
+"""Helpers for tests that talk to the emulator: a scripted terminal over any byte channel.
 
     def test_at(make_session):
         s = make_session(reg_delay=0)
@@ -6,17 +6,13 @@
         s.send(b"AT\\r")
         s.expect_exact(b"\\r\\nOK\\r\\n")
 
-Import the fixtures a test file uses by name (from tools.bc26emu.testing import make_session).
-Every wait polls with a deadline; nothing sleeps longer than it must.
+The fixtures (make_emu, make_session, servers) live in tools.bc26emu.pytest_plugin: a test module
+names it in `pytest_plugins`. Every wait polls with a deadline; nothing sleeps longer than it must.
 """
 
 import os
 import socket
 import time
-
-import pytest
-
-from .emulator import Emulator
 
 
 class Session:
@@ -146,45 +142,3 @@ def free_port(kind=socket.SOCK_STREAM):
     with socket.socket(socket.AF_INET, kind) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture
-def make_emu():
-    made = []
-
-    def make(**knobs):
-        emu = Emulator(**knobs)
-        made.append(emu)
-        return emu
-
-    yield make
-    for emu in made:
-        emu.close()
-
-
-@pytest.fixture
-def make_session(make_emu):
-    """make_session(**knobs) -> Session on a fresh emulator's in-process UART; .emu is the emulator."""
-
-    def make(**knobs):
-        emu = make_emu(**knobs)
-        session = Session.over_uart(emu.uart())
-        session.emu = emu
-        return session
-
-    return make
-
-
-@pytest.fixture
-def servers():
-    """Start local servers by class (servers(TcpEchoServer)); all are stopped after the test."""
-    started = []
-
-    def start(cls, *args, **kwargs):
-        server = cls(*args, **kwargs)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.close()

@@ -1,0 +1,119 @@
+"""DNS, NTP and ping done for real: a local DNS responder, an NTP responder, ICMP to 127.0.0.1."""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
+
+from tools.bc26emu.netservices import open_icmp_socket  # noqa: E402
+from tools.localservers import DnsServer, NtpServer, UdpEchoServer  # noqa: E402
+
+OK = b"\r\nOK\r\n"
+
+
+def icmp_allowed():
+    sock, _ = open_icmp_socket()
+    if sock is None:
+        return False
+    sock.close()
+    return True
+
+
+def test_qidnsgip_asks_the_configured_server(make_session, servers):
+    dns = servers(DnsServer, {"multi.test": ["10.0.0.1", "10.0.0.2"]}, ttl=123)
+    s = make_session(dns_port=dns.port)
+    s.ready()
+    s.command(b'AT+QIDNSCFG=1,"127.0.0.1"')
+    s.send(b"AT+QIDNSCFG=1\r")
+    s.expect_exact(b'\r\n+QIDNSCFG: 1,"127.0.0.1"\r\n' + OK)
+    s.send(b'AT+QIDNSGIP=1,"multi.test"\r')
+    s.expect_exact(
+        OK + b'\r\n+QIURC: "dnsgip",0,2,123\r\n\r\n+QIURC: "dnsgip","10.0.0.1"\r\n'
+        b'\r\n+QIURC: "dnsgip","10.0.0.2"\r\n'
+    )
+    assert dns.queries == ["multi.test"]
+
+
+def test_secondary_server_is_tried(make_session, servers):
+    dns = servers(DnsServer, {"second.test": "10.9.8.7"})
+    # The primary (a TEST-NET address) never answers; the emulator moves on after dns_timeout.
+    s = make_session(dns_port=dns.port, dns_timeout=0.1)
+    s.ready()
+    s.command(b'AT+QIDNSCFG=1,"192.0.2.1","127.0.0.1"')
+    s.send(b'AT+QIDNSGIP=1,"second.test"\r')
+    s.expect_exact(OK + b'\r\n+QIURC: "dnsgip",0,1,300\r\n\r\n+QIURC: "dnsgip","10.9.8.7"\r\n', timeout=2)
+
+
+def test_qiopen_by_domain_name(make_session, servers):
+    dns = servers(DnsServer, {"echo.test": "127.0.0.1"})
+    echo = servers(UdpEchoServer)
+    s = make_session(dns_port=dns.port)
+    s.ready()
+    s.command(b'AT+QIDNSCFG=1,"127.0.0.1"')
+    s.send(b'AT+QIOPEN=1,1,"UDP","echo.test",%d,0,1\r' % echo.port)
+    s.expect_exact(OK + b"\r\n+QIOPEN: 1,0\r\n")
+    s.send(b"AT+QISTATE=1,1\r")
+    s.expect_exact(b'\r\n+QISTATE: 1,"UDP","echo.test",%d,0,2,1,1\r\n' % echo.port + OK)
+    s.send(b"AT+QISEND=1,4,ping\r")
+    s.expect_exact(OK + b'\r\nSEND OK\r\n\r\n+QIURC: "recv",1,4\r\nping\r\n')
+
+
+def test_host_resolver_without_dns_config(make_session):
+    s = make_session()
+    s.ready()
+    s.send(b'AT+QIDNSGIP=1,"localhost"\r')
+    s.expect_exact(OK + b'\r\n+QIURC: "dnsgip",0,1,600\r\n\r\n+QIURC: "dnsgip","127.0.0.1"\r\n')
+
+
+def test_ntp_without_auto_set_leaves_the_clock(make_session, servers):
+    ntp = servers(NtpServer, offset=-7 * 86400)
+    s = make_session(tz_quarters=0)
+    s.ready()
+    before = s.command(b"AT+QCCLK?")
+    s.send(b'AT+QNTP=1,"127.0.0.1",%d,0\r' % ntp.port)
+    s.expect_exact(OK)
+    urc = s.expect(b'"\r\n')
+    assert re.fullmatch(rb'\r\n\+QNTP: 0,"\d\d/\d\d/\d\d,\d\d:\d\d:\d\d\+00"\r\n', urc)
+    assert urc[12:20] != before[10:18]  # a week back: another date
+    after = s.command(b"AT+QCCLK?")
+    assert after[10:18] == before[10:18]
+
+
+def test_ping_count_and_size(make_session):
+    s = make_session(ping_latency=0.05)
+    s.ready()
+    s.send(b"AT+QPING=1,127.0.0.1,2,2,100\r")  # the host unquoted, as a real BC26 accepted
+    s.expect_exact(OK)
+    if not icmp_allowed():
+        s.expect_exact(b"\r\n+QPING: 554\r\n")
+        return
+    lines = [s.expect(b"\r\n", 3) + s.expect(b"\r\n", 3) for _ in range(3)]
+    for line in lines[:2]:
+        match = re.fullmatch(rb'\r\n\+QPING: 0,"127\.0\.0\.1",100,(\d+),(\d+)\r\n', line)
+        assert match, line
+        assert int(match.group(1)) >= 50  # the configured latency is part of the reported time
+    assert re.fullmatch(rb"\r\n\+QPING: 0,2,2,0,\d+,\d+,\d+\r\n", lines[2]), lines[2]
+
+
+def test_one_ping_at_a_time(make_session):
+    s = make_session(ping_latency=0.2)
+    s.ready()
+    s.send(b'AT+QPING=1,"127.0.0.1",1,1\r')
+    s.expect_exact(OK)
+    s.send(b'AT+QPING=1,"127.0.0.1",1,1\r')
+    s.expect_exact(b"\r\nERROR\r\n")
+    assert s.command(b"AT+QIGETERROR") == b"\r\n+QIGETERROR: 568,Operation busy\r\n" + OK
+
+
+def test_ping_where_no_icmp_socket_is_allowed(make_session, monkeypatch):
+    from tools.bc26emu import netservices
+
+    monkeypatch.setattr(netservices, "open_icmp_socket", lambda: (None, None))
+    s = make_session()
+    s.ready()
+    s.send(b'AT+QPING=1,"127.0.0.1"\r')
+    s.expect_exact(OK + b"\r\n+QPING: 554\r\n")
+    assert s.command(b"AT+QIGETERROR") == b"\r\n+QIGETERROR: 554,Create socket failed\r\n" + OK
