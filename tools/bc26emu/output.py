@@ -96,7 +96,6 @@ class OutputPipe:
         self._busy_until = 0.0
         self._cond = threading.Condition()
         self._buffered = 0
-        self.listeners = []
 
     def _mangle(self, data):
         if not (self.drop_rate or self.corrupt_rate):
@@ -126,8 +125,6 @@ class OutputPipe:
                 old = self._chunks.popleft()
                 self._buffered -= len(old[2]) - old[3]
             self._cond.notify_all()
-        for listener in self.listeners:
-            listener()
 
     @staticmethod
     def _ready_in(chunk, now):

@@ -133,7 +133,7 @@ class Session:
         self.expect(b"+IP: ", timeout)
         self.expect(b"\r\n", timeout)
         self.send(b"ATE0\r")
-        self.expect(b"ATE0\r\r\nOK\r\n", timeout)
+        self.expect(b"\r\nOK\r\n", timeout)  # echoed or not, depending on the echo knob
         self.buf.clear()
 
 
