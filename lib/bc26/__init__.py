@@ -9,6 +9,21 @@ from .errors import BC26Error, BC26Timeout, DataLost, SendFailed, error_name
 from .modem import Modem
 from .sockets import BUFFER, PUSH, Socket, SocketInfo
 
+
+def parse_time(text):
+    """(year, month, day, hour, minute, second, zone) from a module time string ("yy/MM/dd,hh:mm:ss+zz")."""
+    from .services import parse_time
+
+    return parse_time(text)
+
+
+def utc_seconds(t, epoch=2000, local=False):
+    """Seconds since 2000-01-01 UTC (or 1970) of a parse_time()/Modem.ntp() tuple."""
+    from .services import utc_seconds
+
+    return utc_seconds(t, epoch, local)
+
+
 __version__ = "0.1.0"
 __all__ = (
     "Modem",
@@ -21,4 +36,6 @@ __all__ = (
     "DataLost",
     "SendFailed",
     "error_name",
+    "parse_time",
+    "utc_seconds",
 )

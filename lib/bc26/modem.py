@@ -142,3 +142,67 @@ class Modem:
         e.wait()
         lines = e.finish() or []
         return [bytes(x).decode() for x in lines]
+
+    # --- services (services.py) and network (network.py) -------------------------------------
+    # Each method imports its module on first use: an application that never pings or
+    # resolves carries none of that code.
+
+    def ping(self, host, timeout=4, count=4, size=32):
+        """AT+QPING: (replies, summary); a failure raises BC26Error with the module's code.
+
+        host a domain or dotted IPv4 (<= 150 bytes); timeout 1-255 s per request; count
+        1-10; size 32-200 bytes. replies: one (result, ip, bytes, time_ms, ttl) per request,
+        (569, None, None, None, None) for one that timed out; summary: (result, sent,
+        received, lost, min_ms, max_ms, avg_ms).
+        """
+        from .services import ping
+
+        return ping(self, host, timeout, count, size)
+
+    def ntp(self, server, port=123, set_clock=None, timeout=60000):
+        """AT+QNTP: the time as (year, month, day, hour, minute, second, zone).
+
+        Date and time are UTC (the manual: the module syncs to UTC); zone is the network's,
+        in quarter hours, or None. set_clock 1/0 (True/False) sets the module's clock or not;
+        None leaves it to the module. timeout: ms to wait for +QNTP. bc26.utc_seconds()
+        turns the tuple into seconds.
+        """
+        from .services import ntp
+
+        return ntp(self, server, port, set_clock, timeout)
+
+    def resolve(self, host, timeout=60000):
+        """AT+QIDNSGIP: (addresses, ttl), addresses a list of str; 564/565 raise BC26Error."""
+        from .services import resolve
+
+        return resolve(self, host, timeout)
+
+    def set_dns(self, primary, secondary=None):
+        """AT+QIDNSCFG=1,"<primary>"[,"<secondary>"]: DNS server addresses (<= 64 bytes)."""
+        from .services import set_dns
+
+        set_dns(self, primary, secondary)
+
+    def dns_servers(self):
+        """AT+QIDNSCFG=1: (primary, secondary), None where the module reports none."""
+        from .services import dns_servers
+
+        return dns_servers(self)
+
+    def error_info(self):
+        """AT+QIGETERROR: (code, description) of the last TCP/IP error, as the module words it."""
+        from .services import error_info
+
+        return error_info(self)
+
+    def test_form(self, name, timeout=2000):
+        """AT+<name>=? through at(): the module's lines (str). name: letters, e.g. "QPING"."""
+        from .services import test_form
+
+        return test_form(self, name, timeout)
+
+    def supports(self, name, timeout=2000):
+        """Whether the module knows AT+<name> (its test form answers OK; no answer raises)."""
+        from .services import supports
+
+        return supports(self, name, timeout)
