@@ -21,6 +21,10 @@ class Modem:
         self.query_errors = query_errors
         self._err = 0
         self.net = Sockets(self)
+        self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (network.py)
+        self.reg = None  # registration <stat> from the +CEREG: URC or AT+CEREG?
+        self.on(b"+IP:", self._on_ip)
+        self.on(b"+CEREG:", self._on_cereg)
 
     def on(self, prefix, handler):
         """Register handler(buf, start, end) for an unsolicited line; see Engine.on."""
@@ -147,6 +151,21 @@ class Modem:
     # Each method imports its module on first use: an application that never pings or
     # resolves carries none of that code.
 
+    def _on_ip(self, buf, s, end):
+        # +IP: 10.170.235.216 (the default PDN is up: the manual's go-ahead for QIOPEN).
+        f = self.engine.fields
+        f.start(s + 4, end)
+        if f.str():
+            self.ip = f.text()
+
+    def _on_cereg(self, buf, s, end):
+        # The URC form: +CEREG: <stat>[,...] (the read form, with <n> first, is a response).
+        f = self.engine.fields
+        f.start(s + 7, end)
+        stat = f.int()
+        if stat is not None:
+            self.reg = stat
+
     def ping(self, host, timeout=4, count=4, size=32):
         """AT+QPING: (replies, summary); a failure raises BC26Error with the module's code.
 
@@ -206,3 +225,52 @@ class Modem:
         from .services import supports
 
         return supports(self, name, timeout)
+
+    def start(self, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024):
+        """Bring-up of a module in any state; returns the sockets it kept (reattach()).
+
+        Esc (leaves a data mode), AT until OK (auto-baud), ATE0, AT+CMEE=1, AT+CEREG=<cereg>
+        (None: leave), AT+QICFG read (configure=True: set the driver's preferred values),
+        AT+CEREG? and AT+CGPADDR=1 (sets .reg and .ip), then reattach(keep, rxsize).
+        """
+        from .network import start
+
+        return start(self, tries, cereg, configure, keep, rxsize)
+
+    def registration(self):
+        """AT+CEREG?: a network.Registration (stat, tac, ci, act, timers...) or None."""
+        from .network import registration
+
+        return registration(self)
+
+    def address(self):
+        """AT+CGPADDR=1: the module's IP address (str), or None; also sets .ip."""
+        from .network import address
+
+        return address(self)
+
+    def signal(self):
+        """AT+CSQ: (rssi, ber, dbm); rssi 0-31 or 99, dbm None when unknown."""
+        from .network import signal
+
+        return signal(self)
+
+    def wait_network(self, timeout=180000, every=3000):
+        """Wait until the module has an IP address (+IP: or AT+CGPADDR); returns it.
+
+        Asks first and again every ``every`` ms, so a module registered before the MCU
+        started is seen at once. BC26Timeout after timeout ms, naming the registration state.
+        """
+        from .network import wait_network
+
+        return wait_network(self, timeout, every)
+
+    def reattach(self, keep=("UDP",), rxsize=1024):
+        """Take over the sockets the module still has (AT+QISTATE?): a list of Socket.
+
+        Connected sockets of the kinds in keep get a Socket (its .info is the SocketInfo)
+        in the socket table; every other socket the driver does not track is closed.
+        """
+        from .network import reattach
+
+        return reattach(self, keep, rxsize)
