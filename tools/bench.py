@@ -6,6 +6,7 @@
 # The UART is a replay stub that hands over a prepared record without allocating itself,
 # so every byte counted is the driver's.
 import gc
+import io
 import sys
 import time
 
@@ -25,41 +26,28 @@ QIRD = b"\r\n+QIRD: 512\r\n" + PAYLOAD + b"\r\n\r\nOK\r\n"
 
 
 class ReplayUART:
-    """Serves one prepared record per command (or per serve()) without allocating.
+    """Serves one prepared record per command (or per serve()) with C-level reads.
 
-    readinto copies from a buffer of exactly the record's size, so no slice is needed.
+    On a board, UART.readinto and UART.read are C functions; here they are those of an
+    io.BytesIO holding the record, rewound to serve it again, so that neither driver
+    pays for Python code that a board would not run. There is no any(): both drivers
+    read until the stream says it is empty, as they do with a non-blocking socket.
     """
 
     def __init__(self):
-        self.data = bytearray(0)
-        self.n = 0
         self.reply = None
         self.written = 0
+        self.record = None
+        self.serve(b"")
 
     def serve(self, data):
-        if len(self.data) != len(data):
-            self.data = bytearray(len(data))
-        self.data[:] = data
-        self.n = len(data)
-
-    def any(self):
-        return self.n
-
-    def readinto(self, buf, n=None):
-        k = self.n
-        if not k:
-            return None
-        if n is not None and n < k:
-            raise RuntimeError("benchmark record larger than the driver's read")
-        buf[0:k] = self.data
-        self.n = 0
-        return k
-
-    def read(self, n=None):
-        if not self.n:
-            return None
-        self.n = 0
-        return bytes(self.data)  # a real UART.read() returns a new bytes too
+        if data is not self.record:
+            self.record = data
+            self.stream = io.BytesIO(data)
+            self.readinto = self.stream.readinto
+            self.read = self.stream.read
+        else:
+            self.stream.seek(0)
 
     def write(self, buf, off=0, n=None):
         if n is None:
@@ -118,17 +106,6 @@ class NaiveDriver:
 # --- bc26 ----------------------------------------------------------------------------
 
 
-class Urcs:
-    def __init__(self, modem):
-        self.f = modem.engine.fields
-        self.total = 0
-
-    def on_recv(self, buf, s, e):
-        f = self.f
-        f.start(s + 15, e)
-        self.total += f.int(0) + f.int(0)
-
-
 class Reader:
     """AT+QIRD=1,512 through the engine, data copied straight into the caller's buffer."""
 
@@ -184,6 +161,64 @@ def measure(fn, n, k=100):
     return (a1 - a0) / k, time.ticks_diff(t1, t0) / n
 
 
+def wire_rows():
+    """Bytes on the UART per payload byte for bulk transfers, beside the best framing."""
+    from wire_model import WireModule, best_receive, best_send
+
+    n = 4096
+    piece = 512
+    payload = bytes((i * 13 + 5) & 0xFF for i in range(n))
+    rows = []
+
+    def setup(**cfg):
+        mod = WireModule(**cfg)
+        modem = bc26.Modem(mod)
+        net = modem.net
+        for k in cfg:
+            setattr(net, k, cfg[k])
+        net.known = True
+        return mod, modem, net
+
+    for send_hex in (False, True):
+        mod, modem, net = setup(send_hex=send_hex)
+        sock = bc26.Socket(net, 0, "TCP", bc26.BUFFER, 64)
+        net.table[0] = sock
+        sock.send(payload)
+        if bytes(mod.received) != payload:
+            raise SystemExit("wire: send lost data")
+        rows.append(
+            (
+                "send, %s" % ("hex" if send_hex else "text"),
+                mod.to_module + mod.from_module,
+                best_send(n, send_hex),
+            )
+        )
+    for push in (False, True):
+        for recv_hex in (False, True):
+            for viewmode in (0, 1):
+                mod, modem, net = setup(viewmode=viewmode, recv_hex=recv_hex)
+                sock = bc26.Socket(net, 0, "TCP", bc26.PUSH if push else bc26.BUFFER, 2 * n)
+                net.table[0] = sock
+                for i in range(0, n, piece):
+                    mod.deliver(payload[i : i + piece], push)
+                got = bytearray()
+                buf = bytearray(512)
+                while len(got) < n:
+                    k = sock.recv_into(buf, 0, 1000)
+                    got.extend(buf[:k])
+                sock.recv_into(buf, 0, 0)  # the read that finds the buffer empty
+                if bytes(got) != payload:
+                    raise SystemExit("wire: receive lost data")
+                name = "receive, %s, %s, viewmode %d" % (
+                    "push" if push else "buffer",
+                    "hex" if recv_hex else "text",
+                    viewmode,
+                )
+                best = best_receive(n, push, viewmode, 0, recv_hex, piece)
+                rows.append((name, mod.to_module + mod.from_module, best))
+    return n, rows
+
+
 def main():
     out = []
     # RAM
@@ -198,9 +233,10 @@ def main():
     out.append(("heap: Modem() incl. %d-byte rx buffer" % rxbuf, h_modem, "B"))
     out.append(("heap: import + Modem(), without rx buffer", _HEAP_IMPORT + h_modem - rxbuf, "B"))
 
-    # URCs
-    urcs = Urcs(modem)
-    modem.on(b'+QIURC:"recv"', urcs.on_recv)
+    # URCs: the library's own "recv" handler, for a buffer-mode socket
+    modem.net.known = True
+    sock = bc26.Socket(modem.net, 1, "TCP", bc26.BUFFER, 64)
+    modem.net.table[1] = sock
 
     def bc26_urcs(n):
         for _ in range(n):
@@ -219,7 +255,7 @@ def main():
     naive_urcs(50)
     a_b, t_b = measure(bc26_urcs, N_URC)
     a_n, t_n = measure(naive_urcs, N_URC, 20)
-    if urcs.total != (50 + 100 + N_URC) * 129 or naive.urcs != (50 + 20 + N_URC) * 129:
+    if not sock.pending or sock.hint != 128 or naive.urcs != (50 + 20 + N_URC) * 129:
         raise SystemExit("URC benchmark miscounted")
 
     # Counted reads
@@ -260,6 +296,10 @@ def main():
             if v == 0:
                 ratio = "  (naive %.1f)" % ref
             print("  %-48s %10.1f %s  vs %10.1f%s" % (name, v, unit, ref, ratio))
+    n, rows = wire_rows()
+    print("bytes on the UART per payload byte, %d-byte transfers (bc26 / best framing of the manual)" % n)
+    for name, wire, best in rows:
+        print("  %-48s %10.3f    vs %10.3f  bc26/best = %.3f" % (name, wire / n, best / n, wire / best))
 
 
 main()

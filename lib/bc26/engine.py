@@ -65,13 +65,19 @@ class Engine:
         self._lf = False  # drop one LF before counted data (header ended in a lone CR)
         self._quote = 0  # 1: data may be quoted, decide; 2: drop the closing quote
         self._eol_open = False  # the line just parsed ended in a CR whose LF is not yet here
+        self._counting = False  # counted data (or its closing quote, or its LF) is due
         self._whole = False
         self._data_deadline = 0
         self.truncated = 0  # counted data the module never finished sending, abandoned
         self.fields = Fields(self.buf)
         self._cmd = bytearray(cmdbuf)
         self._cmdlen = 0
+        # Who built the command line now in _cmd (0: nobody in particular). A caller that
+        # repeats the same command (AT+QIRD in a loop) skips building it again.
+        self.cmd_tag = 0
+        self._fresh = False  # the last step read something
         self._urcs = []
+        self.args = 0  # in a URC handler: where the line's arguments start
         self.on_unknown = None
         self.unknown = 0  # lines that were neither a response nor a known URC
         self.overflows = 0  # records longer than the buffer, dropped
@@ -151,9 +157,10 @@ class Engine:
         self._sink = sink
         self._quote = 1 if maybe_quoted else 0
         self._whole = whole
-        # Counted data must not swallow the module's next answers forever if the module
-        # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud.
-        self._data_deadline = ticks_add(ticks_ms(), 1000 + n)
+        self._counting = True
+        # The deadline for the data is set by step() only if the data does not complete
+        # right away (see there).
+        self._data_deadline = -1
         if start >= 0:
             self._r = start
             self._scan = start
@@ -167,9 +174,27 @@ class Engine:
 
     def _data(self):
         # Feeds counted data to the sink; False when it must wait for more bytes.
-        buf = self.buf
         r = self._r
         w = self._w
+        if self._lf or self._quote or self._whole or not self._count:
+            return self._data_special(r, w)
+        # The common case: raw data, whatever part of it has arrived.
+        k = w - r
+        if k <= 0:
+            return False
+        if k > self._count:
+            k = self._count
+        self._r = self._scan = r + k
+        self._count -= k
+        sink = self._sink
+        if not self._count:
+            self._sink = None
+            self._counting = False
+        sink(self.mv, r, r + k)
+        return True
+
+    def _data_special(self, r, w):
+        buf = self.buf
         if self._lf:
             if r >= w:
                 return False
@@ -184,6 +209,7 @@ class Engine:
             if buf[r] == _QUOTE:
                 r += 1
             self._quote = 0
+            self._counting = False
             self._r = r
             return True
         if self._quote == 1:
@@ -194,6 +220,7 @@ class Engine:
             if buf[r] == _QUOTE:
                 n = self._count
                 if w - r < n + 2 and not (r == 0 and w == self._size):
+                    self._quote = 1
                     self._r = r
                     return False
                 # Quoted data ends in a quote right after it; raw data that merely starts
@@ -210,48 +237,47 @@ class Engine:
                 return True
             self._r = r
             return False
-        if k > 0:
-            self._r = r + k
-            self._scan = self._r
-            self._count -= k
-            sink = self._sink
-            if self._count == 0 and self._quote != 2:
-                self._sink = None
-            sink(self.mv, r, r + k)
-        else:
+        if k <= 0:
             self._r = r
             return False
+        self._r = self._scan = r + k
+        self._count -= k
+        sink = self._sink
+        if self._count == 0:
+            self._whole = False
+            if self._quote != 2:
+                self._sink = None
+                self._counting = False
+        sink(self.mv, r, r + k)
         return True
 
     # --- receiving -------------------------------------------------------------------
 
     def _fill(self):
-        # Read whatever the UART holds into the free end of the buffer.
-        uart = self.uart
-        while True:
-            n = 4096
-            if self._any is not None:
-                n = self._any()
-                if not n:
-                    return
+        # One read of whatever the UART holds into the free end of the buffer; the count.
+        n = 4096
+        if self._any is not None:
+            n = self._any()
+            if not n:
+                return 0
+        w = self._w
+        if self._r >= w:
+            self._r = self._w = self._scan = w = 0
+        elif w == self._size:
+            if not self._compact():
+                return 0
             w = self._w
-            if self._r >= w:
-                self._r = self._w = self._scan = w = 0
-            elif w == self._size and not self._compact():
-                return
-            w = self._w
-            free = self._size - w
-            if n > free:
-                n = free
-            if w == 0:
-                k = uart.readinto(self.buf, n)
-            else:
-                k = uart.readinto(self.mv[w:], n)
-            if not k:
-                return
-            self._w = w + k
-            if k < n or self._w == self._size:
-                return
+        free = self._size - w
+        if n > free:
+            n = free
+        if w == 0:
+            k = self.uart.readinto(self.buf, n)
+        else:
+            k = self.uart.readinto(self.mv[w:], n)
+        if not k:
+            return 0
+        self._w = w + k
+        return k
 
     def _compact(self):
         # Move the unconsumed tail to the front. The copy goes in steps no longer than the
@@ -274,25 +300,38 @@ class Engine:
         return True
 
     def _process(self):
-        # Consume every complete record in the buffer.
+        # Consume every complete record in the buffer. This runs for every byte the module
+        # sends, so state lives in locals and instance attributes are touched sparingly.
         buf = self.buf
+        w = self._w
         while True:
-            if self._count or self._quote or self._lf:
+            if self._counting:
                 if not self._data():
                     return
                 continue
             r = self._r
-            w = self._w
             # Line ends, blank lines and the space of a '> ' prompt separate records.
             while r < w:
                 c = buf[r]
-                if c != _CR and c != _LF and c != _SPACE:
+                if c == _CR and r + 1 < w and buf[r + 1] == _LF:
+                    r += 2
+                elif c == _CR or c == _LF or c == _SPACE:
+                    r += 1
+                else:
                     break
-                r += 1
-            self._r = r
             if r >= w:
+                self._r = r
                 return
-            if buf[r] == _GT and self.state == WAIT_PROMPT and not self._discard:
+            c = buf[r]
+            # Every command ends in OK: take the common final result without a search.
+            if c == 79 and r + 2 < w and buf[r + 1] == 75 and buf[r + 2] == _CR and not self._discard:
+                st = self.state
+                if st == WAIT_FINAL and not self._trailer_ms:
+                    self._r = self._scan = r + 4 if r + 3 < w and buf[r + 3] == _LF else r + 3
+                    self.state = DONE
+                    self.result = OK
+                    continue
+            if c == _GT and self.state == WAIT_PROMPT and not self._discard:
                 self._r = r + 1
                 self.state = PROMPTED
                 continue
@@ -304,6 +343,7 @@ class Engine:
             if e2 >= 0:
                 e = e2
             if e < 0:
+                self._r = r
                 self._scan = w
                 if r == 0 and w == self._size:
                     # A record longer than the whole buffer: drop it up to its line end.
@@ -313,15 +353,16 @@ class Engine:
                     self._r = self._w = self._scan = 0
                 return
             nxt = e + 1
-            self._eol_open = False
             if buf[e] == _CR:
                 if nxt < w:
                     if buf[nxt] == _LF:
                         nxt += 1
+                    self._eol_open = False
                 else:
                     self._eol_open = True
-            self._r = nxt
-            self._scan = nxt
+            else:
+                self._eol_open = False
+            self._r = self._scan = nxt
             if self._discard:
                 self._discard = False
                 continue
@@ -336,7 +377,8 @@ class Engine:
         if (c == 65 or c == 97) and e - s >= 2 and (buf[s + 1] == 84 or buf[s + 1] == 116):
             return
         st = self.state
-        if st == WAIT_FINAL or st == WAIT_TRAILER or st == WAIT_PROMPT:
+        pending = st == WAIT_FINAL or st == WAIT_TRAILER or st == WAIT_PROMPT
+        if pending:
             n = e - s
             if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
                 if st == WAIT_TRAILER:
@@ -345,13 +387,14 @@ class Engine:
                     self.state = WAIT_TRAILER
                     self._deadline = ticks_add(ticks_ms(), self._trailer_ms)
                 else:
-                    self._done(OK)
+                    self.state = DONE
+                    self.result = OK
                 return
-            if n == 5 and buf.startswith(b"ERROR", s):
+            if n == 5 and c == 69 and buf.startswith(b"ERROR", s):
                 self.code = None
                 self._done(FAILED)
                 return
-            if c == 43 and buf.startswith(b"+CME ERROR:", s):
+            if c == 43 and buf[s + 1] == 67 and buf.startswith(b"+CME ERROR:", s):
                 f = self.fields
                 f.start(s + 11, e)
                 self.code = f.int()
@@ -359,16 +402,23 @@ class Engine:
                 return
             exp = self._expect
             if exp is not None:
-                i = 0
-                while i < len(exp):
+                for i in range(len(exp)):
                     if buf.startswith(exp[i], s):
                         self.matched = i
                         if self._take_line(s, e):
                             return
                         break
-                    i += 1
         for head, rest, handler in self._urcs:
-            if self.match(s, e, head, rest) >= 0:
+            if buf.startswith(head, s):
+                p = s + len(head)
+                if rest:
+                    while p < e and buf[p] == _SPACE:
+                        p += 1
+                    if not buf.startswith(rest, p):
+                        continue
+                    p += len(rest)
+                # Handlers find their arguments here instead of matching the prefix again.
+                self.args = p
                 handler(buf, s, e)
                 return
         # Bare lines (ATI, AT+CGSN) belong to a raw command; '+X:' lines never do.
@@ -404,7 +454,9 @@ class Engine:
         self._count = 0
         self._quote = 0
         self._lf = False
+        self._whole = False
         self._sink = None
+        self._counting = False
 
     def _done(self, result):
         self.state = DONE
@@ -418,11 +470,13 @@ class Engine:
         A single argument, so the hot paths (QIRD, QISEND) build commands allocation-free.
         """
         self._cmdlen = 0
+        self.cmd_tag = 0
         self.put(text)
 
     def cmd_parts(self, parts):
         """Build the command line from a sequence of bytes, str and int parts."""
         self._cmdlen = 0
+        self.cmd_tag = 0
         for p in parts:
             if isinstance(p, int):
                 self.put_int(p)
@@ -490,8 +544,8 @@ class Engine:
         if self.state != IDLE and self.state != DONE:
             raise BC26Error(None, "busy: a command is pending")
         # Dispatch what already arrived, so an earlier URC is never taken for this answer.
-        self._fill()
-        self._process()
+        if self._fill() or self._r < self._w:
+            self._process()
         self._expect = expect
         self._on_line = on_line
         self._collect_rest = collect
@@ -505,7 +559,10 @@ class Engine:
         self.state = WAIT_PROMPT if prompt else WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
         if data is None:
-            self.write(self._cmd, 0, n + 1)
+            k = self.uart.write(self._cmd, 0, n + 1)
+            if k != n + 1:  # a UART that took only part (a non-blocking socket)
+                k = k or 0
+                self.write(self._cmd, k, n + 1 - k)
         else:
             self.write(self._cmd, 0, n)
             if quote:
@@ -522,10 +579,15 @@ class Engine:
 
     def step(self):
         """Read and dispatch what arrived; True when the pending command needs attention."""
-        self._fill()
+        self._fresh = self._fill()
         self._process()
-        if (self._count or self._quote) and ticks_diff(self._data_deadline, ticks_ms()) <= 0:
-            self._drop_data()
+        if self._counting:
+            # Counted data must not swallow the module's next answers forever if the module
+            # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud.
+            if self._data_deadline == -1:
+                self._data_deadline = ticks_add(ticks_ms(), 1000 + self._count)
+            elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
+                self._drop_data()
         st = self.state
         if st == IDLE or st == DONE or st == PROMPTED:
             return True
@@ -534,7 +596,20 @@ class Engine:
             return True
         return False
 
-    poll = step
+    def poll(self):
+        """Read and dispatch everything the UART holds now (a bounded number of reads)."""
+        i = 0
+        while i < 64 and self._fill():
+            self._process()
+            i += 1
+        if self._counting or (self.state != IDLE and self.state != DONE):
+            self.step()
+
+    def shorten(self, ms):
+        """Let the pending command's current wait end within ms from now, if it ends later."""
+        soon = ticks_add(ticks_ms(), ms)
+        if ticks_diff(self._deadline, soon) > 0:
+            self._deadline = soon
 
     def remaining(self):
         return ticks_diff(self._deadline, ticks_ms())
@@ -556,7 +631,8 @@ class Engine:
     def wait(self):
         """Block until the pending command completes, prompts or times out."""
         while not self.step():
-            self.idle(self.remaining())
+            if not self._fresh:
+                self.idle(self.remaining())
 
     def finish(self):
         """The outcome of the completed command: its lines, or an exception."""

@@ -46,6 +46,28 @@ class Fields:
 
     def int(self, default=None):
         """The next field as an int (optionally signed, optionally quoted), or default if empty."""
+        # Fast path, the usual case: plain digits followed by a comma or the end.
+        buf = self.buf
+        p = self.pos
+        end = self.end
+        v = 0
+        q = p
+        while q < end:
+            c = buf[q] - 48
+            if c < 0 or c > 9:
+                break
+            v = v * 10 + c
+            q += 1
+        if q > p:
+            if q == end:
+                self.pos = q
+                return v
+            if buf[q] == _COMMA and (q + 1 == end or buf[q + 1] != _SPACE):
+                self.pos = q + 1
+                return v
+        return self._int(default)
+
+    def _int(self, default):
         buf = self.buf
         p = self.pos
         end = self.end

@@ -7,7 +7,6 @@
 # below take those lines in place while any socket URC that arrives in between still goes
 # to the socket handlers (the engine offers a line to the URC table when a handler declines).
 
-from ._compat import ticks_add, ticks_diff, ticks_ms
 from .checks import check_host, check_range, check_text
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE
 from .errors import BC26Error, BC26Timeout, error_name
@@ -64,10 +63,7 @@ class _Ping:
         if len(self.replies) >= self.count:
             # Every reply is in; the summary follows at once if it comes at all. Shorten the
             # wait so a firmware that prints no summary costs seconds, not timeout x count.
-            e = self.e
-            soon = ticks_add(ticks_ms(), SUMMARY_GRACE_MS)
-            if ticks_diff(e._deadline, soon) > 0:
-                e._deadline = soon
+            self.e.shorten(SUMMARY_GRACE_MS)
         return LINE_MORE
 
 

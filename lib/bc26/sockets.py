@@ -116,6 +116,9 @@ class Socket:
             timeout = self.timeout
         if n == 0:
             return 0
+        k = self._take(buf, n, False)
+        if k is not None:
+            return k
         modem = self.net.modem
         t0 = ticks_ms()
         last_read = t0
@@ -336,17 +339,24 @@ class Socket:
         if cancel:
             e.write(b"\x1b")
             e.resume(net.cmd_timeout, 0)
-        else:
-            if not fixed:
-                e.write(b"\x1a")
-            e.resume(net.cmd_timeout + n, net.send_timeout)
+            e.wait()
+            try:
+                e.finish()
+            except BC26Timeout:
+                raise
+            except BC26Error:
+                pass  # Esc is answered ERROR (571 Cancel send) by some firmware, OK by others
+            return
+        if not fixed:
+            e.write(b"\x1a")
+        e.resume(net.cmd_timeout + n, net.send_timeout)
         e.wait()
         try:
             e.finish()
         except BC26Error as err:
             modem._explain(err, True)
             raise
-        if e.matched == 1 and not cancel:
+        if e.matched == 1:
             raise SendFailed(0)
 
     # --- other -------------------------------------------------------------------------
@@ -617,30 +627,53 @@ class Sockets:
 
     def read(self, sock, buf, n):
         """One AT+QIRD=<id>,<n> into buf; the count read (0: the module holds nothing)."""
-        m = self.modem
         e = self.e
+        if e.stale:
+            self.modem.sync()
         if n > _READ_MAX:
             n = _READ_MAX
-        m.ready()
-        e.cmd(b"AT+QIRD=")
-        e.put_int(sock.id)
-        e.put(b",")
-        e.put_int(n)
+        # The hot path of buffer mode: the same command over and over is built once.
+        tag = 0x10000 | sock.id << 12 | n
+        if e.cmd_tag != tag:
+            e.cmd(b"AT+QIRD=")
+            e.put_int(sock.id)
+            e.put(b",")
+            e.put_int(n)
+            e.cmd_tag = tag
         self._dst = buf
         self._got = 0
         try:
-            m.run(_QIRD, self._on_qird, self.cmd_timeout + 2 * n, 0, True)
+            e.begin(_QIRD, self._on_qird, self.cmd_timeout + 2 * n)
+            e.wait()
+            e.finish()
+        except BC26Error as err:
+            self.modem._explain(err, True)
+            raise
         finally:
             self._dst = None
         return self._got
 
     def on_qird(self, buf, s, end):
         e = self.e
-        f = e.fields
-        f.start(s + 6, end)
-        n = f.int(0)
+        # '+QIRD: <n>' is parsed here digit by digit: this runs for every 512 bytes read.
+        p = s + 6
+        while p < end and buf[p] == 32:
+            p += 1
+        n = 0
+        while p < end:
+            c = buf[p] - 48
+            if c < 0 or c > 9:
+                break
+            n = n * 10 + c
+            p += 1
         if n <= 0:
             return LINE_MORE
+        if not (self.viewmode or self.recv_hex):
+            e.take(n, self._read_sink)
+            return LINE_MORE
+        f = e.fields
+        f.start(p, end)
+        f.int()  # the empty rest of the <n> field: steps over its comma
         if self.showlength:
             f.int()  # remaining in this node; some firmware prints it negative
         if self.viewmode:
@@ -671,7 +704,7 @@ class Sockets:
     def on_recv(self, buf, s, end):
         e = self.e
         f = e.fields
-        f.start(e.match(s, end, b"+QIURC:", b'"recv"') + 1, end)
+        f.start(e.args + 1, end)
         cid = f.int(-1)
         sock = self.table[cid] if 0 <= cid <= 4 else None
         if not f.more():
@@ -722,7 +755,7 @@ class Sockets:
 
     def on_closed(self, buf, s, end):
         f = self.e.fields
-        f.start(self.e.match(s, end, b"+QIURC:", b'"closed"') + 1, end)
+        f.start(self.e.args + 1, end)
         cid = f.int(-1)
         if 0 <= cid <= 4:
             sock = self.table[cid]
