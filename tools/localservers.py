@@ -62,11 +62,14 @@ class _Server:
 
 class TcpEchoServer(_Server):
     """Echoes what each client sends (unless echo=False). push() and disconnect_all() let a test
-    play the remote side: send unprompted data, or close the connection from the far end."""
+    play the remote side: send unprompted data, or close the connection from the far end. A
+    client that sends close_on (default b"QUIT\n") gets its echo, then the far end closes, so
+    code on a device can ask for a remote close."""
 
-    def __init__(self, host="127.0.0.1", port=0, echo=True):
+    def __init__(self, host="127.0.0.1", port=0, echo=True, close_on=b"QUIT\n"):
         super().__init__("tcp-echo")
         self.echo = echo
+        self.close_on = close_on
         self.received = bytearray()
         self.clients = []
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -97,6 +100,11 @@ class TcpEchoServer(_Server):
             self.received += data
         if self.echo:
             client.sendall(data)
+        if self.close_on and data.endswith(self.close_on):
+            try:
+                client.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def _drop(self, client):
         try:
