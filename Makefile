@@ -1,6 +1,9 @@
 # Two commands for a newcomer: `make demo` and `make test`. Both set up what they need.
 .PHONY: test demo bench lint
 
+demo:
+	bash tools/demo.sh
+
 test:
 	bash tools/test.sh
 
