@@ -441,3 +441,21 @@ def test_cancelled_stream_sends_esc_and_nothing_else():
         u.reply(b"draft\x1b", answer)
         assert s.send_stream(b"draft", cancel=True) == 0
         assert u.take_tx() == b"AT+QISEND=0\rdraft\x1b"
+
+
+def test_a_module_restart_fails_the_command_and_drops_the_sockets():
+    for banner in (b"\r\nRDY\r\n", b"F1: 0000 0000\n\rT0: 0000 00B4\n\rLeaving the BROM\n\r"):
+        u, m = make()
+        s = opened(u, m, cid=2)
+        u.reply(b"AT+QISEND=2,3,abc\r", banner)
+        err = raises(bc26.BC26Error, s.send, b"abc")
+        assert "restarted" in str(err) and m.net.restarts == 1
+        err = raises(bc26.BC26Error, s.recv, 10)
+        assert err.code == 567
+        assert m.net.table == [None] * 5
+        # Echo is on again after a restart: the driver turns it off at the next poll.
+        u.reply(b"ATE0\r", b"ATE0\r\r\nOK\r\n")
+        m.poll()
+        assert u.take_tx().endswith(b"ATE0\r")
+        u.reply(b"AT+QIOPEN=1,2,", OK + b"\r\n+QIOPEN: 2,0\r\n")
+        assert m.open("TCP", "1.2.3.4", 80, connect_id=2).id == 2

@@ -85,6 +85,7 @@ class Engine:
         self.state = IDLE
         self.result = 0
         self.code = None
+        self._reason = None
         self.matched = -1
         self._expect = None
         self._on_line = None
@@ -448,6 +449,13 @@ class Engine:
         if self.on_unknown is not None:
             self.on_unknown(self.buf, s, e)
 
+    def abort(self, reason):
+        """From a handler: end the pending command now with BC26Error(None, reason)."""
+        if self.state != IDLE and self.state != DONE:
+            self.code = None
+            self._reason = reason
+            self._done(FAILED)
+
     def _drop_data(self):
         if self._count:
             self.truncated += 1
@@ -647,7 +655,9 @@ class Engine:
         if res == TIMEOUT:
             self.stale = True
             raise BC26Timeout("timeout: " + self.command_text())
-        raise BC26Error(self.code)
+        reason = self._reason
+        self._reason = None
+        raise BC26Error(self.code, reason)
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, collect=False):
         """Send a command and wait for it (sync). Returns the collected lines, if any."""

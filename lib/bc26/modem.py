@@ -106,7 +106,8 @@ class Modem:
     def _explain(self, err, tcpip):
         # A bare ERROR from a TCP/IP command: raise the module's own code instead.
         e = self.engine
-        if tcpip and err.code is None and self.query_errors and not e.stale and e.state == 0:
+        bare = err.code is None and err.name == "ERROR"
+        if tcpip and bare and self.query_errors and not e.stale and e.state == 0:
             code = self.last_error()
             if code:
                 raise BC26Error(code)

@@ -428,6 +428,12 @@ class Sockets:
         e.on(b'+QIURC:"recv"', self.on_recv)
         e.on(b'+QIURC:"closed"', self.on_closed)
         e.on(b"+QIOPEN:", self.on_late_open)
+        # A module that restarts prints a boot banner (BC26: MediaTek's, ending in "Leaving
+        # the BROM"; other firmware: RDY) and has forgotten every socket.
+        e.on(b"RDY", self.on_restart)
+        e.on(b"Leaving the BROM", self.on_restart)
+        self.restarts = 0
+        self._restarted = False
 
     # --- configuration ---------------------------------------------------------------
 
@@ -587,8 +593,24 @@ class Sockets:
         self.orphans &= ~(1 << cid)
         self.closing &= ~(1 << cid)
 
+    def on_restart(self, buf, s, end):
+        self.restarts += 1
+        self._restarted = True
+        self.e.abort("module restarted")
+        for sock in self.table:
+            if sock is not None:
+                # Its connectID no longer exists on the module: reads raise 567.
+                sock.released = True
+                sock.pending = False
+        self.table = [None, None, None, None, None]
+        self.orphans = self.closing = 0
+        self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values
+
     def service(self):
-        """Deferred work that handlers may not do themselves: closing sockets."""
+        """Deferred work that handlers may not do themselves: closing sockets, echo off."""
+        if self._restarted and self.e.state in (0, 5):
+            self._restarted = False
+            self.modem.command("ATE0")  # echo comes back on with a restart
         todo = self.orphans | self.closing
         if not todo or self.e.state not in (0, 5):
             return
