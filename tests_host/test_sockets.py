@@ -459,3 +459,13 @@ def test_a_module_restart_fails_the_command_and_drops_the_sockets():
         assert u.take_tx().endswith(b"ATE0\r")
         u.reply(b"AT+QIOPEN=1,2,", OK + b"\r\n+QIOPEN: 2,0\r\n")
         assert m.open("TCP", "1.2.3.4", 80, connect_id=2).id == 2
+
+
+def test_data_and_a_repeated_result_in_the_same_read_as_the_open():
+    u, m = make()
+    u.reply(b"AT+QIOPEN=", OK + b'\r\n+QIOPEN: 0,0\r\n\r\n+QIURC: "recv",0,5\r\nhello\r\n+QIOPEN: 0,0\r\n')
+    s = m.open("TCP", "1.2.3.4", 80, mode=bc26.PUSH)
+    assert s.recv(10) == b"hello"
+    m.poll()
+    assert m.net.orphans == 0 and m.net.table[0] is s
+    assert u.take_tx() == b'AT+QIOPEN=1,0,"TCP","1.2.3.4",80,0,1\r'

@@ -526,6 +526,10 @@ class Sockets:
         parts = ["AT+QIOPEN=1,", connect_id, ',"', kind, '","', host, '",', port, ",", local_port, ",", mode]
         if ipv6:
             parts.append(",1")
+        # The socket takes its slot before the command goes out: data pushed right after
+        # +QIOPEN, or a repeated +QIOPEN, may arrive in the same read as the result.
+        sock = Socket(self, connect_id, kind, mode, rxsize)
+        self.table[connect_id] = sock
         m = self.modem
         try:
             m.command(
@@ -536,19 +540,17 @@ class Sockets:
                 trailer=timeout,
                 tcpip=True,
             )
-        except BC26Timeout:
+            if self._open_err:
+                raise BC26Error(self._open_err)
+        except BC26Error:
             # The manual: after a failed open, AT+QICLOSE before anything else.
+            self.table[connect_id] = None
             self._open_id = -1
             self.close_id(connect_id)
             raise
         finally:
             self._open_id = -1
-        if self._open_err:
-            self.close_id(connect_id)
-            raise BC26Error(self._open_err)
-        s = Socket(self, connect_id, kind, mode, rxsize)
-        self.table[connect_id] = s
-        return s
+        return sock
 
     def open_line(self, buf, s, end):
         f = self.e.fields

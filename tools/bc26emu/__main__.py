@@ -43,7 +43,7 @@ def build_parser():
         help="QIOPEN to IP:PORT really dials HOST:PORT",
     )
     parser.add_argument("--csq", metavar="RSSI,BER", default=None)
-    special = {"hosts", "redirect", "csq"}
+    special = {"hosts", "redirect", "csq", "fail_next"}  # fail_next: for tests, not the CLI
     for field in dataclasses.fields(Knobs):
         if field.name in special:
             continue
@@ -66,7 +66,7 @@ def knobs_from_args(args):
     knobs = {}
     for field in dataclasses.fields(Knobs):
         value = getattr(args, field.name, None)
-        if value is not None and field.name not in ("hosts", "redirect", "csq"):
+        if value is not None and field.name not in ("hosts", "redirect", "csq", "fail_next"):
             knobs[field.name] = value
     if args.host:
         knobs["hosts"] = _pairs(args.host, "--host")

@@ -55,6 +55,8 @@ class Knobs:
     silent: bool = False  # answer nothing at all (set at run time to simulate a hung module)
     send_fail: bool = False  # every send ends in SEND FAIL
     refuse_connect: bool = False  # every QIOPEN ends in +QIOPEN: <id>,566 without dialling
+    fail_next: tuple = None  # (command prefix, code): the next such command answers ERROR with that
+    #                          last error (AT+QIGETERROR); one shot, for walking the error table
 
     # Logging --------------------------------------------------------------------------------
     log: str = None  # append the transcript to this file

@@ -255,7 +255,12 @@ class Modem:
             self.knobs.reboot_on = None
             self._power_on("reboot (fault) on " + text.strip())
             return
-        if overflow:
+        fail_next = self.knobs.fail_next
+        if fail_next and ("AT" + body).upper().startswith(fail_next[0].upper()):
+            self.knobs.fail_next = None
+            self.last_error = fail_next[1]
+            self.final("ERROR")
+        elif overflow:
             self.final("ERROR")
         else:
             self._run_chain(body)
