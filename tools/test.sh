@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/venv.sh
+bash tools/ensure_mosquitto.sh  # the MQTT end-to-end tests run a real broker
 echo "== ruff"
 .venv/bin/ruff check lib tests_host tests_device tools boards
 echo "== pytest (CPython, and the MicroPython unix port through tests_host/test_micropython.py)"

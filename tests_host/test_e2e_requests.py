@@ -1,0 +1,22 @@
+# micropython-lib's requests (frozen into the unix port, unmodified) over bc26.usocket and
+# the emulator, against http.server on 127.0.0.1. Runs tests_device/e2e_requests.py.
+import json
+
+from e2e_util import HttpServer, pattern, run_device, write_settings
+
+from mp import emulator_on_tcp
+
+
+def test_requests_get_and_post_against_a_local_http_server(tmp_path):
+    with HttpServer() as web:
+        with emulator_on_tcp(hosts={"web.bc26.test": "127.0.0.1"}) as (emu, port):
+            write_settings(tmp_path, HTTP="http://web.bc26.test:%d" % web.port)
+            out = run_device("e2e_requests.py", port, tmp_path)
+            commands = emu.commands
+        posted = list(web.posted)
+    assert "E2E REQUESTS OK" in out
+    assert posted[0] == pattern(4096)
+    assert json.loads(posted[1]) == {"t": 21.5, "unit": "C"}
+    # The name went through the module's DNS, and data through AT+QIRD in buffer mode.
+    assert any(c.startswith('AT+QIDNSGIP=1,"web.bc26.test"') for c in commands)
+    assert any(c.startswith("AT+QIRD=") for c in commands)
