@@ -19,6 +19,7 @@ class FakeUART:
         self._script = []  # [trigger, [(delay_ms, reply), ...]] answered in order
         self._seen = 0  # tx before this index already matched a trigger
         self._later = []  # [due_ticks, bytes] not yet visible
+        self._auto = []  # (trigger, reply) answered every time, after the script
 
     def feed(self, data):
         self.rx.extend(data)
@@ -36,6 +37,10 @@ class FakeUART:
             else:
                 parts.append((delay, r))
         self._script.append((trigger, parts))
+
+    def auto(self, trigger, reply):
+        """Answer every write that ends with ``trigger`` with ``reply`` (after the script)."""
+        self._auto.append((trigger, reply))
 
     def pending_script(self):
         return len(self._script)
@@ -80,6 +85,9 @@ class FakeUART:
             n = len(buf) - off
         self.tx.extend(bytes(buf[off : off + n]))
         self._match()
+        for trigger, reply in self._auto:
+            if self.tx.endswith(trigger):
+                self.rx.extend(reply)
         return n
 
     def _match(self):

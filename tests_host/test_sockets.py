@@ -5,6 +5,11 @@ import bc26
 from fakeuart import FakeUART
 from testutil import raises
 
+try:
+    from time import ticks_diff, ticks_ms
+except ImportError:
+    from bc26._compat import ticks_diff, ticks_ms
+
 OK = b"\r\nOK\r\n"
 ALL_BYTES = bytes(range(256))
 
@@ -469,3 +474,32 @@ def test_data_and_a_repeated_result_in_the_same_read_as_the_open():
     m.poll()
     assert m.net.orphans == 0 and m.net.table[0] is s
     assert u.take_tx() == b'AT+QIOPEN=1,0,"TCP","1.2.3.4",80,0,1\r'
+
+
+def test_damaged_hex_data_is_reported_not_raised():
+    u, m = make(recv_hex=True)
+    s = opened(u, m, mode=bc26.PUSH)
+    u.feed(b'\r\n+QIURC: "recv",0,2\r\n4G4Z\r\n')  # not hex: damaged on the wire
+    m.poll()
+    assert m.net.damaged == 1
+    raises(bc26.DataLost, s.recv, 10, 0)
+    u.feed(b'\r\n+QIURC: "recv",0,2\r\n4142\r\n')
+    assert s.recv(10) == b"AB"
+
+
+def test_poll_neither_raises_nor_stalls_when_housekeeping_gets_no_answer():
+    u, m = make()
+    m.net.cmd_timeout = 50
+    u.feed(b"\r\nRDY\r\n")
+    t0 = ticks_ms()
+    m.poll()  # the deferred ATE0 times out: counted, retried later
+    m.poll()  # within the back-off: nothing sent
+    assert ticks_diff(ticks_ms(), t0) < 500
+    assert m.net.service_errors == 1
+    assert u.take_tx() == b"ATE0\r"
+
+
+def test_garbage_in_an_answer_becomes_text_not_an_error():
+    u, m = make()
+    u.reply(b"ATI\r", b"\r\nQuectel\xb7\xff\r\n" + OK)
+    assert m.at("ATI") == ["Quectel??"]

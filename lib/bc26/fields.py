@@ -13,6 +13,14 @@ _MINUS = const(45)
 _PLUS = const(43)
 
 
+def as_text(data):
+    """bytes as str; bytes that are not UTF-8 (line noise) become '?' instead of an error."""
+    try:
+        return bytes(data).decode()
+    except UnicodeError:
+        return "".join(chr(c) if c < 128 else "?" for c in data)
+
+
 class Fields:
     def __init__(self, buf):
         self.buf = buf
@@ -144,4 +152,4 @@ class Fields:
 
     def text(self):
         """The last string span as a str (allocates; for results handed to the user)."""
-        return bytes(self.buf[self.a : self.b]).decode()
+        return as_text(self.buf[self.a : self.b])

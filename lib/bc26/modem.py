@@ -7,6 +7,7 @@
 from .checks import check_text
 from .engine import DEFAULT_RXBUF, LINE_MORE, Engine
 from .errors import BC26Error
+from .fields import as_text
 from .sockets import Sockets
 
 
@@ -82,9 +83,13 @@ class Modem:
         e.command("AT", timeout=timeout)
 
     def ready(self):
-        """Resynchronise first if an earlier command timed out (its answer may be late)."""
+        """Resynchronise first if an earlier command timed out (its answer may be late).
+
+        Bounded: three AT tries of 200 ms and one more AT, under a second; a module that
+        stays silent raises BC26Error("no answer to AT") and is tried again next time.
+        """
         if self.engine.stale:
-            self.sync()
+            self.sync(3, 200)
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
@@ -146,7 +151,7 @@ class Modem:
         e.begin(expect, None, timeout, trailer, False, True)
         e.wait()
         lines = e.finish() or []
-        return [bytes(x).decode() for x in lines]
+        return [as_text(x) for x in lines]
 
     # --- services (services.py) and network (network.py) -------------------------------------
     # Each method imports its module on first use: an application that never pings or

@@ -7,7 +7,7 @@
 
 import binascii
 
-from ._compat import const, ticks_diff, ticks_ms
+from ._compat import const, ticks_add, ticks_diff, ticks_ms
 from .checks import check_host, check_range
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE, PROMPTED
 from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
@@ -24,6 +24,7 @@ _DATA_TEXT = const(1460)  # after the '>' prompt
 _DATA_HEX = const(730)
 _READ_MAX = const(512)  # AT+QIRD
 _SEND_HEX_MAX = const(512)  # AT+QISENDEX
+SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
 
 STATE_NAMES = ("Initial", "Connecting", "Connected", "Closing", "Remote Closing")
 
@@ -60,6 +61,14 @@ class SocketInfo:
             self.state_name,
             self.access_mode,
         )
+
+
+def _unhex(mv, s, e):
+    # Hex data from the module as bytes, or None if the line was damaged on the wire.
+    try:
+        return binascii.unhexlify(mv[s:e])
+    except ValueError:  # binascii.Error is a ValueError
+        return None
 
 
 def _inline_kind(data, off, end):
@@ -434,6 +443,9 @@ class Sockets:
         e.on(b"Leaving the BROM", self.on_restart)
         self.restarts = 0
         self._restarted = False
+        self.service_errors = 0  # deferred closes / ATE0 the module did not answer
+        self.damaged = 0  # hex data that was not hex (damaged on the wire), dropped
+        self._retry_at = -1
 
     # --- configuration ---------------------------------------------------------------
 
@@ -609,20 +621,32 @@ class Sockets:
         self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values
 
     def service(self):
-        """Deferred work that handlers may not do themselves: closing sockets, echo off."""
-        if self._restarted and self.e.state in (0, 5):
-            self._restarted = False
-            self.modem.command("ATE0")  # echo comes back on with a restart
+        """Deferred work that handlers may not do themselves: closing sockets, echo off.
+
+        Called from Modem.poll() and before opening a socket. It never raises: if the module
+        does not answer, the work waits for the next call, at least SERVICE_RETRY_MS later,
+        so a silent module does not make every poll() wait.
+        """
         todo = self.orphans | self.closing
-        if not todo or self.e.state not in (0, 5):
+        if not (todo or self._restarted) or self.e.state not in (0, 5):
             return
-        for cid in range(5):
-            if todo & (1 << cid):
-                s = self.table[cid]
-                if s is not None:
-                    self.release(s)
-                else:
-                    self.close_id(cid)
+        if self._retry_at != -1 and ticks_diff(self._retry_at, ticks_ms()) > 0:
+            return
+        try:
+            if self._restarted:
+                self.modem.command("ATE0", timeout=self.cmd_timeout)  # a restart turns echo on
+                self._restarted = False
+            for cid in range(5):
+                if todo & (1 << cid):
+                    s = self.table[cid]
+                    if s is not None:
+                        self.release(s)
+                    else:
+                        self.close_id(cid)
+            self._retry_at = -1
+        except BC26Error:
+            self.service_errors += 1
+            self._retry_at = ticks_add(ticks_ms(), SERVICE_RETRY_MS)
 
     def state(self, connect_id=None, context=None):
         """AT+QISTATE in its three forms: a list of SocketInfo (empty: no sockets)."""
@@ -722,7 +746,10 @@ class Sockets:
         self._got = got + k
 
     def read_hex(self, mv, s, e):
-        data = binascii.unhexlify(mv[s:e])
+        data = _unhex(mv, s, e)
+        if data is None:
+            self.damaged += 1
+            return
         self.read_sink(data, 0, len(data))
 
     def on_recv(self, buf, s, end):
@@ -774,7 +801,16 @@ class Sockets:
             sock.ring.end_datagram()
 
     def push_hex(self, mv, s, e):
-        data = binascii.unhexlify(mv[s:e])
+        data = _unhex(mv, s, e)
+        if data is None:
+            # Damaged on the wire: what it held is lost, and the socket says so.
+            self.damaged += 1
+            if self._push is not None:
+                self._push.lost = True
+                if self._push.udp:
+                    self._push.ring.start_datagram(0)  # drop the datagram it began
+            self._push = None
+            return
         self.push_sink(memoryview(data), 0, len(data))
 
     def on_closed(self, buf, s, end):
