@@ -170,18 +170,29 @@ def install(modem, mode=BUFFER, rxsize=1024, max_wait_ms=None):
     global _pool
     _pool = SocketPool(modem, mode, rxsize, max_wait_ms)
     me = sys.modules[__name__]
-    sys.modules["socket"] = me
-    sys.modules["usocket"] = me
+    for name in ("socket", "usocket"):
+        was = sys.modules.get(name)
+        if was is not me:
+            _replaced[name] = was
+        sys.modules[name] = me
     return _pool
 
 
+_replaced = {}
+
+
 def uninstall():
-    """Give "import socket" back to the built-in module (for modules imported after this)."""
+    """Undo install() (modules imported meanwhile keep this one)."""
     global _pool
     _pool = None
+    me = sys.modules[__name__]
     for name in ("socket", "usocket"):
-        if sys.modules.get(name) is sys.modules[__name__]:
-            del sys.modules[name]
+        if sys.modules.get(name) is me:
+            was = _replaced.pop(name, None)
+            if was is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = was
 
 
 def _need():
