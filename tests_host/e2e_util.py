@@ -44,12 +44,12 @@ def write_settings(path, **values):
     (path / "e2e_settings.py").write_text("\n".join(lines) + "\n")
 
 
-def run_device(script, emu_port, tmp_path, timeout=90):
+def run_device(script, emu_port, tmp_path, timeout=90, extra=()):
     """Run tests_device/<script> in the unix port; its output, or a failed test."""
     proc = run_micropython(
         [os.path.join(ROOT, "tests_device", script)],
         env={"BC26_EMU_PORT": str(emu_port)},
-        path=(str(tmp_path), PACKAGES),
+        path=(str(tmp_path), PACKAGES) + tuple(extra),
         timeout=timeout,
     )
     out = proc.stdout + proc.stderr

@@ -1,0 +1,106 @@
+# Publish a sensor reading to an MQTT broker every PERIOD_MS with bc26.aio, while another
+# coroutine checks the network with a ping now and then: both share one module, and the
+# event loop stays free for the rest of the application (buttons, a display, ...).
+#
+# On a board: copy lib/bc26 and this file, set BOARD to a module of boards/ (its uart()
+# gives the machine.UART wired to the BC26), BROKER and TOPIC, then run it. In the unix port
+# against the emulator:
+#
+#   python -m tools.bc26emu --tcp 0     # prints the port
+#   BC26_EMU_PORT=<port> MICROPYPATH=lib:boards micropython examples/publish_periodically.py
+#
+# MQTT 3.1.1 at QoS 0 needs only two packets, built here in a few lines; each goes to the
+# module in one AT+QISEND. (For QoS 1, subscriptions and reconnects, use umqtt through
+# bc26.usocket.)
+import asyncio
+import time
+
+import bc26
+from bc26.aio import AsyncModem
+
+BOARD = "unix"
+BROKER = ("test.mosquitto.org", 1883)
+TOPIC = "bc26/example/readings"
+PERIOD_MS = 10000
+KEEPALIVE_S = 120  # longer than PERIOD_MS: each publish keeps the session alive
+
+
+def read_sensor():
+    # Stands in for a real sensor: a temperature that wanders between 20 and 25.
+    return 20 + (time.ticks_ms() // 1000 % 50) / 10
+
+
+def _packet(kind, body):
+    # Fixed header: the type byte, then the remaining length in base-128 digits.
+    n = len(body)
+    head = bytearray((kind,))
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        head.append(b | 0x80 if n else b)
+        if not n:
+            return bytes(head) + body
+
+
+def _string(s):
+    if isinstance(s, str):
+        s = s.encode()
+    return bytes((len(s) >> 8, len(s) & 0xFF)) + s
+
+
+def mqtt_connect(client_id, keepalive=KEEPALIVE_S):
+    body = _string("MQTT") + bytes((4, 2, keepalive >> 8, keepalive & 0xFF)) + _string(client_id)
+    return _packet(0x10, body)  # protocol level 4, clean session
+
+
+def mqtt_publish(topic, payload):
+    return _packet(0x30, _string(topic) + payload)  # QoS 0, not retained
+
+
+async def publisher(am, broker, topic, period_ms, count, client_id):
+    sock = await am.open("TCP", broker[0], broker[1])  # the module resolves a name itself
+    try:
+        await sock.send(mqtt_connect(client_id))
+        ack = await sock.recv(4, timeout=10000)
+        if not ack or ack[0] != 0x20 or ack[3] != 0:
+            raise OSError("broker refused: %r" % ack)
+        n = 0
+        while count is None or n < count:
+            t = time.ticks_ms()
+            payload = b'{"n": %d, "t": %.1f}' % (n, read_sensor())
+            await sock.send(mqtt_publish(topic, payload))
+            print("published", payload, "in", time.ticks_diff(time.ticks_ms(), t), "ms")
+            n += 1
+            if count is None or n < count:
+                await asyncio.sleep_ms(period_ms)
+        await sock.send(b"\xe0\x00")  # DISCONNECT
+    finally:
+        await sock.close()
+    return n
+
+
+async def watch_network(am, host, period_ms):
+    while True:
+        try:
+            replies, summary = await am.ping(host, count=1)
+            print("ping", host, summary[4], "ms")
+        except OSError as e:
+            print("ping failed:", e)
+        await asyncio.sleep_ms(period_ms)
+
+
+async def main(am, broker=BROKER, topic=TOPIC, period_ms=PERIOD_MS, count=None, client_id="bc26-example"):
+    """Publish count readings (None: for ever); returns how many went out."""
+    am.start()
+    watcher = asyncio.create_task(watch_network(am, broker[0], 6 * period_ms))
+    try:
+        return await publisher(am, broker, topic, period_ms, count, client_id)
+    finally:
+        watcher.cancel()
+
+
+if __name__ == "__main__":
+    modem = bc26.Modem(__import__(BOARD).uart())
+    modem.start()
+    print("network up:", modem.wait_network())
+    asyncio.run(main(AsyncModem(modem)))

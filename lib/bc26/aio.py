@@ -1,0 +1,554 @@
+# asyncio on top of the engine's non-blocking core: sockets, DNS and ping as awaitables that
+# never block the event loop, so many coroutines share one module.
+#
+#     am = bc26.aio.AsyncModem(modem)     # modem started and on the network (sync)
+#     am.start()                          # the task that reads the UART while idle
+#     sock = await am.open("TCP", host, port)
+#     await sock.send(b"reading 21.5")
+#     reply = await sock.recv(64, timeout=5000)
+#     await sock.close()
+#
+# The module runs one AT command at a time, so every command holds an asyncio.Lock from the
+# line it sends to its final answer; in between the coroutine awaits, and the others run.
+# Commands are begun with Engine.begin() and driven with Engine.step(), which reads what has
+# arrived and never waits. While no command runs, a poller task reads the UART and
+# dispatches URCs ("recv", "closed", +IP:, ...), then wakes every coroutine that waits for
+# news (an Event pulsed after each read). Where the UART can be polled (machine.UART, the
+# unix port's socket stand-in) the poller awaits it through asyncio's own select.poll, so
+# an idle loop costs nothing; elsewhere (a UART written in Python) it looks every tick_ms.
+#
+# This mirrors the blocking code of sockets.py and services.py step by step (open, send,
+# read, close, ping, lookup), reusing their line handlers; a change there belongs here too.
+# Blocking parts that remain: writing to the UART (a UART write blocks until its buffer
+# takes the bytes), and reading the module's AT+QICFG values if Modem.start() did not.
+
+import asyncio
+import sys
+from binascii import hexlify
+
+from ._compat import ticks_diff, ticks_ms
+from .checks import check_host, check_range
+from .engine import IDLE, PROMPTED, TIMEOUT
+from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
+from .sockets import _CLOSE, _QIOPEN, _QIRD, _SEND, BUFFER, Socket, _inline_kind
+
+_EMPTY = bytearray(0)
+
+if sys.implementation.name == "micropython":
+    _sleep_ms = asyncio.sleep_ms
+
+    def _within(aw, ms):
+        return asyncio.wait_for_ms(aw, ms)
+
+else:  # CPython, for host tests
+
+    async def _sleep_ms(ms):
+        await asyncio.sleep(ms / 1000)
+
+    def _within(aw, ms):
+        return asyncio.wait_for(aw, ms / 1000)
+
+
+class AsyncModem:
+    """asyncio access to a Modem: open(), resolve(), ping(), command(); see the top of aio.py.
+
+    tick_ms: how often to look at a UART that asyncio cannot poll (and how often, with no
+    poller task, a waiting coroutine reads the UART itself).
+    """
+
+    def __init__(self, modem, tick_ms=5):
+        self.modem = modem
+        self.e = modem.engine
+        self.net = modem.net
+        self.lock = asyncio.Lock()
+        self.tick_ms = tick_ms
+        self.error = None  # the last exception the poller caught (it carries on)
+        self._news = asyncio.Event()
+        self._task = None
+        # bc26.usocket keeps out of the engine while this holds it.
+        modem.aio = self
+
+    # --- the poller ------------------------------------------------------------------
+
+    def start(self):
+        """Start the poller task (call from a coroutine); returns it. Idempotent."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._poll())
+        return self._task
+
+    def stop(self):
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _poll(self):
+        e = self.e
+        # The engine registers the UART with select.poll when it can be polled natively; a
+        # Stream around it then waits in asyncio's own poll. Reading zero bytes consumes
+        # nothing: the engine reads the data itself.
+        waiter = None
+        if e._poller is not None and sys.implementation.name == "micropython":
+            waiter = asyncio.StreamReader(e.uart)
+        while True:
+            if waiter is not None:
+                await waiter.readinto(_EMPTY)
+            else:
+                await _sleep_ms(self.tick_ms)
+            try:
+                e.poll()
+                net = self.net
+                if not self.lock.locked() and (
+                    net.orphans | net.closing or getattr(net, "_restarted", False)
+                ):
+                    async with self.lock:
+                        await self._service()
+            except Exception as err:  # a bad URC must not end URC delivery
+                self.error = err
+            self._pulse()
+
+    def _pulse(self):
+        # Wake every coroutine waiting in _idle(); set() then clear() wakes those already
+        # waiting and leaves the event clear for the next round.
+        self._news.set()
+        self._news.clear()
+
+    async def _idle(self, ms):
+        # Wait up to ms for something to arrive from the module.
+        if ms <= 0:
+            await _sleep_ms(0)
+            return
+        if self._task is None:
+            await _sleep_ms(ms if ms < self.tick_ms else self.tick_ms)
+            self.e.poll()
+            return
+        try:
+            await _within(self._news.wait(), ms)
+        except asyncio.TimeoutError:
+            pass
+
+    # --- commands (the caller holds self.lock) ----------------------------------------
+
+    async def _complete(self):
+        # Drive the begun command until it completes, prompts or times out.
+        e = self.e
+        while not e.step():
+            await self._idle(e.remaining())
+
+    async def _run(
+        self, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, data=None, quote=False
+    ):
+        e = self.e
+        e.begin(expect, on_line, timeout, trailer, False, False, data, quote)
+        await self._complete()
+        try:
+            return e.finish()
+        except BC26Error as err:
+            if tcpip:
+                await self._explain(err)
+            raise
+
+    async def _explain(self, err):
+        # As Modem._explain: a bare ERROR from a TCP/IP command becomes the module's code.
+        m = self.modem
+        e = self.e
+        if err.code is None and err.name == "ERROR" and m.query_errors and not e.stale and e.state == IDLE:
+            m._err = 0
+            e.cmd(b"AT+QIGETERROR")
+            await self._run((b"+QIGETERROR:",), m._on_error)
+            if m._err:
+                raise BC26Error(m._err)
+
+    async def _ready(self):
+        # As Modem.ready/sync: after a timeout, AT until OK, then one more AT.
+        e = self.e
+        if not e.stale:
+            return
+        e.stale = False
+        for _ in range(3):
+            try:
+                e.cmd(b"AT")
+                await self._run(None, None, 200)
+                break
+            except OSError:
+                pass
+        else:
+            e.stale = True
+            raise BC26Error(None, "no answer to AT")
+        e.cmd(b"AT")
+        await self._run(None, None, 200)
+
+    async def _command(self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
+        await self._ready()
+        self.e.cmd_parts(parts)
+        return await self._run(expect, on_line, timeout, trailer, tcpip)
+
+    async def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
+        """Any command, as Modem.command (parts: bytes, str and int): its collected lines."""
+        async with self.lock:
+            return await self._command(parts, expect, on_line, timeout, trailer, tcpip)
+
+    async def _service(self):
+        # As Sockets.service: echo off after a restart, then the deferred AT+QICLOSEs.
+        net = self.net
+        if getattr(net, "_restarted", False):
+            net._restarted = False
+            await self._command(("ATE0",))
+        todo = net.orphans | net.closing
+        for cid in range(5):
+            if todo & (1 << cid):
+                s = net.table[cid]
+                if s is not None:
+                    await self._release(s)
+                else:
+                    await self._close_id(cid)
+
+    async def _close_id(self, cid):
+        net = self.net
+        try:
+            await self._command(
+                ("AT+QICLOSE=", cid), _CLOSE, net._send_line, net.cmd_timeout, net.close_timeout
+            )
+        except BC26Timeout:
+            raise
+        except BC26Error:
+            pass  # nothing open there
+        net.orphans &= ~(1 << cid)
+        net.closing &= ~(1 << cid)
+
+    async def _release(self, sock):
+        if sock.released:
+            return
+        sock.released = True
+        if self.net.table[sock.id] is sock:
+            self.net.table[sock.id] = None
+        await self._close_id(sock.id)
+
+    # --- sockets -----------------------------------------------------------------------
+
+    async def open(
+        self,
+        kind,
+        host,
+        port,
+        local_port=0,
+        mode=BUFFER,
+        ipv6=False,
+        connect_id=None,
+        timeout=None,
+        rxsize=1024,
+    ):
+        """AT+QIOPEN, as Modem.open: an AsyncSocket once +QIOPEN reports success."""
+        net = self.net
+        if isinstance(kind, bytes):
+            kind = kind.decode()
+        kind = kind.upper() if isinstance(kind, str) else kind
+        if kind not in ("TCP", "UDP"):
+            raise ValueError("kind must be 'TCP' or 'UDP'")
+        host = check_host(host)
+        check_range(port, 1, 65535, "remote port")
+        check_range(local_port, 0, 65535, "local port")
+        check_range(mode, 0, 1, "access mode")
+        check_range(rxsize, 16, 65536, "rxsize")
+        if connect_id is not None:
+            check_range(connect_id, 0, 4, "connectID")
+        async with self.lock:
+            await self._service()
+            if connect_id is None:
+                for i in range(5):
+                    if net.table[i] is None and not (net.orphans | net.closing) & (1 << i):
+                        connect_id = i
+                        break
+                else:
+                    raise BC26Error(563, "all five sockets are in use")
+            elif net.table[connect_id] is not None:
+                raise ValueError("connectID %d is in use" % connect_id)
+            if not net.known:
+                net.read_config()  # four short commands, once per boot (Modem.start() does it)
+            if timeout is None:
+                timeout = net.open_timeout
+            parts = [
+                "AT+QIOPEN=1,",
+                connect_id,
+                ',"',
+                kind,
+                '","',
+                host,
+                '",',
+                port,
+                ",",
+                local_port,
+                ",",
+                mode,
+            ]
+            if ipv6:
+                parts.append(",1")
+            # The socket takes its slot first: data may follow +QIOPEN in the same read.
+            sock = Socket(net, connect_id, kind, mode, rxsize)
+            net.table[connect_id] = sock
+            net._open_id = connect_id
+            net._open_err = -1
+            try:
+                await self._command(parts, _QIOPEN, net.open_line, net.cmd_timeout, timeout, True)
+                if net._open_err:
+                    raise BC26Error(net._open_err)
+            except BC26Error:
+                # The manual: after a failed open, AT+QICLOSE before anything else.
+                net.table[connect_id] = None
+                net._open_id = -1
+                await self._close_id(connect_id)
+                raise
+            finally:
+                net._open_id = -1
+        return AsyncSocket(self, sock)
+
+    async def _send(self, sock, data):
+        # As Socket.send, under the lock: inline AT+QISEND for short printable data, the
+        # fixed-length data mode for the rest, in pieces within the manual's limits.
+        net = self.net
+        n = len(data)
+        inline_max = 512 if net.send_hex else 1024
+        data_max = 730 if net.send_hex else 1460
+        off = 0
+        while off < n:
+            if sock.released or sock.closed:
+                raise BC26Error(567)
+            left = n - off
+            try:
+                if left <= inline_max:
+                    kind = 1 if net.send_hex else _inline_kind(data, off, n)
+                    if kind:
+                        await self._send_inline(sock, data, off, left, kind == 2)
+                        return n
+                k = left if left < data_max else data_max
+                await self._send_data(sock, data, off, k)
+                off += k
+            except SendFailed as err:
+                err.sent = off
+                raise
+        return n
+
+    def _payload(self, data, off, n):
+        payload = data if off == 0 and n == len(data) else memoryview(data)[off : off + n]
+        return hexlify(payload) if self.net.send_hex else payload
+
+    async def _send_inline(self, sock, data, off, n, quote):
+        net = self.net
+        e = self.e
+        await self._ready()
+        e.cmd(b"AT+QISEND=")
+        e.put_int(sock.id)
+        e.put(b",")
+        e.put_int(n)
+        e.put(b",")
+        await self._run(
+            _SEND, net._send_line, net.cmd_timeout, net.send_timeout, True, self._payload(data, off, n), quote
+        )
+        if e.matched == 1:
+            raise SendFailed(0)
+
+    async def _send_data(self, sock, data, off, n):
+        net = self.net
+        e = self.e
+        await self._ready()
+        e.cmd(b"AT+QISEND=")
+        e.put_int(sock.id)
+        e.put(b",")
+        e.put_int(n)
+        e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True)
+        await self._complete()
+        if e.state != PROMPTED:
+            if e.result == TIMEOUT:  # a late prompt would leave the module in data mode
+                e.write(b"\x1b")
+            try:
+                e.finish()
+            except BC26Error as err:
+                await self._explain(err)
+                raise
+            raise BC26Error(None, "no data prompt")
+        payload = self._payload(data, off, n)
+        if net.echomode:
+            e.take(len(payload), net._discard, e.read_pos())
+        e.write(payload)
+        e.resume(net.cmd_timeout + n, net.send_timeout)
+        await self._complete()
+        try:
+            e.finish()
+        except BC26Error as err:
+            await self._explain(err)
+            raise
+        if e.matched == 1:
+            raise SendFailed(0)
+
+    async def _read(self, sock, buf, n):
+        # One AT+QIRD into buf, under the lock: the count (0: the module holds nothing).
+        net = self.net
+        e = self.e
+        await self._ready()
+        if n > 512:
+            n = 512
+        e.cmd(b"AT+QIRD=")
+        e.put_int(sock.id)
+        e.put(b",")
+        e.put_int(n)
+        net._dst = buf
+        net._got = 0
+        try:
+            await self._run(_QIRD, net._on_qird, net.cmd_timeout + 2 * n, 0, True)
+        finally:
+            net._dst = None
+        return net._got
+
+    # --- services ----------------------------------------------------------------------
+
+    async def resolve(self, host, timeout=60000):
+        """AT+QIDNSGIP, as Modem.resolve: (addresses, ttl); 564/565 raise BC26Error."""
+        from .services import _Lookup
+
+        host = check_host(host)
+        check_range(timeout, 1, 3600000, "timeout")
+        d = _Lookup(self.e)
+        await self.command(
+            'AT+QIDNSGIP=1,"',
+            host,
+            '"',
+            expect=(b"+QIURC:",),
+            on_line=d.line,
+            timeout=2000,
+            trailer=timeout,
+            tcpip=True,
+        )
+        if d.err:
+            raise BC26Error(d.err)
+        return d.addrs, d.ttl
+
+    async def ping(self, host, timeout=4, count=4, size=32):
+        """AT+QPING, as Modem.ping: (replies, summary). The module is busy until it ends."""
+        from .services import PING_MARGIN_MS, _Ping, _summary
+
+        host = check_host(host)
+        check_range(timeout, 1, 255, "ping timeout")
+        check_range(count, 1, 10, "ping count")
+        check_range(size, 32, 200, "ping size")
+        parts = ['AT+QPING=1,"', host, '"']
+        if (timeout, count, size) != (4, 4, 32):
+            parts += [",", timeout]
+            if (count, size) != (4, 32):
+                parts += [",", count]
+                if size != 32:
+                    parts += [",", size]
+        p = _Ping(self.e, count)
+        try:
+            await self.command(
+                *parts,
+                expect=(b"+QPING:",),
+                on_line=p.line,
+                timeout=2000,
+                trailer=count * timeout * 1000 + PING_MARGIN_MS,
+                tcpip=True,
+            )
+        except BC26Timeout:
+            if p.error or len(p.replies) < count:
+                raise
+        if p.error:
+            raise BC26Error(p.error)
+        summary = p.summary or _summary(p.replies)
+        if summary[0]:
+            raise BC26Error(summary[0])
+        return p.replies, summary
+
+
+class AsyncSocket:
+    """A bc26 Socket (.sock) driven through an AsyncModem: send, recv, close awaitables."""
+
+    def __init__(self, am, sock):
+        self.am = am
+        self.sock = sock
+
+    def __repr__(self):
+        return "<AsyncSocket %r>" % self.sock
+
+    async def send(self, data):
+        """Send all of data (bytes-like or str); returns len(data). SEND FAIL raises."""
+        if isinstance(data, str):
+            data = data.encode()
+        if not len(data):
+            return 0
+        async with self.am.lock:
+            return await self.am._send(self.sock, data)
+
+    sendall = send
+
+    async def recv_into(self, buf, nbytes=0, timeout=-1):
+        """As Socket.recv_into: the count, 0 at end of stream, None with timeout=0 and
+        nothing there; BC26Timeout after timeout ms (-1: sock.timeout, None: no limit)."""
+        s = self.sock
+        am = self.am
+        n = len(buf)
+        if 0 < nbytes < n:
+            n = nbytes
+        if timeout == -1:
+            timeout = s.timeout
+        if n == 0:
+            return 0
+        t0 = ticks_ms()
+        last = t0
+        while True:
+            if s.closed:
+                raise BC26Error(567)
+            ring = s.ring
+            if ring is not None and ring.readable():
+                return ring.readinto(buf, n)
+            if s.released and not s.remote_closed:
+                raise BC26Error(567)
+            due = ticks_diff(ticks_ms(), last) >= s.poll_ms
+            if s.mode == BUFFER and not s.released and (s.pending or s.remote_closed or due):
+                # Read until +QIRD: 0 whenever data was announced (buffer mode sends no new
+                # "recv" URC before that), and now and then anyway.
+                async with am.lock:
+                    k = 0 if s.released else await am._read(s, buf, n)
+                last = ticks_ms()
+                if k:
+                    return k
+                s.pending = False
+            if ring is not None and ring.dropped:
+                s.lost = True
+                ring.dropped = 0
+            if s.lost:
+                s.lost = False
+                if not s.udp:
+                    raise DataLost("socket %d (%d x buff full)" % (s.id, s.buff_full))
+            if s.remote_closed:
+                async with am.lock:
+                    await am._release(s)
+                return 0
+            if timeout == 0:
+                return None
+            left = -1 if timeout is None else timeout - ticks_diff(ticks_ms(), t0)
+            if timeout is not None and left <= 0:
+                raise BC26Timeout("recv: no data on socket %d" % s.id)
+            if s._ready():
+                continue
+            await am._idle(s.poll_ms if left < 0 or left > s.poll_ms else left)
+
+    async def recv(self, n, timeout=-1):
+        """Like recv_into, returning bytes (b"" at end of stream, None with timeout=0)."""
+        buf = bytearray(n)
+        k = await self.recv_into(buf, n, timeout)
+        if k is None:
+            return None
+        return bytes(buf) if k == n else bytes(buf[:k])
+
+    async def close(self):
+        """AT+QICLOSE; closing twice does nothing."""
+        s = self.sock
+        if s.closed:
+            return
+        s.closed = True
+        async with self.am.lock:
+            await self.am._release(s)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
