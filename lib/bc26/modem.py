@@ -280,3 +280,106 @@ class Modem:
         from .network import reattach
 
         return reattach(self, keep, rxsize)
+
+    # --- power (power.py) --------------------------------------------------------------------
+    # Pins, sleep, PSM and eDRX; the timers are seconds, encoded and decoded as 3GPP bit strings
+    # by bc26.power (encode_tau, decode_tau, encode_active, ...). Imported on first use.
+
+    def set_pins(self, pwrkey=None, reset=None, psm_eint=None, active=1):
+        """The MCU outputs wired to PWRKEY, RESET, PSM_EINT (machine.Pin or None), all released.
+
+        active: the GPIO level that pulls the module's pin low, 1 behind the usual NPN stage.
+        """
+        from .power import Pins
+
+        self.pins = Pins(pwrkey, reset, psm_eint, active)
+        return self.pins
+
+    def power_on(self, ms=600, tries=20):
+        """Press PWRKEY for ms (>= 500), then sync() (auto-baud). Without the pin: sync() only."""
+        from .power import power_on
+
+        power_on(self, ms, tries)
+
+    def reset(self, ms=100, tries=20):
+        """Pull RESET low for ms (>= 50), or send AT+QRST=1 without the pin; then sync()."""
+        from .power import reset
+
+        reset(self, ms, tries)
+
+    def wake(self, ms=100, tries=20):
+        """Pulse PSM_EINT low for ms (a falling edge wakes PSM), then sync() until OK."""
+        from .power import wake
+
+        wake(self, ms, tries)
+
+    def set_sleep(self, mode):
+        """AT+QSCLK=<mode>: 0 never sleep, 1 light and deep sleep (PSM_EINT wakes), 2 light only."""
+        from .power import set_sleep
+
+        set_sleep(self, mode)
+
+    def sleep_mode(self):
+        """AT+QSCLK?: the sleep mode (0-2)."""
+        from .power import sleep_mode
+
+        return sleep_mode(self)
+
+    def release_sleep_lock(self):
+        """AT+QRELLOCK: let the module sleep now, not 10 s after the last command."""
+        self.command("AT+QRELLOCK", timeout=2000)
+
+    def set_psm(self, periodic_tau=None, active_time=None, mode=1):
+        """AT+CPSMS: request PSM with T3412 and T3324 in seconds (None: keep); mode 0 off, 2 reset.
+
+        Returns (periodic_tau, active_time) in seconds as encoded (the nearest the 3GPP units
+        allow); the network decides what it grants: psm_granted().
+        """
+        from .power import set_psm
+
+        return set_psm(self, periodic_tau, active_time, mode)
+
+    def psm_config(self):
+        """AT+CPSMS?: (mode, periodic_tau, active_time), seconds, None where absent or off."""
+        from .power import psm_config
+
+        return psm_config(self)
+
+    def psm_granted(self):
+        """(periodic_tau, active_time) in seconds as the network granted them (AT+CEREG? n=4), or None."""
+        from .power import psm_granted
+
+        return psm_granted(self)
+
+    def set_edrx(self, cycle=None, mode=1):
+        """AT+CEDRXS=<mode>,5,<cycle>: eDRX with the cycle nearest to cycle s (20.48-10485.76).
+
+        mode 0 off, 1 on, 2 on with +CEDRXP URCs, 3 off and reset. Returns the cycle as encoded.
+        """
+        from .power import set_edrx
+
+        return set_edrx(self, cycle, mode)
+
+    def edrx_config(self):
+        """AT+CEDRXS?: the requested eDRX cycle in seconds, or None when eDRX is off."""
+        from .power import edrx_config
+
+        return edrx_config(self)
+
+    def edrx_granted(self):
+        """AT+CEDRXRDP: (requested, granted, paging window) in seconds, or None without eDRX."""
+        from .power import edrx_granted
+
+        return edrx_granted(self)
+
+    def psm_events(self, on=True):
+        """AT+QNBIOTEVENT=1,1 and AT+QATWAKEUP=1: .psm_state follows "PSM" / "awake"."""
+        from .power import psm_events
+
+        psm_events(self, on)
+
+    def wait_psm(self, timeout=10000):
+        """Wait up to timeout ms for +QNBIOTEVENT: "ENTER PSM"; True if it came."""
+        from .power import wait_psm
+
+        return wait_psm(self, timeout)

@@ -1,5 +1,7 @@
 """General commands a driver needs at bring-up (BC26 AT manual, summarised in research/hardware.md)."""
 
+import time
+
 from .atparse import NoAnswer
 from .errors import INVALID_PARAM, CommandError
 from .services_at import format_clock
@@ -19,7 +21,8 @@ def _cereg_fields(m):
         fields += ',"%s","%s",%d' % (_TAC, _CI, _ACT_NB)
         if n >= 4:
             # Active-Time (T3324) and Periodic-TAU (T3412) as the network granted them.
-            fields += ',,,"%s","%s"' % (m.nv.psm[2], m.nv.psm[1])
+            tau, active = granted_psm(m)
+            fields += ',,,"%s","%s"' % (active, tau)
     return fields
 
 
@@ -108,6 +111,7 @@ def qsclk(m, cmd):
     if cmd.form != "set":
         raise CommandError(INVALID_PARAM)
     m.nv.qsclk = _one_param(cmd, 0, 2)
+    _arm_psm(m)
     return []
 
 
@@ -136,6 +140,7 @@ def cpsms(m, cmd):
         m.nv.psm = [0, "00111000", "00100100"]  # off, and the timers back to their defaults
         return []
     m.nv.psm = [mode, _timer_bits(p, 3, 8, m.nv.psm[1]), _timer_bits(p, 4, 8, m.nv.psm[2])]
+    _arm_psm(m)
     return []
 
 
@@ -157,6 +162,188 @@ def cedrxs(m, cmd):
         return []
     m.nv.edrx = [mode, act, _timer_bits(p, 2, 4, m.nv.edrx[2])]
     return []
+
+
+def cedrxrdp(m, cmd):
+    # Dynamic eDRX parameters: AcT 5, requested value, network-provided value, paging time window.
+    if cmd.form == "test":
+        return []
+    if cmd.form != "exec":
+        raise CommandError(INVALID_PARAM)
+    mode, act, value = m.nv.edrx
+    if mode not in (1, 2) or not m.registered:
+        return ["+CEDRXRDP: 0"]
+    granted, ptw = power_state(m).granted_edrx or (value, "0011")
+    return ['+CEDRXRDP: %d,"%s","%s","%s"' % (act, value, granted, ptw)]
+
+
+def qnbiotevent(m, cmd):
+    st = power_state(m)
+    if cmd.form == "test":
+        return ["+QNBIOTEVENT: (0,1),(1)"]
+    if cmd.form == "read":
+        return ["+QNBIOTEVENT: %d,1" % st.nbiotevent]
+    if cmd.form != "set":
+        raise CommandError(INVALID_PARAM)
+    p = cmd.params()
+    if len(p) > 2:
+        raise CommandError(INVALID_PARAM)
+    st.nbiotevent = p.int(0, 0, 1)
+    p.int(1, 1, 1, default=1)
+    return []
+
+
+def qatwakeup(m, cmd):
+    st = power_state(m)
+    if cmd.form == "test":
+        return ["+QATWAKEUP: (0,1)"]
+    if cmd.form == "read":
+        return ["+QATWAKEUP: %d" % st.qatwakeup]
+    if cmd.form != "set":
+        raise CommandError(INVALID_PARAM)
+    st.qatwakeup = _one_param(cmd, 0, 1)
+    return []
+
+
+def qrellock(m, cmd):
+    # Gives up the sleep lock each command takes (manual: 10 s), so sleep may start at once.
+    if cmd.form == "test":
+        return []
+    if cmd.form != "exec":
+        raise CommandError(INVALID_PARAM)
+    _arm_psm(m, lock=False)
+    return []
+
+
+# --- PSM and the power pins (research/hardware.md section 2) -----------------------------------
+# The module enters PSM when PSM is requested (AT+CPSMS=1), sleep is allowed (AT+QSCLK=1), it is
+# registered, no TCP link holds it awake, and the timers ran out: the 10 s sleep lock after the
+# last command (unless AT+QRELLOCK gave it up), then the active time T3324. Those timers run
+# PSM_TIME_SCALE times faster here, so a test sees PSM in milliseconds. In PSM the module is
+# deaf and mute (it still records the commands it receives) and keeps its sockets; a falling
+# edge on PSM_EINT wakes it (pin() or psm_eint()), and RESET held low >= 50 ms reboots it.
+
+PSM_TIME_SCALE = 100
+_LOCK_S = 10
+# T3412 (GPRS timer 3) and T3324 (GPRS timer 2) units in seconds, by the top three bits.
+_T3412_UNITS = {0: 600, 1: 3600, 2: 36000, 3: 2, 4: 30, 5: 60, 6: 1152000}
+_T3324_UNITS = {0: 2, 1: 60, 2: 360}
+
+
+class PowerState:
+    """What the power section keeps per module; tests may set the granted_* fields."""
+
+    def __init__(self):
+        self.nbiotevent = 0  # AT+QNBIOTEVENT=1,1: +QNBIOTEVENT: "ENTER PSM" / "EXIT PSM"
+        self.qatwakeup = 0  # AT+QATWAKEUP=1: +QATWAKEUP once awake
+        self.asleep = False
+        self.entered = 0  # how many times the module entered PSM
+        self.armed = 0  # only the latest scheduled PSM check counts
+        self.granted_psm = None  # (T3412, T3324) bit strings the network grants; None: as asked
+        self.granted_edrx = None  # (value, PTW) bit strings; None: as asked, PTW "0011"
+        self.low_since = {}  # pin name -> time.monotonic() when it went low
+
+
+def power_state(m):
+    st = getattr(m, "power", None)
+    if st is None:
+        st = m.power = PowerState()
+    return st
+
+
+def granted_psm(m):
+    """(T3412, T3324) as the network granted them: the requested ones unless a test said otherwise."""
+    return power_state(m).granted_psm or (m.nv.psm[1], m.nv.psm[2])
+
+
+def timer_seconds(bits, units):
+    """A GPRS timer bit string in seconds, None when deactivated (unit bits 111)."""
+    unit = int(bits[:3], 2)
+    if unit == 7:
+        return None
+    return int(bits[3:], 2) * units.get(unit, 60)
+
+
+def _psm_allowed(m):
+    if m.nv.psm[0] != 1 or m.nv.qsclk != 1 or not m.registered:
+        return False
+    return not any(s.kind == "TCP" and s.state == 2 for s in m.sockets.slots.values())
+
+
+def _arm_psm(m, lock=True):
+    # Check for PSM when the timers would run out; a command in between restarts the lock.
+    st = power_state(m)
+    if st.asleep or not _psm_allowed(m):
+        return
+    tau, active = granted_psm(m)
+    seconds = timer_seconds(active, _T3324_UNITS)
+    if seconds is None:
+        return  # no active time: the module never enters PSM
+    st.armed += 1
+    token, seen = st.armed, m.commands_seen
+
+    def check():
+        if st.armed != token or st.asleep:
+            return
+        if m.commands_seen != seen:
+            _arm_psm(m)
+        elif _psm_allowed(m):
+            enter_psm(m)
+
+    m.later(((_LOCK_S if lock else 0) + seconds) / PSM_TIME_SCALE, check)
+
+
+def enter_psm(m):
+    """PSM now: +QNBIOTEVENT: "ENTER PSM" if enabled, then silence until psm_eint()."""
+    with m.lock:
+        st = power_state(m)
+        if st.asleep:
+            return
+        if st.nbiotevent:
+            m.urc('+QNBIOTEVENT: "ENTER PSM"')
+        st.asleep = True
+        st.entered += 1
+        m.knobs.silent = True
+        m.transcript.event("enter PSM")
+
+
+def psm_eint(m):
+    """A falling edge on PSM_EINT: out of PSM, +QNBIOTEVENT: "EXIT PSM" and +QATWAKEUP if enabled."""
+    with m.lock:
+        st = power_state(m)
+        if not st.asleep:
+            return
+        st.asleep = False
+        m.knobs.silent = False
+        m.transcript.event("exit PSM (PSM_EINT)")
+        if st.nbiotevent:
+            m.urc('+QNBIOTEVENT: "EXIT PSM"')
+        if st.qatwakeup:
+            m.urc("+QATWAKEUP")
+        _arm_psm(m)
+
+
+def pin(m, name, level):
+    """The module's pin `name` (PWRKEY, RESET, PSM_EINT) driven to level 0 (low) or 1 (released)."""
+    with m.lock:
+        st = power_state(m)
+        now = time.monotonic()
+        if level == 0:
+            if name not in st.low_since:
+                st.low_since[name] = now
+                if name == "PSM_EINT":
+                    psm_eint(m)
+            return
+        since = st.low_since.pop(name, None)
+        if since is None:
+            return
+        held = now - since
+        m.transcript.event("%s low for %d ms" % (name, held * 1000))
+        if name == "RESET" and held >= 0.05:
+            st.asleep = False
+            m.knobs.silent = False
+            m.reboot("reboot (RESET pin)")
+        # PWRKEY: the emulated module is always powered; a press only shows in the transcript.
 
 
 def _clock(prefix):
@@ -228,6 +415,10 @@ COMMANDS = {
     "+QSCLK": qsclk,
     "+CPSMS": cpsms,
     "+CEDRXS": cedrxs,
+    "+CEDRXRDP": cedrxrdp,
+    "+QNBIOTEVENT": qnbiotevent,
+    "+QATWAKEUP": qatwakeup,
+    "+QRELLOCK": qrellock,
     "+QCCLK": _clock("+QCCLK"),
     "+CCLK": _clock("+CCLK"),
     "+CPIN": cpin,

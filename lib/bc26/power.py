@@ -1,0 +1,339 @@
+# Power: the module's PWRKEY, RESET and PSM_EINT pins, sleep (AT+QSCLK), PSM (AT+CPSMS) and
+# eDRX (AT+CEDRXS), with the 3GPP encodings of their timers. Modem imports this module the
+# first time one of its power methods is used (research/hardware.md section 2 has the sources).
+#
+# The pins are MCU outputs: machine.Pin or anything with value(). Behind the usual NPN stage
+# (Quectel's 4.7k/47k) a high GPIO pulls the module's pin low, so active=1; a GPIO that drives
+# the module's pin directly (open-drain) is active=0. A pin that is not wired is None.
+
+from ._compat import sleep_ms, ticks_diff, ticks_ms
+from .checks import check_range
+from .fields import Fields
+
+_OK_MS = 2000
+
+# T3412, the periodic TAU (TS 24.008 GPRS timer 3): (unit code, seconds), finest first.
+# Code 7 (111) means deactivated.
+_TAU_UNITS = ((3, 2), (4, 30), (5, 60), (0, 600), (1, 3600), (2, 36000), (6, 1152000))
+# T3324, the active time (GPRS timer 2): 2 s, 1 min, 6 min (decihours); code 7 deactivated,
+# other codes read as minutes.
+_ACTIVE_UNITS = ((0, 2), (1, 60), (2, 360))
+# eDRX cycles in NB-S1 mode (TS 24.008 table 10.5.5.32): (4-bit value, ms); others read as 0010.
+_EDRX = (
+    (2, 20480),
+    (3, 40960),
+    (5, 81920),
+    (9, 163840),
+    (10, 327680),
+    (11, 655360),
+    (12, 1310720),
+    (13, 2621440),
+    (14, 5242880),
+    (15, 10485760),
+)
+
+TAU_MAX = 31 * 1152000  # 31 x 320 h, in seconds
+ACTIVE_MAX = 31 * 360  # 31 x 6 min
+
+
+class Pins:
+    """The module's control pins as the MCU drives them; every pin starts released."""
+
+    def __init__(self, pwrkey=None, reset=None, psm_eint=None, active=1):
+        check_range(active, 0, 1, "active")
+        self.pwrkey = pwrkey
+        self.reset = reset
+        self.psm_eint = psm_eint
+        self.active = active
+        # A PWRKEY held low keeps the module out of PSM: release everything now.
+        for p in (pwrkey, reset, psm_eint):
+            if p is not None:
+                p.value(1 - active)
+
+    def pulse(self, pin, ms):
+        """Pull the module's pin low for ms, then release it (also if interrupted)."""
+        pin.value(self.active)
+        try:
+            sleep_ms(ms)
+        finally:
+            pin.value(1 - self.active)
+
+
+def _bits(v, width):
+    out = ""
+    for i in range(width - 1, -1, -1):
+        out += "1" if (v >> i) & 1 else "0"
+    return out
+
+
+def _parse_bits(bits, width, what):
+    if isinstance(bits, (bytes, bytearray)):
+        bits = bytes(bits).decode()
+    if not isinstance(bits, str) or len(bits) != width or bits.strip("01"):
+        raise ValueError("%s must be %d characters 0/1, not %r" % (what, width, bits))
+    return int(bits, 2)
+
+
+def _encode(seconds, units, lo, hi, what):
+    # The unit whose multiple (0-31) comes nearest to seconds; on a tie the coarser unit, as
+    # in the manual's examples (18 min as T3324 is 3 x 6 min, "01000011").
+    check_range(seconds, lo, hi, what)
+    best = None
+    for code, mult in units:
+        n = (seconds + mult // 2) // mult
+        if n > 31 or (n == 0 and seconds):
+            continue
+        err = n * mult - seconds
+        if err < 0:
+            err = -err
+        if best is None or err < best[0] or (err == best[0] and n):
+            best = (err, code, n)
+    return _bits(best[1] << 5 | best[2], 8)
+
+
+def encode_tau(seconds):
+    """The 8-bit string of a requested periodic TAU (T3412), 2 s .. 9920 h (TAU_MAX s)."""
+    return _encode(seconds, _TAU_UNITS, 2, TAU_MAX, "periodic_tau")
+
+
+def encode_active(seconds):
+    """The 8-bit string of a requested active time (T3324), 0 .. 186 min (ACTIVE_MAX s)."""
+    return _encode(seconds, _ACTIVE_UNITS, 0, ACTIVE_MAX, "active_time")
+
+
+def _decode(bits, units, other, what):
+    v = _parse_bits(bits, 8, what)
+    code = v >> 5
+    if code == 7:
+        return None
+    for c, mult in units:
+        if c == code:
+            return (v & 31) * mult
+    return (v & 31) * other
+
+
+def decode_tau(bits):
+    """Seconds of a T3412 bit string ("01000111" = 70 h); None when deactivated."""
+    return _decode(bits, _TAU_UNITS, 3600, "periodic_tau")
+
+
+def decode_active(bits):
+    """Seconds of a T3324 bit string ("00100100" = 4 min); None when deactivated."""
+    return _decode(bits, _ACTIVE_UNITS, 60, "active_time")
+
+
+def encode_edrx(cycle):
+    """The 4-bit string of the eDRX cycle nearest to cycle seconds (20.48 .. 10485.76)."""
+    if not isinstance(cycle, (int, float)) or isinstance(cycle, bool):
+        raise TypeError("eDRX cycle must be a number of seconds")
+    ms = check_range(int(cycle * 1000 + 0.5), 20000, 10500000, "eDRX cycle in ms")
+    best = _EDRX[0]
+    for entry in _EDRX:
+        if abs(entry[1] - ms) < abs(best[1] - ms):
+            best = entry
+    return _bits(best[0], 4)
+
+
+def decode_edrx(bits):
+    """Seconds of a 4-bit eDRX value ("0101" = 81.92)."""
+    v = _parse_bits(bits, 4, "eDRX value")
+    for code, ms in _EDRX:
+        if code == v:
+            return ms / 1000
+    return 20.48
+
+
+def decode_ptw(bits):
+    """Seconds of a 4-bit NB-S1 paging time window: (value + 1) x 2.56 s."""
+    return (_parse_bits(bits, 4, "PTW") + 1) * 2.56
+
+
+# --- pins ----------------------------------------------------------------------------------
+
+
+def _pin(modem, name, ms, lo, hi, tries):
+    # The Pins and the named pin (None when not wired), after checking the arguments.
+    check_range(ms, lo, hi, "ms")
+    check_range(tries, 1, 100, "tries")
+    pins = getattr(modem, "pins", None)
+    return pins, None if pins is None else getattr(pins, name)
+
+
+def power_on(modem, ms, tries):
+    pins, pin = _pin(modem, "pwrkey", ms, 500, 5000, tries)
+    if pin is not None:
+        pins.pulse(pin, ms)
+    modem.sync(tries)
+
+
+def reset(modem, ms, tries):
+    pins, pin = _pin(modem, "reset", ms, 50, 5000, tries)
+    if pin is not None:
+        pins.pulse(pin, ms)
+    else:
+        # The module restarts at once and promises no answer, so none is awaited.
+        modem.ready()
+        modem.engine.write(b"AT+QRST=1\r")
+    modem.sync(tries)
+
+
+def wake(modem, ms, tries):
+    pins, pin = _pin(modem, "psm_eint", ms, 1, 2000, tries)
+    if pin is not None:
+        pins.pulse(pin, ms)
+    # The first bytes after a wake may be lost: sync() sends AT until OK.
+    modem.sync(tries)
+    if getattr(modem, "psm_state", None) is not None:
+        modem.psm_state = "awake"
+
+
+# --- sleep, PSM, eDRX ------------------------------------------------------------------------
+
+
+def _fields(modem, cmd, prefix):
+    # Every field of the answer line of cmd as str, quotes removed; [] when there is none.
+    lines = modem.command(cmd, expect=(prefix,), timeout=_OK_MS)
+    if not lines:
+        return []
+    line = lines[0]
+    f = Fields(line)
+    f.start(len(prefix), len(line))
+    out = []
+    while f.more():
+        f.str()
+        out.append(f.text())
+    return out
+
+
+def _seconds(decode, bits):
+    return decode(bits) if bits else None
+
+
+def set_sleep(modem, mode):
+    check_range(mode, 0, 2, "sleep mode")
+    modem.command("AT+QSCLK=", mode, timeout=_OK_MS)
+
+
+def sleep_mode(modem):
+    f = _fields(modem, "AT+QSCLK?", b"+QSCLK:")
+    return int(f[0]) if f else None
+
+
+def set_psm(modem, periodic_tau, active_time, mode):
+    check_range(mode, 0, 2, "mode")
+    if mode != 1:
+        if periodic_tau is not None or active_time is not None:
+            raise ValueError("timers go with mode 1")
+        modem.command("AT+CPSMS=", mode, timeout=_OK_MS)
+        return None
+    tau = None if periodic_tau is None else encode_tau(periodic_tau)
+    act = None if active_time is None else encode_active(active_time)
+    if act is not None and tau is None:
+        # The command has T3412 before T3324: keep the module's T3412.
+        tau = psm_bits(modem)[1]
+    if tau is None:
+        modem.command("AT+CPSMS=1", timeout=_OK_MS)
+    elif act is None:
+        modem.command('AT+CPSMS=1,,,"', tau, '"', timeout=_OK_MS)
+    else:
+        modem.command('AT+CPSMS=1,,,"', tau, '","', act, '"', timeout=_OK_MS)
+    return _seconds(decode_tau, tau), _seconds(decode_active, act)
+
+
+def psm_bits(modem):
+    # AT+CPSMS?: (mode, T3412 bits, T3324 bits), None where absent.
+    f = _fields(modem, "AT+CPSMS?", b"+CPSMS:")
+    f += ["", "", "", "", ""]
+    return int(f[0] or 0), f[3] or None, f[4] or None
+
+
+def psm_config(modem):
+    mode, tau, act = psm_bits(modem)
+    return mode, _seconds(decode_tau, tau), _seconds(decode_active, act)
+
+
+def psm_granted(modem):
+    from .network import registration
+
+    r = registration(modem)
+    n = None if r is None else r.n
+    if n is not None and n < 4:
+        # Only AT+CEREG=4/5 shows the timers: switch for one read, then back.
+        modem.command("AT+CEREG=4", timeout=_OK_MS)
+        try:
+            r = registration(modem)
+        finally:
+            modem.command("AT+CEREG=", n, timeout=_OK_MS)
+    if r is None or not r.periodic_tau or not r.active_time:
+        return None
+    return decode_tau(r.periodic_tau), decode_active(r.active_time)
+
+
+def set_edrx(modem, cycle, mode):
+    check_range(mode, 0, 3, "mode")
+    if mode == 0 or mode == 3:
+        if cycle is not None:
+            raise ValueError("a cycle goes with mode 1 or 2")
+        modem.command("AT+CEDRXS=", mode, timeout=_OK_MS)
+        return None
+    if cycle is None:
+        raise ValueError("eDRX needs a cycle")
+    bits = encode_edrx(cycle)
+    modem.command("AT+CEDRXS=", mode, ',5,"', bits, '"', timeout=_OK_MS)
+    return decode_edrx(bits)
+
+
+def edrx_config(modem):
+    f = _fields(modem, "AT+CEDRXS?", b"+CEDRXS:")
+    return decode_edrx(f[1]) if len(f) > 1 and f[1] else None
+
+
+def edrx_granted(modem):
+    f = _fields(modem, "AT+CEDRXRDP", b"+CEDRXRDP:")
+    if len(f) < 4 or not f[2]:
+        return None
+    return decode_edrx(f[1]), decode_edrx(f[2]), decode_ptw(f[3])
+
+
+# --- PSM events ------------------------------------------------------------------------------
+
+
+def psm_events(modem, on):
+    v = 1 if on else 0
+    modem.command("AT+QNBIOTEVENT=", v, ",1", timeout=_OK_MS)
+    modem.command("AT+QATWAKEUP=", v, timeout=_OK_MS)
+    watch(modem)
+
+
+def watch(modem):
+    # Notes +QNBIOTEVENT ("ENTER PSM" / "EXIT PSM", quoted or not) and +QATWAKEUP in
+    # modem.psm_state: "PSM", "awake", or "unknown" before the first event.
+    if getattr(modem, "psm_state", None) is not None:
+        return
+
+    def on_event(buf, s, e):
+        if buf.find(b"ENTER", s, e) >= 0:
+            modem.psm_state = "PSM"
+        elif buf.find(b"EXIT", s, e) >= 0:
+            modem.psm_state = "awake"
+
+    def on_wakeup(buf, s, e):
+        modem.psm_state = "awake"
+
+    modem.psm_state = "unknown"
+    modem.on(b"+QNBIOTEVENT:", on_event)
+    modem.on(b"+QATWAKEUP", on_wakeup)
+
+
+def wait_psm(modem, timeout):
+    check_range(timeout, 0, 86400000, "timeout")
+    watch(modem)
+    t0 = ticks_ms()
+    while modem.psm_state != "PSM":
+        left = timeout - ticks_diff(ticks_ms(), t0)
+        if left <= 0:
+            return False
+        modem.poll()
+        if modem.psm_state != "PSM":
+            modem.engine.idle(left)
+    return True
