@@ -175,3 +175,12 @@ def test_install_and_uninstall_swap_the_socket_module():
     finally:
         uninstall()
     assert sys.modules.get("socket") is before
+
+
+def test_poll_wakes_a_reader_of_a_closed_socket():
+    u, m, pool = make()
+    s = connected(u, pool)
+    u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
+    s.close()
+    assert s.ioctl(3, 0x01) == 0x18  # ERR | HUP: the read that follows raises EBADF
+    assert pool.socket().ioctl(3, 0x01) == 0  # not connected yet: nothing to report

@@ -71,6 +71,8 @@ _POLL = const(3)
 _CLOSE = const(4)
 _RD = const(0x01)
 _WR = const(0x04)
+_ERR = const(0x08)
+_HUP = const(0x10)
 
 _AHEAD = const(256)  # read-ahead for small reads and readline
 
@@ -544,7 +546,8 @@ class socket(IOBase):
         if req == _POLL:
             s = self._s
             if s is None:
-                return 0
+                # Closed, or its connection failed: wake a waiting reader, whose read raises.
+                return _ERR | _HUP if self._closed or self._peer is not None else 0
             try:
                 self._pump()
             except Exception:
