@@ -28,11 +28,13 @@ async def tcp_echo(i, mode, n=3000):
     s = await am.open("TCP", ECHO[0], ECHO[1], mode=mode, rxsize=n + 512)
     data = pattern(i, n)
     await s.send(data)
-    got = bytearray()
-    while len(got) < n:
-        chunk = await s.recv(n - len(got), timeout=5000)
-        check(chunk, "stream ended early")
-        got += chunk
+    got = bytearray(n)
+    mv = memoryview(got)
+    k = 0
+    while k < n:
+        m = await s.recv_into(mv[k:], n - k, timeout=5000)
+        check(m, "stream ended early")
+        k += m
     await s.close()
     check(got == data, "echo %d differs" % i)
     return i
@@ -94,6 +96,10 @@ async def http_over_streams():
 
 
 async def main():
+    import gc
+
+    gc.collect()
+    print("heap free at start: %d" % gc.mem_free())
     am.start()
     t = Timer()
     tick = asyncio.create_task(ticker(400))
