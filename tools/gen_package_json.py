@@ -1,0 +1,101 @@
+"""Write package.json (the library, for mip) and boards/package.json (the wiring files) from
+what is in lib/ and boards/, so the lists never drift from the files. The test suite checks that
+the committed files equal what this prints.
+
+    python tools/gen_package_json.py            # write both
+    python tools/gen_package_json.py --check    # exit 1 if either is out of date
+    python tools/gen_package_json.py --base github:OWNER/REPO    # absolute URLs, for old mip
+
+On a board:  mpremote mip install github:OWNER/REPO            (the library, into /lib/bc26)
+             mpremote mip install github:OWNER/REPO/boards     (board.py and the board files)
+
+URLs are relative to the package.json by default: mpremote >= 1.25 and mip from 2025 on resolve
+them, and they keep working in forks. Older mip needs --base.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# boards/unix.py is the unix port's stand-in for a UART: no use on a board.
+HOST_ONLY_BOARDS = ("unix.py",)
+
+
+def version():
+    with open(os.path.join(ROOT, "lib", "bc26", "__init__.py")) as f:
+        m = re.search(r'^__version__ = "([^"]+)"', f.read(), re.M)
+    if not m:
+        raise SystemExit("no __version__ in lib/bc26/__init__.py")
+    return m.group(1)
+
+
+def library_files():
+    """Paths under lib/ of every module of the package, sorted."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, "lib")):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        for fn in sorted(filenames):
+            if fn.endswith(".py"):
+                out.append(os.path.relpath(os.path.join(dirpath, fn), os.path.join(ROOT, "lib")))
+    return sorted(p.replace(os.sep, "/") for p in out)
+
+
+def board_files():
+    return sorted(
+        fn
+        for fn in os.listdir(os.path.join(ROOT, "boards"))
+        if fn.endswith(".py") and fn not in HOST_ONLY_BOARDS
+    )
+
+
+def packages(base=None):
+    """{repo-relative path of the package.json: its content as text}."""
+    lib = {
+        "urls": [[p, ("%s/lib/%s" % (base, p)) if base else "lib/" + p] for p in library_files()],
+        "version": version(),
+    }
+    boards = {
+        "urls": [[p, ("%s/boards/%s" % (base, p)) if base else p] for p in board_files()],
+        "version": version(),
+    }
+    return {"package.json": _dump(lib), "boards/package.json": _dump(boards)}
+
+
+def _dump(pkg):
+    # As in micropython-lib's docs: one [destination, source] pair per line.
+    pairs = ",\n".join("    " + json.dumps(pair) for pair in pkg["urls"])
+    return '{\n  "urls": [\n%s\n  ],\n  "version": %s\n}\n' % (pairs, json.dumps(pkg["version"]))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="compare, do not write; exit 1 on a difference")
+    ap.add_argument("--base", help="prefix for absolute URLs, e.g. github:OWNER/REPO")
+    args = ap.parse_args(argv)
+    stale = []
+    for rel, text in packages(args.base).items():
+        path = os.path.join(ROOT, rel)
+        try:
+            with open(path) as f:
+                old = f.read()
+        except FileNotFoundError:
+            old = None
+        if old == text:
+            continue
+        if args.check:
+            stale.append(rel)
+        else:
+            with open(path, "w") as f:
+                f.write(text)
+            print("wrote", rel)
+    if stale:
+        print("out of date: %s (run: python tools/gen_package_json.py)" % ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
