@@ -19,7 +19,8 @@ except ImportError:
     _HALF = 1 << 29
 
     def ticks_ms():
-        return int(_time.monotonic() * 1000) & (_PERIOD - 1)
+        # type: ignore below: the MicroPython stubs' time has no monotonic (CPython only).
+        return int(_time.monotonic() * 1000) & (_PERIOD - 1)  # type: ignore
 
     def ticks_add(t, delta):
         return (t + delta) & (_PERIOD - 1)

@@ -101,6 +101,7 @@ class Socket:
         self.remote_closed = False  # "closed" URC: readable until drained, then EOF
         self.pending = False  # buffer mode: the module holds unread data
         self.hint = 0  # bytes the last "recv" URC announced (showlength)
+        self.info = None  # the SocketInfo of a socket reattach() took over from the module
         self.buff_full = 0  # "buff full" URCs seen
         self.lost = False  # data was dropped; raised once for TCP
         self.timeout = 30000  # ms a blocking recv waits; None: no limit but the module's
@@ -403,7 +404,7 @@ class Sockets:
     def __init__(self, modem):
         self.modem = modem
         e = self.e = modem.engine
-        self.table = [None, None, None, None, None]
+        self.table: list = [None, None, None, None, None]  # a Socket or None per connectID
         # The module's AT+QICFG values, as last read or set.
         self.send_hex = False
         self.recv_hex = False

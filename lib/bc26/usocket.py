@@ -230,7 +230,7 @@ def _busy(modem):
     return aio is not None and aio.lock.locked()
 
 
-class socket(IOBase):
+class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to pyright)
     """A TCP or UDP socket on the module; socket(af, type, proto) as in MicroPython."""
 
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0, pool=None):
