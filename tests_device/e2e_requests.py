@@ -10,7 +10,7 @@ from e2e_common import Timer, bring_up, check, settings
 modem = bring_up()
 import bc26.usocket  # noqa: E402
 
-bc26.usocket.install(modem)
+bc26.usocket.install(modem, coalesce=getattr(settings, "COALESCE", 0))
 import requests  # noqa: E402
 
 base = settings.HTTP

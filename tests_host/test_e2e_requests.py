@@ -2,15 +2,17 @@
 # the emulator, against http.server on 127.0.0.1. Runs tests_device/e2e_requests.py.
 import json
 
+import pytest
 from e2e_util import HttpServer, pattern, run_device, write_settings
 
 from mp import emulator_on_tcp
 
 
-def test_requests_get_and_post_against_a_local_http_server(tmp_path):
+@pytest.mark.parametrize("coalesce", [0, 512])
+def test_requests_get_and_post_against_a_local_http_server(tmp_path, coalesce):
     with HttpServer() as web:
         with emulator_on_tcp(hosts={"web.bc26.test": "127.0.0.1"}) as (emu, port):
-            write_settings(tmp_path, HTTP="http://web.bc26.test:%d" % web.port)
+            write_settings(tmp_path, HTTP="http://web.bc26.test:%d" % web.port, COALESCE=coalesce)
             out = run_device("e2e_requests.py", port, tmp_path)
             commands = emu.commands
         posted = list(web.posted)
@@ -20,3 +22,7 @@ def test_requests_get_and_post_against_a_local_http_server(tmp_path):
     # The name went through the module's DNS, and data through AT+QIRD in buffer mode.
     assert any(c.startswith('AT+QIDNSGIP=1,"web.bc26.test"') for c in commands)
     assert any(c.startswith("AT+QIRD=") for c in commands)
+    sends = sum(c.startswith("AT+QISEND=") for c in commands)
+    print("coalesce %d: %d AT+QISEND for 6 requests" % (coalesce, sends))
+    if coalesce:
+        assert sends <= 6 + 4 * 2  # the head in one; a 4 KB body in 1460-byte pieces

@@ -184,3 +184,23 @@ def test_poll_wakes_a_reader_of_a_closed_socket():
     s.close()
     assert s.ioctl(3, 0x01) == 0x18  # ERR | HUP: the read that follows raises EBADF
     assert pool.socket().ioctl(3, 0x01) == 0  # not connected yet: nothing to report
+
+
+def test_coalesce_gathers_writes_into_one_send_before_the_socket_reads():
+    u, m, pool = make()
+    pool.coalesce = 64
+    s = connected(u, pool)
+    for part in (b"GET / HTTP/1.1\r\n", "Host", b": ", "x", b"\r\n", b"\r\n"):
+        s.write(part)
+    assert u.take_tx() == b""  # held
+    u.reply(b"AT+QISEND=0,27\r", b"\r\n> ")
+    u.reply(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", OK + b"\r\nSEND OK\r\n", b'\r\n+QIURC: "recv",0\r\n')
+    u.reply(b"AT+QIRD=0,256\r", b"\r\n+QIRD: 17\r\nHTTP/1.1 200 OK\r\n\r\n" + OK)
+    assert s.readline() == b"HTTP/1.1 200 OK\r\n"
+    assert u.take_tx() == b"AT+QISEND=0,27\rGET / HTTP/1.1\r\nHost: x\r\n\r\nAT+QIRD=0,256\r"
+    s.write(b"ab")
+    u.reply(b"AT+QISEND=0,2,ab\r", OK + b"\r\nSEND OK\r\n")
+    s.flush()  # a write with no read after it
+    u.reply(b"AT+QISEND=0,", OK + b"\r\nSEND OK\r\n")
+    s.write(b"z" * 100)  # larger than the buffer: straight out
+    assert u.take_tx() == b"AT+QISEND=0,2,ab\rAT+QISEND=0,100,%s\r" % (b"z" * 100)

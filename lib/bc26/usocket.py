@@ -120,7 +120,13 @@ class SocketPool:
     object directly (adafruit_requests.Session(pool), MQTT(..., socket_pool=pool)).
     mode: bc26.BUFFER (default) or bc26.PUSH for new sockets; rxsize: a push-mode socket's
     buffer; max_wait_ms: a ceiling on blocking waits for data (None: wait as long as the
-    peer takes, as on other ports).
+    peer takes, as on other ports). coalesce: bytes of a per-socket buffer that gathers TCP
+    writes into one AT+QISEND (0: off, each write is sent at once). Held bytes go out before
+    the socket waits for data, on poll, flush() and close(): right for request/response
+    clients (requests sends a header in ten writes, then reads). Leave it off for umqtt: a
+    QoS 0 publish would wait for the next read, and a failed send would surface in
+    wait_msg(), where umqtt.robust reconnects and then waits for a reply to a message it
+    never sent again.
     """
 
     AF_INET = AF_INET
@@ -130,11 +136,12 @@ class SocketPool:
     IPPROTO_TCP = IPPROTO_TCP
     IPPROTO_UDP = IPPROTO_UDP
 
-    def __init__(self, modem, mode=BUFFER, rxsize=1024, max_wait_ms=None):
+    def __init__(self, modem, mode=BUFFER, rxsize=1024, max_wait_ms=None, coalesce=0):
         self.modem = modem
         self.mode = mode
         self.rxsize = rxsize
         self.max_wait_ms = max_wait_ms
+        self.coalesce = coalesce
 
     def getaddrinfo(self, host, port, af=0, type=0, proto=0, flags=0):
         """[(AF_INET, type, proto, "", (address, port))], one per address (AT+QIDNSGIP)."""
@@ -163,14 +170,14 @@ class SocketPool:
 _pool = None
 
 
-def install(modem, mode=BUFFER, rxsize=1024, max_wait_ms=None):
+def install(modem, mode=BUFFER, rxsize=1024, max_wait_ms=None, coalesce=0):
     """Make "import socket" and "import usocket" give this module, its sockets on modem.
 
     Call it before importing the client library (umqtt, requests): a module that already
     imported the built-in socket keeps it. Returns the SocketPool (see there for the rest).
     """
     global _pool
-    _pool = SocketPool(modem, mode, rxsize, max_wait_ms)
+    _pool = SocketPool(modem, mode, rxsize, max_wait_ms, coalesce)
     me = sys.modules[__name__]
     for name in ("socket", "usocket"):
         was = sys.modules.get(name)
@@ -251,6 +258,8 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
         self._mv = None
         self._r = 0
         self._w = 0
+        self._out = None  # coalesced writes not sent yet (SocketPool coalesce)
+        self._held = 0
 
     def __repr__(self):
         return "<bc26 socket %s %s>" % ("UDP" if self._udp else "TCP", self._s)
@@ -331,6 +340,8 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
                 m.engine.poll()
                 return None
             raise OSError(_EAGAIN)
+        if self._held:
+            self._flush()  # the peer may be waiting for what we hold
         if ms is None:
             ms = self._pool.max_wait_ms
         elif ms == 0:
@@ -481,17 +492,43 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             if self._ms == 0:
                 return None
             raise OSError(_EAGAIN)
-        data = buf if off == 0 and n == len(buf) else memoryview(buf)[off : off + n]
+        cap = self._pool.coalesce
+        if cap and not self._udp:
+            if self._held + n > cap:
+                self._flush()
+            if n <= cap:
+                if self._out is None:
+                    self._out = bytearray(cap)
+                h = self._held
+                self._out[h : h + n] = memoryview(buf)[off : off + n]
+                self._held = h + n
+                return n
+        self._send(s, buf if off == 0 and n == len(buf) else memoryview(buf)[off : off + n])
+        return n
+
+    def _send(self, s, data):
         try:
             s.send(data)
         except BC26Error as err:
             # A stream with a hole cannot go on: free the connectID now. A client that
             # reconnects after an error (umqtt.robust) never closes the old socket, and
             # MicroPython runs no finaliser that would.
+            self._held = 0
             self._s = None
             self._let_go(s)
             raise _oserror(err)
-        return n
+
+    def _flush(self):
+        h = self._held
+        self._held = 0
+        self._send(self._live(), memoryview(self._out)[:h])
+
+    def flush(self):
+        """Send the writes that coalescing holds (nothing to do without coalesce)."""
+        if self._held:
+            if _busy(self._pool.modem):
+                raise OSError(_EAGAIN)
+            self._flush()
 
     def send(self, data, flags=0):
         k = self.write(data)
@@ -518,6 +555,11 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
         """AT+QICLOSE; a second close does nothing. Deferred while bc26.aio holds the module."""
         if self._closed:
             return
+        if self._held and not _busy(self._pool.modem):
+            try:
+                self._flush()
+            except OSError:
+                pass
         self._closed = True
         s = self._s
         self._s = None
@@ -526,8 +568,8 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
 
     def _let_go(self, s):
         # AT+QICLOSE now, or by the next poll that finds the module free.
-        self._ahead = self._mv = None
-        self._r = self._w = 0
+        self._ahead = self._mv = self._out = None
+        self._r = self._w = self._held = 0
         if not _busy(self._pool.modem):
             try:
                 s.close()
@@ -549,9 +591,14 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
                 # Closed, or its connection failed: wake a waiting reader, whose read raises.
                 return _ERR | _HUP if self._closed or self._peer is not None else 0
             try:
+                if self._held and not _busy(self._pool.modem):
+                    self._flush()
                 self._pump()
             except Exception:
                 pass
+            s = self._s
+            if s is None:  # the flush failed: the connection is gone
+                return _ERR | _HUP
             ret = _WR
             if self._r < self._w or s._ready():
                 ret |= _RD
@@ -560,6 +607,10 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             self.close()
             return 0
         if req == _FLUSH:
+            try:
+                self.flush()
+            except OSError as err:
+                return -err.args[0] if err.args[0] > 0 else -_EIO
             return 0
         return -_EINVAL
 
