@@ -96,6 +96,10 @@ def test_granted_timers_show_in_cereg_requested_ones_in_cpsms(make_session):
     s.expect_exact(b'\r\n+CEREG: 4,1,"1A2B","0C3D4E5F",9,,,"00000001","00111000"\r\n' + OK)
     s.send(b"AT+CPSMS?\r")
     s.expect_exact(b'\r\n+CPSMS: 1,,,"00100001","00000101"\r\n' + OK)
+    # Firmware that reads back the grant instead.
+    general.power_state(s.emu.modem).cpsms_reads_grant = True
+    s.send(b"AT+CPSMS?\r")
+    s.expect_exact(b'\r\n+CPSMS: 1,,,"00111000","00000001"\r\n' + OK)
 
 
 def test_cedrxrdp(make_session):
@@ -164,9 +168,9 @@ def test_commands_hold_the_sleep_lock(make_session):
     s.ready()
     emu = s.emu
     s.command(b'AT+CPSMS=1,,,"00100001","00000000"')  # no active time: PSM when the lock ends
-    # A command every 50 ms keeps restarting the 10 s lock (100 ms here).
-    for _ in range(6):
-        time.sleep(0.05)
+    # A command every 25 ms keeps restarting the 10 s lock (100 ms here), for 250 ms.
+    for _ in range(10):
+        time.sleep(0.025)
         s.command(b"AT")
     assert entered(emu) == 0
     assert wait_for(lambda: entered(emu) == 1)

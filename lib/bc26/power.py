@@ -18,19 +18,9 @@ _TAU_UNITS = ((3, 2), (4, 30), (5, 60), (0, 600), (1, 3600), (2, 36000), (6, 115
 # T3324, the active time (GPRS timer 2): 2 s, 1 min, 6 min (decihours); code 7 deactivated,
 # other codes read as minutes.
 _ACTIVE_UNITS = ((0, 2), (1, 60), (2, 360))
-# eDRX cycles in NB-S1 mode (TS 24.008 table 10.5.5.32): (4-bit value, ms); others read as 0010.
-_EDRX = (
-    (2, 20480),
-    (3, 40960),
-    (5, 81920),
-    (9, 163840),
-    (10, 327680),
-    (11, 655360),
-    (12, 1310720),
-    (13, 2621440),
-    (14, 5242880),
-    (15, 10485760),
-)
+# eDRX cycles in NB-S1 mode (TS 24.008 table 10.5.5.32) are 20.48 s x 2**i, i = 0..9; these are
+# their 4-bit values, in that order. Other values read as 0010 (20.48 s).
+_EDRX = b"\x02\x03\x05\x09\x0a\x0b\x0c\x0d\x0e\x0f"
 
 TAU_MAX = 31 * 1152000  # 31 x 320 h, in seconds
 ACTIVE_MAX = 31 * 360  # 31 x 6 min
@@ -127,19 +117,19 @@ def encode_edrx(cycle):
     if not isinstance(cycle, (int, float)) or isinstance(cycle, bool):
         raise TypeError("eDRX cycle must be a number of seconds")
     ms = check_range(int(cycle * 1000 + 0.5), 20000, 10500000, "eDRX cycle in ms")
-    best = _EDRX[0]
-    for entry in _EDRX:
-        if abs(entry[1] - ms) < abs(best[1] - ms):
-            best = entry
-    return _bits(best[0], 4)
+    best = 0
+    for i in range(10):
+        if abs((20480 << i) - ms) < abs((20480 << best) - ms):
+            best = i
+    return _bits(_EDRX[best], 4)
 
 
 def decode_edrx(bits):
     """Seconds of a 4-bit eDRX value ("0101" = 81.92)."""
     v = _parse_bits(bits, 4, "eDRX value")
-    for code, ms in _EDRX:
-        if code == v:
-            return ms / 1000
+    for i in range(10):
+        if _EDRX[i] == v:
+            return (20480 << i) / 1000
     return 20.48
 
 

@@ -128,7 +128,10 @@ def cpsms(m, cmd):
     if cmd.form == "test":
         return ['+CPSMS: (0-2),,,("00000000"-"11111111"),("00000000"-"11111111")']
     if cmd.form == "read":
+        # The requested timers, or (cpsms_reads_grant) the granted ones, as some firmware does.
         mode, tau, active = m.nv.psm
+        if power_state(m).cpsms_reads_grant:
+            tau, active = granted_psm(m)
         return ['+CPSMS: %d,,,"%s","%s"' % (mode, tau, active)]
     if cmd.form != "set":
         raise CommandError(INVALID_PARAM)
@@ -241,6 +244,7 @@ class PowerState:
         self.armed = 0  # only the latest scheduled PSM check counts
         self.granted_psm = None  # (T3412, T3324) bit strings the network grants; None: as asked
         self.granted_edrx = None  # (value, PTW) bit strings; None: as asked, PTW "0011"
+        self.cpsms_reads_grant = False  # AT+CPSMS? shows the granted timers, not the requested
         self.low_since = {}  # pin name -> time.monotonic() when it went low
 
 
