@@ -189,3 +189,20 @@ def test_the_socket_adapter_steps_aside_while_a_command_is_in_flight():
         return during, s.write(b"hi")
 
     assert run(main()) == (None, 2)
+
+
+def test_a_recv_urc_that_comes_with_an_empty_read_is_not_lost():
+    u, m, am = make()
+    u.reply(b'AT+QIOPEN=1,0,"TCP","10.0.0.1",80,0,0\r', OK + b"\r\n+QIOPEN: 0,0\r\n")
+    u.reply(b"AT+QIRD=0,16\r", b"\r\n+QIRD: 2\r\nab\r\n" + OK)
+    u.reply(b"AT+QIRD=0,16\r", b"\r\n+QIRD: 0\r\n" + OK + b'\r\n+QIURC: "recv",0\r\n')
+    u.reply(b"AT+QIRD=0,16\r", b"\r\n+QIRD: 2\r\ncd\r\n" + OK)
+
+    async def main():
+        s = await am.open("TCP", "10.0.0.1", 80)
+        u.feed(b'\r\n+QIURC: "recv",0\r\n')
+        first = await s.recv(16, timeout=1000)
+        second = await s.recv(16, timeout=1000)  # announced while the empty read was answered
+        return first, second
+
+    assert run(main()) == (b"ab", b"cd")

@@ -503,13 +503,15 @@ class AsyncSocket:
             due = ticks_diff(ticks_ms(), last) >= s.poll_ms
             if s.mode == BUFFER and not s.released and (s.pending or s.remote_closed or due):
                 # Read until +QIRD: 0 whenever data was announced (buffer mode sends no new
-                # "recv" URC before that), and now and then anyway.
+                # "recv" URC before that), and now and then anyway. The flag is cleared
+                # before the read: a "recv" URC that comes with the empty answer sets it again.
                 async with am.lock:
+                    s.pending = False
                     k = 0 if s.released else await am._read(s, buf, n)
                 last = ticks_ms()
                 if k:
+                    s.pending = True
                     return k
-                s.pending = False
             if ring is not None and ring.dropped:
                 s.lost = True
                 ring.dropped = 0
