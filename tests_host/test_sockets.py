@@ -503,3 +503,18 @@ def test_garbage_in_an_answer_becomes_text_not_an_error():
     u, m = make()
     u.reply(b"ATI\r", b"\r\nQuectel\xb7\xff\r\n" + OK)
     assert m.at("ATI") == ["Quectel??"]
+
+
+def test_a_recv_urc_right_behind_an_empty_read_is_not_lost():
+    # The module found nothing to read, then data arrived and it says so at once: the next
+    # read must happen now, not at the next safety poll.
+    u, m = make()
+    s = opened(u, m)
+    s.pending = True
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 0\r\n" + OK + b'\r\n+QIURC: "recv",0\r\n')
+    assert s.recv_into(bytearray(10), 0, 0) is None
+    assert s.pending
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 4\r\nlate\r\n" + OK)
+    t0 = ticks_ms()
+    assert s.recv(10, 1000) == b"late"
+    assert ticks_diff(ticks_ms(), t0) < 200

@@ -127,25 +127,27 @@ class Socket:
         if n == 0:
             return 0
         k = self._take(buf, n, False)
-        if k is not None:
+        if k is not None or timeout == 0:
             return k
         modem = self.net.modem
-        t0 = ticks_ms()
-        last_read = t0
+        t0 = last_read = ticks_ms()
         while True:
-            k = self._take(buf, n, ticks_diff(ticks_ms(), last_read) >= self.poll_ms)
-            if k is not None:
-                return k
-            if self.mode == BUFFER and ticks_diff(ticks_ms(), last_read) >= self.poll_ms:
-                last_read = ticks_ms()
-            if timeout == 0:
-                return None
             left = -1 if timeout is None else timeout - ticks_diff(ticks_ms(), t0)
             if timeout is not None and left <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % self.id)
             modem.poll()
             if not self._ready():
                 modem.engine.idle(50 if left < 0 or left > 50 else left)
+                modem.poll()
+            # Buffer mode reads now and then even unannounced: firmware is known to announce
+            # late, and the module never announces twice.
+            poll_anyway = self.mode == BUFFER and ticks_diff(ticks_ms(), last_read) >= self.poll_ms
+            if poll_anyway:
+                last_read = ticks_ms()
+            if poll_anyway or self._ready():
+                k = self._take(buf, n, poll_anyway)
+                if k is not None:
+                    return k
 
     def recv(self, n, timeout=-1):
         """Like recv_into, returning a new bytes object (b"" at end of stream)."""
@@ -159,7 +161,7 @@ class Socket:
         # Something to act on without waiting: data, a notification, the end.
         if self.ring is not None and self.ring.readable():
             return True
-        return self.pending or self.remote_closed or self.lost or self.closed
+        return self.pending or self.remote_closed or self.lost or self.closed or self.released
 
     def _take(self, buf, n, poll_anyway):
         if self.closed:
@@ -171,11 +173,13 @@ class Socket:
             raise BC26Error(567)
         if self.mode == BUFFER and not self.released and (self.pending or self.remote_closed or poll_anyway):
             # The module sends no new "recv" URC until its buffer was read empty: read
-            # until +QIRD: 0 whenever data was announced.
+            # until +QIRD: 0 whenever data was announced. The flag is cleared before the
+            # read, so a "recv" URC that arrives with the empty answer sets it again.
+            self.pending = False
             k = self.net.read(self, buf, n)
             if k:
+                self.pending = True
                 return k
-            self.pending = False
         if ring is not None and ring.dropped:
             self.lost = True
             ring.dropped = 0

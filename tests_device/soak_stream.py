@@ -1,0 +1,107 @@
+# No data lost: checksummed messages through a TCP echo, in both access modes and both data
+# formats, with the heap measured after gc.collect() at the start and at the end.
+#
+#   micropython tests_device/soak_stream.py HOST PORT MESSAGES [MAX_SIZE]
+#
+# Each message carries its sequence number and the CRC-32 of its body; the echo must come
+# back byte for byte. Prints one line per combination and a closing summary line.
+import gc
+import sys
+from binascii import crc32
+
+import bc26
+
+try:
+    import device_settings as settings
+except ImportError:
+    import settings
+
+
+def fill(buf, n, state):
+    # xorshift32 into buf[8:n] without allocating; returns the next state.
+    for i in range(8, n):
+        state ^= (state << 13) & 0xFFFFFFFF
+        state ^= state >> 17
+        state ^= (state << 5) & 0xFFFFFFFF
+        buf[i] = state & 0xFF
+    return state
+
+
+def put32(buf, i, v):
+    buf[i] = v >> 24
+    buf[i + 1] = (v >> 16) & 0xFF
+    buf[i + 2] = (v >> 8) & 0xFF
+    buf[i + 3] = v & 0xFF
+
+
+def get32(buf, i):
+    return buf[i] << 24 | buf[i + 1] << 16 | buf[i + 2] << 8 | buf[i + 3]
+
+
+def combination(modem, host, port, mode, hexfmt, viewmode, count, max_size):
+    modem.configure(send_hex=hexfmt, recv_hex=hexfmt, viewmode=viewmode, showlength=viewmode)
+    sock = modem.open("TCP", host, port, mode=mode, rxsize=2 * max_size + 64)
+    out = bytearray(max_size)
+    back = bytearray(max_size)
+    out_mv = memoryview(out)
+    back_mv = memoryview(back)
+    state = 2463534242
+    moved = 0
+    heap0 = 0
+    for seq in range(count):
+        n = 8 + (state % (max_size - 8))
+        state = fill(out, n, state)
+        put32(out, 0, seq)
+        put32(out, 4, crc32(out_mv[8:n]))
+        sock.send(out_mv[:n])
+        got = 0
+        while got < n:
+            k = sock.recv_into(back_mv[got:n], n - got, 10000)
+            if not k:
+                raise AssertionError("stream ended at message %d" % seq)
+            got += k
+        if get32(back, 0) != seq or get32(back, 4) != crc32(back_mv[8:n]):
+            raise AssertionError("message %d came back damaged" % seq)
+        moved += n
+        if seq == 20:
+            gc.collect()
+            heap0 = gc.mem_alloc()
+    gc.collect()
+    heap1 = gc.mem_alloc()
+    sock.close()
+    return moved, heap0, heap1
+
+
+def main(host, port, count, max_size):
+    board = __import__(settings.BOARD)
+    modem = bc26.Modem(board.uart())
+    modem.sync()
+    modem.command("ATE0")
+    total = 0
+    messages = 0
+    growth = 0
+    for mode, hexfmt, viewmode in ((0, False, 0), (0, True, 1), (1, False, 1), (1, True, 0)):
+        moved, heap0, heap1 = combination(modem, host, port, mode, hexfmt, viewmode, count, max_size)
+        total += moved
+        messages += count
+        growth = max(growth, heap1 - heap0)
+        print(
+            "%-6s %-4s viewmode %d: %5d messages, %8d bytes each way, heap %d -> %d"
+            % (
+                "push" if mode else "buffer",
+                "hex" if hexfmt else "text",
+                viewmode,
+                count,
+                moved,
+                heap0,
+                heap1,
+            )
+        )
+    print("soak: %d messages, %d bytes each way, 0 lost, heap growth %d" % (messages, total, growth))
+    return growth
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    g = main(args[0], int(args[1]), int(args[2]), int(args[3]) if len(args) > 3 else 1460)
+    sys.exit(1 if g > 0 else 0)

@@ -1,0 +1,124 @@
+"""The soak: long runs that do not belong in the default test command (make soak).
+
+    python3 tools/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 64k]
+
+1. No data lost: tests_device/soak_stream.py in the MicroPython unix port, compiled to .mpy and
+   run with a small heap, sends checksummed messages through the emulator to a TCP echo in both
+   access modes and both data formats, and checks the heap does not grow.
+2. Fuzz: tests_host/fuzzcore.py with many seeds in the unix port.
+Prints the figures; exits non-zero if anything failed.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from tools.bc26emu.emulator import Emulator  # noqa: E402
+from tools.localservers import TcpEchoServer  # noqa: E402
+
+
+def tool(name):
+    exe = os.path.join(os.path.dirname(sys.executable), name)
+    if not os.path.exists(exe):
+        raise SystemExit("no %s next to %s: run `make soak`, which installs it" % (name, sys.executable))
+    return exe
+
+
+def compile_mpy(dest):
+    """lib/bc26, boards/unix.py and the soak script as .mpy: a small heap cannot compile .py."""
+    os.makedirs(os.path.join(dest, "bc26"))
+    sources = [
+        (os.path.join(ROOT, "lib", "bc26", f), os.path.join("bc26", f))
+        for f in os.listdir(os.path.join(ROOT, "lib", "bc26"))
+        if f.endswith(".py")
+    ]
+    sources += [
+        (os.path.join(ROOT, "boards", "unix.py"), "unix.py"),
+        (os.path.join(ROOT, "tests_device", "settings.py"), "settings.py"),
+        (os.path.join(ROOT, "tests_device", "soak_stream.py"), "soak_stream.py"),
+    ]
+    for src, rel in sources:
+        out = os.path.join(dest, rel[:-3] + ".mpy")
+        subprocess.run([tool("mpy-cross"), "-O3", "-o", out, src], check=True)
+
+
+def stream(messages, max_size, heap):
+    echo = TcpEchoServer()
+    emu = Emulator(reg_delay=0)
+    work = tempfile.mkdtemp(prefix="bc26-soak-")
+    try:
+        compile_mpy(work)
+        port = emu.serve_tcp("127.0.0.1", 0).port
+        env = dict(os.environ, BC26_EMU_PORT=str(port), MICROPYPATH=".frozen:" + work)
+        t0 = time.monotonic()
+        proc = subprocess.run(
+            [
+                tool("micropython"),
+                "-X",
+                "heapsize=" + heap,
+                "-c",
+                "import sys, soak_stream; sys.exit(1 if soak_stream.main(%r, %d, %d, %d) > 0 else 0)"
+                % ("127.0.0.1", echo.port, messages, max_size),
+            ],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+        took = time.monotonic() - t0
+    finally:
+        emu.close()
+        echo.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return proc, took
+
+
+def fuzz(seeds):
+    env = dict(os.environ, MICROPYPATH=".frozen:%s/lib:%s/tests_host" % (ROOT, ROOT))
+    code = "import fuzzcore\nfor s in range(%d): fuzzcore.run(1000 + s, 20)\n" % seeds
+    code += "print('fuzz: %d rounds, every one passed')\n" % (seeds * 20)
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [tool("micropython"), "-X", "heapsize=512k", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    return proc, time.monotonic() - t0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--messages", type=int, default=2500, help="per combination (4 combinations)")
+    ap.add_argument("--max-size", type=int, default=2000)
+    ap.add_argument("--heap", default="64k")
+    ap.add_argument("--fuzz-seeds", type=int, default=100)
+    args = ap.parse_args(argv)
+    failed = False
+    proc, took = stream(args.messages, args.max_size, args.heap)
+    print(proc.stdout + proc.stderr, end="")
+    print(
+        "stream soak: %s in %.0f s (MicroPython unix port, -X heapsize=%s, from .mpy)"
+        % ("passed" if proc.returncode == 0 else "FAILED", took, args.heap)
+    )
+    failed |= proc.returncode != 0
+    if args.fuzz_seeds:
+        proc, took = fuzz(args.fuzz_seeds)
+        print(proc.stdout + proc.stderr, end="")
+        print("fuzz soak: %s in %.0f s" % ("passed" if proc.returncode == 0 else "FAILED", took))
+        failed |= proc.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
