@@ -2,9 +2,12 @@
 # coroutine checks the network with a ping now and then: both share one module, and the
 # event loop stays free for the rest of the application (buttons, a display, ...).
 #
-# On a board: copy lib/bc26 and this file, set BOARD to a module of boards/ (its uart()
-# gives the machine.UART wired to the BC26), BROKER and TOPIC, then run it. In the unix port
-# against the emulator:
+# On a board: install the library and the boards (README), set BOARD (None: this port's
+# default board, see boards/board.py), BROKER and TOPIC, then
+#
+#   mpremote run examples/publish_periodically.py
+#
+# In the unix port against the emulator:
 #
 #   python -m tools.bc26emu --tcp 0     # prints the port
 #   BC26_EMU_PORT=<port> MICROPYPATH=lib:boards micropython examples/publish_periodically.py
@@ -15,10 +18,9 @@
 import asyncio
 import time
 
-import bc26
 from bc26.aio import AsyncModem
 
-BOARD = "unix"
+BOARD = None  # a module of boards/ by name, or None for this port's default
 BROKER = ("test.mosquitto.org", 1883)
 TOPIC = "bc26/example/readings"
 PERIOD_MS = 10000
@@ -100,7 +102,11 @@ async def main(am, broker=BROKER, topic=TOPIC, period_ms=PERIOD_MS, count=None, 
 
 
 if __name__ == "__main__":
-    modem = bc26.Modem(__import__(BOARD).uart())
-    modem.start()
-    print("network up:", modem.wait_network())
+    from board import make_modem
+
+    modem = make_modem(BOARD)
+    modem.power_on()
+    for old in modem.start():
+        old.close()  # sockets left over from an earlier run
+    print("network up:", modem.wait_network(300000))
     asyncio.run(main(AsyncModem(modem)))

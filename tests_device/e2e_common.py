@@ -25,13 +25,7 @@ except ImportError:
 def bring_up():
     """A Modem on the board's UART, started and on the network."""
     board = __import__(settings.BOARD)
-    uart = board.uart()
-    if settings.BOARD == "unix":
-        # The unix stand-in is a TCP socket: without TCP_NODELAY (IPPROTO_TCP 6, option 1 on
-        # Linux) each inline AT+QISEND, written in pieces, waits 40 ms for a delayed ACK,
-        # which no real UART does.
-        uart.setsockopt(6, 1, 1)
-    modem = bc26.Modem(uart)
+    modem = bc26.Modem(board.uart())
     for sock in modem.start():
         sock.close()
     modem.wait_network(60000)

@@ -48,3 +48,45 @@ def test_asyncio_layer_streams_and_the_example(tmp_path):
     readings = [json.loads(p) for t, _, p in msgs if t == TOPIC]
     assert [r["n"] for r in readings] == list(range(COUNT))
     assert all(20 <= r["t"] <= 25 for r in readings)
+
+
+def test_the_example_as_a_user_runs_it(tmp_path):
+    # Unchanged, with its default broker: the emulator resolves test.mosquitto.org to
+    # 127.0.0.1 and dials the local broker instead of port 1883. It publishes for ever, so
+    # the test stops it after the first reading.
+    import subprocess
+    import time
+
+    from mp import micropython, mp_path
+
+    with Mosquitto(tmp_path) as broker:
+        sub = Subscriber(broker.port, "bc26/example/readings")
+        knobs = {
+            "hosts": {"test.mosquitto.org": "127.0.0.1"},
+            "redirect": {"127.0.0.1:1883": "127.0.0.1:%d" % broker.port},
+        }
+        try:
+            with emulator_on_tcp(**knobs) as (emu, port):
+                env = dict(os.environ, MICROPYPATH=mp_path(), BC26_EMU_PORT=str(port))
+                proc = subprocess.Popen(
+                    [micropython(), os.path.join(ROOT, "examples", "publish_periodically.py")],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                try:
+                    got = sub.wait_for(lambda ms: len(ms) >= 1, 20)
+                    time.sleep(0.1)
+                finally:
+                    proc.terminate()
+                    out = proc.communicate(timeout=10)[0]
+            msgs = sub.messages()
+        finally:
+            sub.close()
+    print(out)
+    assert got, out
+    reading = json.loads(msgs[0][2])
+    assert reading["n"] == 0 and 20 <= reading["t"] <= 25
+    assert "published" in out
