@@ -33,8 +33,7 @@ def test_every_listed_file_exists_and_every_module_is_listed():
             assert os.path.basename(dest) == os.path.basename(src)
     listed = {dest for dest, _ in json.loads(read("package.json"))["urls"]}
     assert "bc26/__init__.py" in listed and "bc26/power.py" in listed
-    on_disk = {"bc26/" + fn for fn in os.listdir(os.path.join(ROOT, "lib", "bc26")) if fn.endswith(".py")}
-    assert listed == on_disk
+    assert listed == set(gen_package_json.library_files())
     # Absolute URLs for old mip.
     absolute = json.loads(gen_package_json.packages("github:o/r")["package.json"])
     assert absolute["urls"][0] == ["bc26/__init__.py", "github:o/r/lib/bc26/__init__.py"]
@@ -62,6 +61,8 @@ def test_mpy_files_import_in_the_unix_port(tmp_path):
     sizes = build_mpy.build(str(tmp_path), boards=True)
     names = [name for name, _, _ in sizes]
     assert "bc26/power.mpy" in names and "board.mpy" in names and "esp32_devkitc.mpy" in names
+    listed = json.loads(read("package.json"))["urls"] + json.loads(read("boards/package.json"))["urls"]
+    assert {d[:-3] + ".mpy" for d, _ in listed} <= set(names)
     assert not any(n.endswith(".py") for n in os.listdir(tmp_path / "bc26"))
     modules = [n[:-4].replace("/", ".").replace(".__init__", "") for n in names]
     script = (

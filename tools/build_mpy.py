@@ -39,9 +39,10 @@ def compile_one(src, out, name, opt):
 
 def build(out_dir, boards=False, opt=0):
     """Compile into out_dir; returns [(destination path, .py size, .mpy size)]."""
-    jobs = [("lib/" + p, p) for p in library_files()]
+    # Every file on disk (what a board would get from this tree), tracked by git or not.
+    jobs = [("lib/" + p, p) for p in library_files(False)]
     if boards:
-        jobs += [("boards/" + p, p) for p in board_files()]
+        jobs += [("boards/" + p, p) for p in board_files(False)]
     sizes = []
     for src_rel, dest in jobs:
         src = os.path.join(ROOT, src_rel)

@@ -1,6 +1,7 @@
 """Write package.json (the library, for mip) and boards/package.json (the wiring files) from
-what is in lib/ and boards/, so the lists never drift from the files. The test suite checks that
-the committed files equal what this prints.
+the files git tracks in lib/ and boards/, so the lists never drift from the files. The test
+suite checks that the committed files equal what this makes: after adding a module, run this
+and commit package.json with it.
 
     python tools/gen_package_json.py            # write both
     python tools/gen_package_json.py --check    # exit 1 if either is out of date
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,23 +34,33 @@ def version():
     return m.group(1)
 
 
-def library_files():
-    """Paths under lib/ of every module of the package, sorted."""
-    out = []
-    for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, "lib")):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
-        for fn in sorted(filenames):
-            if fn.endswith(".py"):
-                out.append(os.path.relpath(os.path.join(dirpath, fn), os.path.join(ROOT, "lib")))
-    return sorted(p.replace(os.sep, "/") for p in out)
+def _tracked(folder, tracked=True):
+    """The .py files under folder (repo-relative, sorted): those git tracks in a checkout, so a
+    file someone is still writing is not listed before it is committed; all of them otherwise
+    (or with tracked=False)."""
+    try:
+        if not tracked:
+            raise OSError
+        out = subprocess.run(
+            ["git", "-C", ROOT, "ls-files", "--", folder], capture_output=True, text=True, check=True
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        out = []
+        for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, folder)):
+            dirnames[:] = [d for d in dirnames if not d.startswith((".", "__"))]
+            out += [os.path.relpath(os.path.join(dirpath, fn), ROOT) for fn in filenames]
+    return sorted(p.replace(os.sep, "/") for p in out if p.endswith(".py"))
 
 
-def board_files():
-    return sorted(
-        fn
-        for fn in os.listdir(os.path.join(ROOT, "boards"))
-        if fn.endswith(".py") and fn not in HOST_ONLY_BOARDS
-    )
+def library_files(tracked=True):
+    """Paths under lib/ of every module of the package."""
+    return [p[len("lib/") :] for p in _tracked("lib", tracked)]
+
+
+def board_files(tracked=True):
+    """The board files under boards/, without the host-only ones."""
+    names = [p[len("boards/") :] for p in _tracked("boards", tracked)]
+    return [n for n in names if n not in HOST_ONLY_BOARDS]
 
 
 def packages(base=None):
