@@ -206,3 +206,19 @@ def test_a_recv_urc_that_comes_with_an_empty_read_is_not_lost():
         return first, second
 
     assert run(main()) == (b"ab", b"cd")
+
+
+def test_the_first_open_reads_the_modules_data_format_if_start_did_not():
+    u, m, am = make()
+    m.net.known = False
+    u.reply(b'AT+QICFG="dataformat"\r', b'\r\n+QICFG: "dataformat",0,0\r\n' + OK)
+    u.reply(b'AT+QICFG="viewmode"\r', b'\r\n+QICFG: "viewmode",1\r\n' + OK)
+    u.reply(b'AT+QICFG="showlength"\r', b'\r\n+QICFG: "showlength",0\r\n' + OK)
+    u.reply(b'AT+QICFG="echomode"\r', b'\r\n+QICFG: "echomode",0\r\n' + OK)
+    u.reply(b'AT+QIOPEN=1,0,"UDP","10.0.0.1",7,0,0\r', OK + b"\r\n+QIOPEN: 0,0\r\n")
+
+    async def main():
+        await am.open("UDP", "10.0.0.1", 7)
+
+    run(main())
+    assert m.net.known and m.net.viewmode == 1

@@ -263,7 +263,7 @@ class AsyncModem:
             elif net.table[connect_id] is not None:
                 raise ValueError("connectID %d is in use" % connect_id)
             if not net.known:
-                net.read_config()  # four short commands, once per boot (Modem.start() does it)
+                self.modem.read_config()  # four short commands, once per boot (start() does it)
             if timeout is None:
                 timeout = net.open_timeout
             parts = [
