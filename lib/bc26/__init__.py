@@ -7,7 +7,7 @@ print(modem.at("AT+CSQ"))
 
 from .errors import BC26Error, BC26Timeout, DataLost, SendFailed, error_name
 from .modem import Modem
-from .sockets import BUFFER, PUSH, Socket, SocketInfo
+from .sockets import BUFFER, PUSH, Socket
 
 
 def parse_time(text):
@@ -28,7 +28,6 @@ __version__ = "0.1.0"
 __all__ = (
     "Modem",
     "Socket",
-    "SocketInfo",
     "BUFFER",
     "PUSH",
     "BC26Error",

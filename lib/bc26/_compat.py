@@ -30,3 +30,18 @@ except ImportError:
 
     def sleep_ms(ms):
         _time.sleep(ms / 1000)
+
+
+def lazy(obj, name, table):
+    """obj.name, for a method that lives in a module loaded on first use.
+
+    table: ((module, " name name ... "), ...). Every method costs heap whether it is called
+    or not; the rarely used ones live in separate modules and a class's __getattr__ calls
+    this, so obj.name(...) calls module.name(obj, ...).
+    """
+    key = " " + name + " "
+    for module, names in table:
+        if key in names:
+            fn = getattr(__import__("bc26." + module, None, None, (name,)), name)
+            return lambda *args, **kw: fn(obj, *args, **kw)
+    raise AttributeError(name)

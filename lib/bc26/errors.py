@@ -1,36 +1,6 @@
 # Errors raised by bc26. Everything is an OSError so that socket users (umqtt.robust,
 # requests, mqtt_as) that catch OSError also catch module failures.
 
-# Section 3 of the TCP/IP manual, codes 550..574, in order. A tuple of str costs a few
-# bytes of RAM; the strings themselves live in ROM when the module is frozen.
-_NAMES = (
-    "Unknown error",
-    "Operation blocked",
-    "Invalid parameters",
-    "Memory not enough",
-    "Create socket failed",
-    "Operation not supported",
-    "Socket bind failed",
-    "Socket listen failed",
-    "Socket write failed",
-    "Socket read failed",
-    "Socket accept failed",
-    "Open PDP context failed",
-    "Close PDP context failed",
-    "Socket identity has been used",
-    "DNS busy",
-    "DNS parse failed",
-    "Socket connection failed",
-    "Socket has been closed",
-    "Operation busy",
-    "Operation timeout",
-    "PDP context broken down",
-    "Cancel send",
-    "Operation not allowed",
-    "APN not configured",
-    "Port busy",
-)
-
 ETIMEDOUT = 110
 
 
@@ -39,7 +9,9 @@ def error_name(code):
     if code == 0:
         return "Operation successful"
     if code is not None and 550 <= code <= 574:
-        return _NAMES[code - 550]
+        from .errnames import NAMES  # loaded with the first error, not at import
+
+        return NAMES[code - 550]
     return None
 
 

@@ -7,60 +7,28 @@
 
 import binascii
 
-from ._compat import const, ticks_add, ticks_diff, ticks_ms
+from ._compat import const, lazy, ticks_add, ticks_diff, ticks_ms
 from .checks import check_host, check_range
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE, PROMPTED
 from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
-from .fields import Fields
 from .ring import Ring
 
 BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC
 
 _QUOTE = const(34)
-_INLINE_TEXT = const(1024)  # AT+QISEND=<id>,<len>,<data>
-_INLINE_HEX = const(512)
-_DATA_TEXT = const(1460)  # after the '>' prompt
-_DATA_HEX = const(730)
-_READ_MAX = const(512)  # AT+QIRD
-_SEND_HEX_MAX = const(512)  # AT+QISENDEX
+INLINE_TEXT_MAX = const(1024)  # AT+QISEND=<id>,<len>,<data>
+INLINE_HEX_MAX = const(512)
+DATA_TEXT_MAX = const(1460)  # after the '>' prompt
+DATA_HEX_MAX = const(730)
+READ_MAX = const(512)  # AT+QIRD
+QISENDEX_MAX = const(512)  # AT+QISENDEX
 SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
-
-STATE_NAMES = ("Initial", "Connecting", "Connected", "Closing", "Remote Closing")
 
 _SEND = (b"SEND OK", b"SEND FAIL")
 _QIRD = (b"+QIRD:",)
 _QIOPEN = (b"+QIOPEN:",)
 _CLOSE = (b"CLOSE OK",)
-
-
-class SocketInfo:
-    """One +QISTATE record."""
-
-    def __init__(self, id, service, address, remote_port, local_port, state, context, access_mode):
-        self.id = id
-        self.service = service
-        self.address = address
-        self.remote_port = remote_port
-        self.local_port = local_port
-        self.state = state
-        self.context = context
-        self.access_mode = access_mode
-
-    @property
-    def state_name(self):
-        return STATE_NAMES[self.state] if 0 <= self.state < 5 else "unknown"
-
-    def __repr__(self):
-        return "<SocketInfo %d %s %s:%d local %d %s mode %d>" % (
-            self.id,
-            self.service,
-            self.address,
-            self.remote_port,
-            self.local_port,
-            self.state_name,
-            self.access_mode,
-        )
 
 
 def _unhex(mv, s, e):
@@ -83,8 +51,16 @@ def _inline_kind(data, off, end):
     return kind
 
 
+_SOCKET_MORE = (("sockextra", " send_inline send_fixed send_stream send_hex send_status set_mode "),)
+_NET_MORE = (("sockextra", " read_config configure state "),)
+
+
 class Socket:
-    """A socket on the module (connectID 0-4). Made by Modem.open()."""
+    """A socket on the module (connectID 0-4). Made by Modem.open().
+
+    Also, from sockextra.py on first use: send_inline, send_fixed, send_stream, send_hex,
+    send_status, set_mode.
+    """
 
     def __init__(self, net, cid, kind, mode, rxsize):
         self.net = net
@@ -212,8 +188,8 @@ class Socket:
             data = data.encode()
         net = self.net
         n = len(data)
-        inline_max = _INLINE_HEX if net.send_hex else _INLINE_TEXT
-        data_max = _DATA_HEX if net.send_hex else _DATA_TEXT
+        inline_max = INLINE_HEX_MAX if net.send_hex else INLINE_TEXT_MAX
+        data_max = DATA_HEX_MAX if net.send_hex else DATA_TEXT_MAX
         off = 0
         while off < n:
             left = n - off
@@ -233,74 +209,6 @@ class Socket:
 
     def sendall(self, data):
         self.send(data)
-
-    def send_inline(self, data, quote=None):
-        """AT+QISEND=<id>,<len>,<data>: text in double quotes (as the manual asks for
-        JSON) when quote is True or the data holds more than letters and digits; hex in
-        hex send format. At most 1024 text / 512 hex bytes, no CR, LF, ';' or controls."""
-        if isinstance(data, str):
-            data = data.encode()
-        n = len(data)
-        if self.net.send_hex:
-            check_range(n, 1, _INLINE_HEX, "inline hex payload length")
-            self._inline(data, 0, n, False)
-            return n
-        check_range(n, 1, _INLINE_TEXT, "inline payload length")
-        kind = 2
-        for c in data:
-            if c < 32 or c > 126 or c == 59:
-                raise ValueError("inline data cannot hold byte %d: use send()" % c)
-            if c == 34 and quote is False:
-                raise ValueError("unquoted inline data cannot hold '\"'")
-        if quote is None:
-            kind = _inline_kind(data, 0, n) or 2
-        elif not quote:
-            kind = 1
-        self._inline(data, 0, n, kind == 2)
-        return n
-
-    def send_fixed(self, data):
-        """AT+QISEND=<id>,<len>, then the data after '>': any byte values, <= 1460
-        bytes (730 in hex send format)."""
-        n = len(data)
-        check_range(n, 1, _DATA_HEX if self.net.send_hex else _DATA_TEXT, "data-mode payload length")
-        self._data_mode(data, 0, n, True)
-        return n
-
-    def send_stream(self, data, cancel=False):
-        """AT+QISEND=<id>, the data after '>', then Ctrl+Z; with cancel=True, Esc instead,
-        so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
-        n = len(data)
-        check_range(n, 1, _DATA_HEX if self.net.send_hex else _DATA_TEXT, "data-mode payload length")
-        if not self.net.send_hex:
-            for c in data:
-                if c == 0x1A or c == 0x1B:
-                    raise ValueError("Ctrl+Z / Esc in Ctrl+Z-ended data: use send_fixed()")
-        self._data_mode(data, 0, n, False, cancel)
-        return 0 if cancel else n
-
-    def send_hex(self, data):
-        """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
-        n = len(data)
-        check_range(n, 1, _SEND_HEX_MAX, "QISENDEX payload length")
-        net = self.net
-        net.modem.ready()
-        e = net.e
-        e.cmd(b"AT+QISENDEX=")
-        e.put_int(self.id)
-        e.put(b",")
-        e.put_int(n)
-        e.put(b",")
-        self._finish_send(binascii.hexlify(data), True, 0)
-        return n
-
-    def send_status(self):
-        """AT+QISEND=<id>,0: (sent, acked, unacked) byte totals; acked ones for TCP only."""
-        lines = self.net.modem.command("AT+QISEND=", self.id, ",0", expect=(b"+QISEND:",), tcpip=True)
-        if not lines:
-            raise BC26Error(None, "no +QISEND answer")
-        v = [int(x) for x in lines[0][8:].split(b",")]
-        return v[0], v[1], v[2]
 
     def _inline(self, data, off, n, quote):
         net = self.net
@@ -375,25 +283,15 @@ class Socket:
 
     # --- other -------------------------------------------------------------------------
 
-    def set_mode(self, mode):
-        """AT+QISWTMD: switch between BUFFER and PUSH access mode."""
-        check_range(mode, 0, 1, "access mode")
-        if mode == self.mode:
-            return
-        self.net.modem.command("AT+QISWTMD=", self.id, ",", mode, tcpip=True)
-        self.mode = mode
-        if mode == PUSH and self.ring is None:
-            self.ring = Ring(self.rxsize, self.udp)
-        if mode == BUFFER:
-            # The module may already hold data that arrived after the switch.
-            self.pending = True
-
     def close(self):
         """AT+QICLOSE (OK, then CLOSE OK). Closing twice does nothing."""
         if self.closed:
             return
         self.closed = True
         self.net.release(self)
+
+    def __getattr__(self, name):
+        return lazy(self, name, _SOCKET_MORE)
 
     def __enter__(self):
         return self
@@ -403,7 +301,13 @@ class Socket:
 
 
 class Sockets:
-    """The socket table and the socket URCs of one modem (Modem.net)."""
+    """The socket table and the socket URCs of one modem (Modem.net).
+
+    Also, from sockextra.py on first use: read_config, configure, state.
+    """
+
+    def __getattr__(self, name):
+        return lazy(self, name, _NET_MORE)
 
     def __init__(self, modem):
         self.modem = modem
@@ -451,52 +355,6 @@ class Sockets:
         self.service_errors = 0  # deferred closes / ATE0 the module did not answer
         self.damaged = 0  # hex data that was not hex (damaged on the wire), dropped
         self._retry_at = -1
-
-    # --- configuration ---------------------------------------------------------------
-
-    def read_config(self):
-        """Ask the module for its dataformat, viewmode, showlength and echomode."""
-        m = self.modem
-        for name in ("dataformat", "viewmode", "showlength", "echomode"):
-            try:
-                lines = m.command('AT+QICFG="', name, '"', expect=(b"+QICFG:",), tcpip=True)
-            except BC26Error:
-                if name == "echomode":  # older firmware has no echomode: no echo then
-                    self.echomode = 0
-                    continue
-                raise
-            for line in lines:
-                f = Fields(line)
-                f.start(7, len(line))
-                f.str()
-                a = f.int(0)
-                if f.eq(b"dataformat"):
-                    self.send_hex = a == 1
-                    self.recv_hex = f.int(0) == 1
-                elif f.eq(b"viewmode"):
-                    self.viewmode = a
-                elif f.eq(b"showlength"):
-                    self.showlength = a
-                elif f.eq(b"echomode"):
-                    self.echomode = a
-        self.known = True
-
-    def configure(self, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
-        """Set AT+QICFG values (None: leave as is); the driver frames data accordingly."""
-        m = self.modem
-        if not self.known:
-            self.read_config()
-        if send_hex is not None or recv_hex is not None:
-            s = self.send_hex if send_hex is None else bool(send_hex)
-            r = self.recv_hex if recv_hex is None else bool(recv_hex)
-            m.command('AT+QICFG="dataformat",', int(s), ",", int(r), tcpip=True)
-            self.send_hex = s
-            self.recv_hex = r
-        for name, value in (("viewmode", viewmode), ("showlength", showlength), ("echomode", echomode)):
-            if value is not None:
-                check_range(value, 0, 1, name)
-                m.command('AT+QICFG="', name, '",', value, tcpip=True)
-                setattr(self, name, value)
 
     # --- open, close, state ------------------------------------------------------------
 
@@ -653,29 +511,6 @@ class Sockets:
             self.service_errors += 1
             self._retry_at = ticks_add(ticks_ms(), SERVICE_RETRY_MS)
 
-    def state(self, connect_id=None, context=None):
-        """AT+QISTATE in its three forms: a list of SocketInfo (empty: no sockets)."""
-        if connect_id is not None:
-            check_range(connect_id, 0, 4, "connectID")
-            parts = ("AT+QISTATE=1,", connect_id)
-        elif context is not None:
-            check_range(context, 1, 3, "contextID")
-            parts = ("AT+QISTATE=0,", context)
-        else:
-            parts = ("AT+QISTATE?",)
-        lines = self.modem.command(*parts, expect=(b"+QISTATE:",), tcpip=True)
-        out = []
-        for line in lines:
-            f = Fields(line)
-            f.start(9, len(line))
-            cid = f.int(-1)
-            f.str()
-            service = f.text()
-            f.str()
-            address = f.text()
-            out.append(SocketInfo(cid, service, address, f.int(0), f.int(0), f.int(0), f.int(1), f.int(0)))
-        return out
-
     # --- receiving -------------------------------------------------------------------
 
     def read(self, sock, buf, n):
@@ -683,8 +518,8 @@ class Sockets:
         e = self.e
         if e.stale:
             self.modem.sync()
-        if n > _READ_MAX:
-            n = _READ_MAX
+        if n > READ_MAX:
+            n = READ_MAX
         # The hot path of buffer mode: the same command over and over is built once.
         tag = 0x10000 | sock.id << 12 | n
         if e.cmd_tag != tag:

@@ -1,0 +1,215 @@
+# The rarely used parts of sockets, loaded on first use: every method costs heap whether it
+# is called or not, so Socket and Sockets reach these through __getattr__ (_compat.lazy).
+# Here: the explicit send forms (inline, fixed length, Ctrl+Z, QISENDEX), the sent/acked
+# counters, the access-mode switch, AT+QISTATE and AT+QICFG.
+
+import binascii
+
+from .checks import check_range
+from .errors import BC26Error
+from .fields import Fields
+from .ring import Ring
+from .sockets import (
+    BUFFER,
+    DATA_HEX_MAX,
+    DATA_TEXT_MAX,
+    INLINE_HEX_MAX,
+    INLINE_TEXT_MAX,
+    PUSH,
+    QISENDEX_MAX,
+    _inline_kind,
+)
+
+STATE_NAMES = ("Initial", "Connecting", "Connected", "Closing", "Remote Closing")
+
+
+class SocketInfo:
+    """One +QISTATE record."""
+
+    def __init__(self, id, service, address, remote_port, local_port, state, context, access_mode):
+        self.id = id
+        self.service = service
+        self.address = address
+        self.remote_port = remote_port
+        self.local_port = local_port
+        self.state = state
+        self.context = context
+        self.access_mode = access_mode
+
+    @property
+    def state_name(self):
+        return STATE_NAMES[self.state] if 0 <= self.state < 5 else "unknown"
+
+    def __repr__(self):
+        return "<SocketInfo %d %s %s:%d local %d %s mode %d>" % (
+            self.id,
+            self.service,
+            self.address,
+            self.remote_port,
+            self.local_port,
+            self.state_name,
+            self.access_mode,
+        )
+
+
+# --- Socket methods ------------------------------------------------------------------
+
+
+def send_inline(sock, data, quote=None):
+    """AT+QISEND=<id>,<len>,<data>: text in double quotes (as the manual asks for
+    JSON) when quote is True or the data holds more than letters and digits; hex in
+    hex send format. At most 1024 text / 512 hex bytes, no CR, LF, ';' or controls."""
+    if isinstance(data, str):
+        data = data.encode()
+    n = len(data)
+    if sock.net.send_hex:
+        check_range(n, 1, INLINE_HEX_MAX, "inline hex payload length")
+        sock._inline(data, 0, n, False)
+        return n
+    check_range(n, 1, INLINE_TEXT_MAX, "inline payload length")
+    kind = 2
+    for c in data:
+        if c < 32 or c > 126 or c == 59:
+            raise ValueError("inline data cannot hold byte %d: use send()" % c)
+        if c == 34 and quote is False:
+            raise ValueError("unquoted inline data cannot hold '\"'")
+    if quote is None:
+        kind = _inline_kind(data, 0, n) or 2
+    elif not quote:
+        kind = 1
+    sock._inline(data, 0, n, kind == 2)
+    return n
+
+
+def send_fixed(sock, data):
+    """AT+QISEND=<id>,<len>, then the data after '>': any byte values, <= 1460
+    bytes (730 in hex send format)."""
+    n = len(data)
+    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    sock._data_mode(data, 0, n, True)
+    return n
+
+
+def send_stream(sock, data, cancel=False):
+    """AT+QISEND=<id>, the data after '>', then Ctrl+Z; with cancel=True, Esc instead,
+    so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
+    n = len(data)
+    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    if not sock.net.send_hex:
+        for c in data:
+            if c == 0x1A or c == 0x1B:
+                raise ValueError("Ctrl+Z / Esc in Ctrl+Z-ended data: use send_fixed()")
+    sock._data_mode(data, 0, n, False, cancel)
+    return 0 if cancel else n
+
+
+def send_hex(sock, data):
+    """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
+    n = len(data)
+    check_range(n, 1, QISENDEX_MAX, "QISENDEX payload length")
+    net = sock.net
+    net.modem.ready()
+    e = net.e
+    e.cmd(b"AT+QISENDEX=")
+    e.put_int(sock.id)
+    e.put(b",")
+    e.put_int(n)
+    e.put(b",")
+    sock._finish_send(binascii.hexlify(data), True, 0)
+    return n
+
+
+def send_status(sock):
+    """AT+QISEND=<id>,0: (sent, acked, unacked) byte totals; acked ones for TCP only."""
+    lines = sock.net.modem.command("AT+QISEND=", sock.id, ",0", expect=(b"+QISEND:",), tcpip=True)
+    if not lines:
+        raise BC26Error(None, "no +QISEND answer")
+    v = [int(x) for x in lines[0][8:].split(b",")]
+    return v[0], v[1], v[2]
+
+
+def set_mode(sock, mode):
+    """AT+QISWTMD: switch between BUFFER and PUSH access mode."""
+    check_range(mode, 0, 1, "access mode")
+    if mode == sock.mode:
+        return
+    sock.net.modem.command("AT+QISWTMD=", sock.id, ",", mode, tcpip=True)
+    sock.mode = mode
+    if mode == PUSH and sock.ring is None:
+        sock.ring = Ring(sock.rxsize, sock.udp)
+    if mode == BUFFER:
+        # The module may already hold data that arrived after the switch.
+        sock.pending = True
+
+
+# --- Sockets (modem.net) methods -------------------------------------------------------
+
+
+def read_config(net):
+    """Ask the module for its dataformat, viewmode, showlength and echomode."""
+    m = net.modem
+    for name in ("dataformat", "viewmode", "showlength", "echomode"):
+        try:
+            lines = m.command('AT+QICFG="', name, '"', expect=(b"+QICFG:",), tcpip=True)
+        except BC26Error:
+            if name == "echomode":  # older firmware has no echomode: no echo then
+                net.echomode = 0
+                continue
+            raise
+        for line in lines:
+            f = Fields(line)
+            f.start(7, len(line))
+            f.str()
+            a = f.int(0)
+            if f.eq(b"dataformat"):
+                net.send_hex = a == 1
+                net.recv_hex = f.int(0) == 1
+            elif f.eq(b"viewmode"):
+                net.viewmode = a
+            elif f.eq(b"showlength"):
+                net.showlength = a
+            elif f.eq(b"echomode"):
+                net.echomode = a
+    net.known = True
+
+
+def configure(net, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
+    """Set AT+QICFG values (None: leave as is); the driver frames data accordingly."""
+    m = net.modem
+    if not net.known:
+        net.read_config()
+    if send_hex is not None or recv_hex is not None:
+        s = net.send_hex if send_hex is None else bool(send_hex)
+        r = net.recv_hex if recv_hex is None else bool(recv_hex)
+        m.command('AT+QICFG="dataformat",', int(s), ",", int(r), tcpip=True)
+        net.send_hex = s
+        net.recv_hex = r
+    for name, value in (("viewmode", viewmode), ("showlength", showlength), ("echomode", echomode)):
+        if value is not None:
+            check_range(value, 0, 1, name)
+            m.command('AT+QICFG="', name, '",', value, tcpip=True)
+            setattr(net, name, value)
+
+
+def state(net, connect_id=None, context=None):
+    """AT+QISTATE in its three forms: a list of SocketInfo (empty: no sockets)."""
+    if connect_id is not None:
+        check_range(connect_id, 0, 4, "connectID")
+        parts = ("AT+QISTATE=1,", connect_id)
+    elif context is not None:
+        check_range(context, 1, 3, "contextID")
+        parts = ("AT+QISTATE=0,", context)
+    else:
+        parts = ("AT+QISTATE?",)
+    lines = net.modem.command(*parts, expect=(b"+QISTATE:",), tcpip=True)
+    out = []
+    for line in lines:
+        f = Fields(line)
+        f.start(9, len(line))
+        cid = f.int(-1)
+        f.str()
+        service = f.text()
+        f.str()
+        address = f.text()
+        out.append(SocketInfo(cid, service, address, f.int(0), f.int(0), f.int(0), f.int(1), f.int(0)))
+    return out
