@@ -84,6 +84,7 @@ class _ReadLine:
 
 
 def registration(modem):
+    """AT+CEREG?: a network.Registration (stat, tac, ci, act, timers...) or None."""
     r = _ReadLine(modem)
     modem.command("AT+CEREG?", expect=(b"+CEREG:",), on_line=r.take, timeout=_OK_MS)
     if r.line is None:
@@ -92,6 +93,7 @@ def registration(modem):
 
 
 def address(modem):
+    """AT+CGPADDR=1: the module's IP address (str), or None; also sets .ip."""
     # Cleared first: a +IP: URC that arrives while the command runs sets it again.
     modem.ip = None
     lines = modem.command("AT+CGPADDR=1", expect=(b"+CGPADDR:",), timeout=_OK_MS)
@@ -104,6 +106,7 @@ def address(modem):
 
 
 def signal(modem):
+    """AT+CSQ: (rssi, ber, dbm); rssi 0-31 or 99, dbm None when unknown."""
     lines = modem.command("AT+CSQ", expect=(b"+CSQ:",), timeout=_OK_MS)
     line = lines[0]
     f = Fields(line)
@@ -115,6 +118,11 @@ def signal(modem):
 
 
 def wait_network(modem, timeout=180000, every=3000):
+    """Wait until the module has an IP address (+IP: or AT+CGPADDR); returns it.
+
+    Asks first and again every ``every`` ms, so a module registered before the MCU
+    started is seen at once. BC26Timeout after timeout ms, naming the registration state.
+    """
     check_range(timeout, 0, 86400000, "timeout")
     check_range(every, 100, 600000, "every")
     t0 = ticks_ms()
@@ -169,6 +177,11 @@ def _kinds(keep):
 
 
 def reattach(modem, keep=("UDP",), rxsize=1024):
+    """Take over the sockets the module still has (AT+QISTATE?): a list of Socket.
+
+    Connected sockets of the kinds in keep get a Socket (its .info is the SocketInfo)
+    in the socket table; every other socket the driver does not track is closed.
+    """
     keep = _kinds(keep)
     check_range(rxsize, 16, 65536, "rxsize")
     net = modem.net
@@ -193,6 +206,12 @@ def reattach(modem, keep=("UDP",), rxsize=1024):
 
 
 def start(modem, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024):
+    """Bring-up of a module in any state; returns the sockets it kept (reattach()).
+
+    Esc (leaves a data mode), AT until OK (auto-baud), ATE0, AT+CMEE=1, AT+CEREG=<cereg>
+    (None: leave), AT+QICFG read (configure=True: set the driver's preferred values),
+    AT+CEREG? and AT+CGPADDR=1 (sets .reg and .ip), then reattach(keep, rxsize).
+    """
     if cereg is not None:
         check_range(cereg, 0, 5, "cereg")
     keep = _kinds(keep)

@@ -149,14 +149,16 @@ def _pin(modem, name, ms, lo, hi, tries):
     return pins, None if pins is None else getattr(pins, name)
 
 
-def power_on(modem, ms, tries):
+def power_on(modem, ms=600, tries=20):
+    """Press PWRKEY for ms (>= 500), then sync() (auto-baud). Without the pin: sync() only."""
     pins, pin = _pin(modem, "pwrkey", ms, 500, 5000, tries)
     if pin is not None:
         pins.pulse(pin, ms)
     modem.sync(tries)
 
 
-def reset(modem, ms, tries):
+def reset(modem, ms=100, tries=20):
+    """Pull RESET low for ms (>= 50), or send AT+QRST=1 without the pin; then sync()."""
     pins, pin = _pin(modem, "reset", ms, 50, 5000, tries)
     if pin is not None:
         pins.pulse(pin, ms)
@@ -167,7 +169,8 @@ def reset(modem, ms, tries):
     modem.sync(tries)
 
 
-def wake(modem, ms, tries):
+def wake(modem, ms=100, tries=20):
+    """Pulse PSM_EINT low for ms (a falling edge wakes PSM), then sync() until OK."""
     pins, pin = _pin(modem, "psm_eint", ms, 1, 2000, tries)
     if pin is not None:
         pins.pulse(pin, ms)
@@ -200,16 +203,23 @@ def _seconds(decode, bits):
 
 
 def set_sleep(modem, mode):
+    """AT+QSCLK=<mode>: 0 never sleep, 1 light and deep sleep (PSM_EINT wakes), 2 light only."""
     check_range(mode, 0, 2, "sleep mode")
     modem.command("AT+QSCLK=", mode, timeout=_OK_MS)
 
 
 def sleep_mode(modem):
+    """AT+QSCLK?: the sleep mode (0-2)."""
     f = _fields(modem, "AT+QSCLK?", b"+QSCLK:")
     return int(f[0]) if f else None
 
 
-def set_psm(modem, periodic_tau, active_time, mode):
+def set_psm(modem, periodic_tau=None, active_time=None, mode=1):
+    """AT+CPSMS: request PSM with T3412 and T3324 in seconds (None: keep); mode 0 off, 2 reset.
+
+    Returns (periodic_tau, active_time) in seconds as encoded (the nearest the 3GPP units
+    allow); the network decides what it grants: psm_granted().
+    """
     check_range(mode, 0, 2, "mode")
     if mode != 1:
         if periodic_tau is not None or active_time is not None:
@@ -238,11 +248,13 @@ def psm_bits(modem):
 
 
 def psm_config(modem):
+    """AT+CPSMS?: (mode, periodic_tau, active_time), seconds, None where absent or off."""
     mode, tau, act = psm_bits(modem)
     return mode, _seconds(decode_tau, tau), _seconds(decode_active, act)
 
 
 def psm_granted(modem):
+    """(periodic_tau, active_time) in seconds as the network granted them (AT+CEREG? n=4), or None."""
     from .network import registration
 
     r = registration(modem)
@@ -259,7 +271,11 @@ def psm_granted(modem):
     return decode_tau(r.periodic_tau), decode_active(r.active_time)
 
 
-def set_edrx(modem, cycle, mode):
+def set_edrx(modem, cycle=None, mode=1):
+    """AT+CEDRXS=<mode>,5,<cycle>: eDRX with the cycle nearest to cycle s (20.48-10485.76).
+
+    mode 0 off, 1 on, 2 on with +CEDRXP URCs, 3 off and reset. Returns the cycle as encoded.
+    """
     check_range(mode, 0, 3, "mode")
     if mode == 0 or mode == 3:
         if cycle is not None:
@@ -274,11 +290,13 @@ def set_edrx(modem, cycle, mode):
 
 
 def edrx_config(modem):
+    """AT+CEDRXS?: the requested eDRX cycle in seconds, or None when eDRX is off."""
     f = _fields(modem, "AT+CEDRXS?", b"+CEDRXS:")
     return decode_edrx(f[1]) if len(f) > 1 and f[1] else None
 
 
 def edrx_granted(modem):
+    """AT+CEDRXRDP: (requested, granted, paging window) in seconds, or None without eDRX."""
     f = _fields(modem, "AT+CEDRXRDP", b"+CEDRXRDP:")
     if len(f) < 4 or not f[2]:
         return None
@@ -288,7 +306,8 @@ def edrx_granted(modem):
 # --- PSM events ------------------------------------------------------------------------------
 
 
-def psm_events(modem, on):
+def psm_events(modem, on=True):
+    """AT+QNBIOTEVENT=1,1 and AT+QATWAKEUP=1: .psm_state follows "PSM" / "awake"."""
     v = 1 if on else 0
     modem.command("AT+QNBIOTEVENT=", v, ",1", timeout=_OK_MS)
     modem.command("AT+QATWAKEUP=", v, timeout=_OK_MS)
@@ -315,7 +334,8 @@ def watch(modem):
     modem.on(b"+QATWAKEUP", on_wakeup)
 
 
-def wait_psm(modem, timeout):
+def wait_psm(modem, timeout=10000):
+    """Wait up to timeout ms for +QNBIOTEVENT: "ENTER PSM"; True if it came."""
     check_range(timeout, 0, 86400000, "timeout")
     watch(modem)
     t0 = ticks_ms()
@@ -327,3 +347,17 @@ def wait_psm(modem, timeout):
         if modem.psm_state != "PSM":
             modem.engine.idle(left)
     return True
+
+
+def set_pins(modem, pwrkey=None, reset=None, psm_eint=None, active=1):
+    """The MCU outputs wired to PWRKEY, RESET, PSM_EINT (machine.Pin or None), all released.
+
+    active: the GPIO level that pulls the module's pin low, 1 behind the usual NPN stage.
+    """
+    modem.pins = Pins(pwrkey, reset, psm_eint, active)
+    return modem.pins
+
+
+def release_sleep_lock(modem):
+    """AT+QRELLOCK: let the module sleep now, not 10 s after the last command."""
+    modem.command("AT+QRELLOCK", timeout=2000)

@@ -78,6 +78,13 @@ def _summary(replies):
 
 
 def ping(modem, host, timeout=4, count=4, size=32):
+    """AT+QPING: (replies, summary); a failure raises BC26Error with the module's code.
+
+    host a domain or dotted IPv4 (<= 150 bytes); timeout 1-255 s per request; count
+    1-10; size 32-200 bytes. replies: one (result, ip, bytes, time_ms, ttl) per request,
+    (569, None, None, None, None) for one that timed out; summary: (result, sent,
+    received, lost, min_ms, max_ms, avg_ms).
+    """
     host = check_host(host)
     check_range(timeout, 1, 255, "ping timeout")
     check_range(count, 1, 10, "ping count")
@@ -114,7 +121,14 @@ def ping(modem, host, timeout=4, count=4, size=32):
 # --- AT+QNTP ----------------------------------------------------------------------------
 
 
-def ntp(modem, server, port=123, set_clock=None, timeout=LOOKUP_MS):
+def ntp(modem, server, port=123, set_clock=None, timeout=60000):
+    """AT+QNTP: the time as (year, month, day, hour, minute, second, zone).
+
+    Date and time are UTC (the manual: the module syncs to UTC); zone is the network's,
+    in quarter hours, or None. set_clock 1/0 (True/False) sets the module's clock or not;
+    None leaves it to the module. timeout: ms to wait for +QNTP. bc26.utc_seconds()
+    turns the tuple into seconds.
+    """
     server = check_host(server, "NTP server")
     check_range(port, 1, 65535, "NTP port")
     if isinstance(set_clock, bool):
@@ -263,7 +277,8 @@ class _Lookup:
         return LINE_DONE if self.left <= 0 else LINE_MORE
 
 
-def resolve(modem, host, timeout=LOOKUP_MS):
+def resolve(modem, host, timeout=60000):
+    """AT+QIDNSGIP: (addresses, ttl), addresses a list of str; 564/565 raise BC26Error."""
     host = check_host(host)
     check_range(timeout, 1, 3600000, "timeout")
     d = _Lookup(modem.engine)
@@ -286,6 +301,7 @@ def resolve(modem, host, timeout=LOOKUP_MS):
 
 
 def set_dns(modem, primary, secondary=None):
+    """AT+QIDNSCFG=1,"<primary>"[,"<secondary>"]: DNS server addresses (<= 64 bytes)."""
     primary = check_host(primary, "DNS server", 64)
     parts = ['AT+QIDNSCFG=1,"', primary, '"']
     if secondary is not None:
@@ -294,6 +310,7 @@ def set_dns(modem, primary, secondary=None):
 
 
 def dns_servers(modem):
+    """AT+QIDNSCFG=1: (primary, secondary), None where the module reports none."""
     lines = modem.command("AT+QIDNSCFG=1", expect=(b"+QIDNSCFG:",), timeout=_OK_MS, tcpip=True)
     if not lines:
         return None, None
@@ -310,6 +327,7 @@ def dns_servers(modem):
 
 
 def error_info(modem):
+    """AT+QIGETERROR: (code, description) of the last TCP/IP error, as the module words it."""
     lines = modem.command("AT+QIGETERROR", expect=(b"+QIGETERROR:",), timeout=_OK_MS)
     if not lines:
         return 0, error_name(0)
@@ -332,11 +350,13 @@ def command_name(name):
     return name
 
 
-def test_form(modem, name, timeout=_OK_MS):
+def test_form(modem, name, timeout=2000):
+    """AT+<name>=? through at(): the module's lines (str). name: letters, e.g. "QPING"."""
     return modem.at(b"AT+" + command_name(name) + b"=?", timeout)
 
 
-def supports(modem, name, timeout=_OK_MS):
+def supports(modem, name, timeout=2000):
+    """Whether the module knows AT+<name> (its test form answers OK; no answer raises)."""
     name = command_name(name)
     try:
         test_form(modem, name, timeout)

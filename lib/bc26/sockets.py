@@ -52,7 +52,7 @@ def _inline_kind(data, off, end):
 
 
 _SOCKET_MORE = (("sockextra", " send_inline send_fixed send_stream send_hex send_status set_mode "),)
-_NET_MORE = (("sockextra", " read_config configure state "),)
+_NET_MORE = (("sockcfg", " read_config configure "), ("sockextra", " state "))
 
 
 class Socket:
@@ -303,7 +303,7 @@ class Socket:
 class Sockets:
     """The socket table and the socket URCs of one modem (Modem.net).
 
-    Also, from sockextra.py on first use: read_config, configure, state.
+    Also, loaded on first use: read_config, configure (sockcfg.py), state (sockextra.py).
     """
 
     def __getattr__(self, name):

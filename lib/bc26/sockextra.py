@@ -145,52 +145,6 @@ def set_mode(sock, mode):
 # --- Sockets (modem.net) methods -------------------------------------------------------
 
 
-def read_config(net):
-    """Ask the module for its dataformat, viewmode, showlength and echomode."""
-    m = net.modem
-    for name in ("dataformat", "viewmode", "showlength", "echomode"):
-        try:
-            lines = m.command('AT+QICFG="', name, '"', expect=(b"+QICFG:",), tcpip=True)
-        except BC26Error:
-            if name == "echomode":  # older firmware has no echomode: no echo then
-                net.echomode = 0
-                continue
-            raise
-        for line in lines:
-            f = Fields(line)
-            f.start(7, len(line))
-            f.str()
-            a = f.int(0)
-            if f.eq(b"dataformat"):
-                net.send_hex = a == 1
-                net.recv_hex = f.int(0) == 1
-            elif f.eq(b"viewmode"):
-                net.viewmode = a
-            elif f.eq(b"showlength"):
-                net.showlength = a
-            elif f.eq(b"echomode"):
-                net.echomode = a
-    net.known = True
-
-
-def configure(net, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
-    """Set AT+QICFG values (None: leave as is); the driver frames data accordingly."""
-    m = net.modem
-    if not net.known:
-        net.read_config()
-    if send_hex is not None or recv_hex is not None:
-        s = net.send_hex if send_hex is None else bool(send_hex)
-        r = net.recv_hex if recv_hex is None else bool(recv_hex)
-        m.command('AT+QICFG="dataformat",', int(s), ",", int(r), tcpip=True)
-        net.send_hex = s
-        net.recv_hex = r
-    for name, value in (("viewmode", viewmode), ("showlength", showlength), ("echomode", echomode)):
-        if value is not None:
-            check_range(value, 0, 1, name)
-            m.command('AT+QICFG="', name, '",', value, tcpip=True)
-            setattr(net, name, value)
-
-
 def state(net, connect_id=None, context=None):
     """AT+QISTATE in its three forms: a list of SocketInfo (empty: no sockets)."""
     if connect_id is not None:
@@ -213,3 +167,8 @@ def state(net, connect_id=None, context=None):
         address = f.text()
         out.append(SocketInfo(cid, service, address, f.int(0), f.int(0), f.int(0), f.int(1), f.int(0)))
     return out
+
+
+def socket_state(modem, connect_id=None, context=None):
+    """AT+QISTATE (all, one connectID, or one context): a list of SocketInfo."""
+    return state(modem.net, connect_id, context)

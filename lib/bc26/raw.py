@@ -1,0 +1,38 @@
+# The raw passthrough and the error query, loaded on first use (Modem.__getattr__): most
+# applications never send a command the library does not wrap, and ask for error codes only
+# when something failed.
+
+from .checks import check_text
+from .fields import as_text
+
+
+def last_error(modem):
+    """AT+QIGETERROR: the code of the last TCP/IP command's error (0 when none)."""
+    modem._err = 0
+    modem.engine.command("AT+QIGETERROR", expect=(b"+QIGETERROR:",), on_line=modem._on_error)
+    return modem._err
+
+
+def at(modem, text, timeout=1000, trailer=0):
+    """Send any AT command as it is and return its answer lines as str.
+
+    Lines that start with the command's own '+NAME:' are returned, and so are bare
+    lines (ATI, AT+CGSN); other '+X:' lines are URCs and go to their handlers. With
+    trailer (ms), wait that long after OK for the first '+NAME:' line that follows.
+    """
+    cmd = check_text(text, "command", 250, quotes=True)
+    if cmd[:2] not in (b"AT", b"at"):
+        raise ValueError("an AT command starts with AT")
+    expect = None
+    if len(cmd) > 2 and cmd[2] in b"+$^":
+        end = 3
+        while end < len(cmd) and cmd[end] not in b"=?":
+            end += 1
+        expect = (cmd[2:end] + b":",)
+    e = modem.engine
+    modem.ready()
+    e.cmd(cmd)
+    e.begin(expect, None, timeout, trailer, False, True)
+    e.wait()
+    lines = e.finish() or []
+    return [as_text(x) for x in lines]
