@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make demo` and `make test`. Both set up what they need.
-.PHONY: test demo bench lint
+.PHONY: test demo bench lint soak
 
 demo:
 	bash tools/demo.sh
@@ -12,3 +12,6 @@ bench:
 
 lint:
 	bash -c '. tools/venv.sh && .venv/bin/ruff check lib tests_host tests_device tools boards'
+
+soak:
+	bash tools/soak.sh

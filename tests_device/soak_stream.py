@@ -38,13 +38,15 @@ def get32(buf, i):
     return buf[i] << 24 | buf[i + 1] << 16 | buf[i + 2] << 8 | buf[i + 3]
 
 
-def combination(modem, host, port, mode, hexfmt, viewmode, count, max_size):
+def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
     modem.configure(send_hex=hexfmt, recv_hex=hexfmt, viewmode=viewmode, showlength=viewmode)
-    sock = modem.open("TCP", host, port, mode=mode, rxsize=2 * max_size + 64)
-    out = bytearray(max_size)
-    back = bytearray(max_size)
+    # One message is in flight at a time: the push buffer needs room for one, and the echo
+    # comes back into the buffer it was sent from (its header carries what to check).
+    max_size = len(out)
+    sock = modem.open("TCP", host, port, mode=mode, rxsize=max_size)
     out_mv = memoryview(out)
-    back_mv = memoryview(back)
+    back = out
+    back_mv = out_mv
     state = 2463534242
     moved = 0
     heap0 = 0
@@ -73,6 +75,9 @@ def combination(modem, host, port, mode, hexfmt, viewmode, count, max_size):
 
 
 def main(host, port, count, max_size):
+    # The large buffer first, while the heap is still in one piece (on a small heap the
+    # scattered small objects of imports and bring-up leave no hole this large later).
+    out = bytearray(max_size)
     board = __import__(settings.BOARD)
     modem = bc26.Modem(board.uart())
     modem.sync()
@@ -81,7 +86,7 @@ def main(host, port, count, max_size):
     messages = 0
     growth = 0
     for mode, hexfmt, viewmode in ((0, False, 0), (0, True, 1), (1, False, 1), (1, True, 0)):
-        moved, heap0, heap1 = combination(modem, host, port, mode, hexfmt, viewmode, count, max_size)
+        moved, heap0, heap1 = combination(modem, host, port, mode, hexfmt, viewmode, count, out)
         total += moved
         messages += count
         growth = max(growth, heap1 - heap0)

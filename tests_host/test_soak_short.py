@@ -1,0 +1,25 @@
+# The short version of the soak (tools/soak.py, `make soak` runs the long one): checksummed
+# messages through the emulator in both access modes and both data formats, in the MicroPython
+# unix port from .mpy with a small heap, the heap not growing; and a fuzz soak.
+import os
+import sys
+
+from mp import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import soak  # noqa: E402
+
+
+def test_stream_soak_short():
+    proc, _ = soak.stream(messages=150, max_size=1460, heap="80k")
+    out = proc.stdout + proc.stderr
+    print(out)
+    assert proc.returncode == 0, out
+    assert "soak: 600 messages" in out and "0 lost, heap growth 0" in out, out
+
+
+def test_fuzz_soak_short():
+    proc, _ = soak.fuzz(5)
+    out = proc.stdout + proc.stderr
+    print(out)
+    assert proc.returncode == 0 and "100 rounds, every one passed" in out, out
