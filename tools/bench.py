@@ -13,7 +13,6 @@ import time
 gc.collect()
 _HEAP0 = gc.mem_alloc()
 import bc26  # noqa: E402
-from bc26.engine import LINE_MORE  # noqa: E402
 
 gc.collect()
 _HEAP_IMPORT = gc.mem_alloc() - _HEAP0
@@ -104,42 +103,6 @@ class NaiveDriver:
 
 
 # --- bc26 ----------------------------------------------------------------------------
-
-
-class Reader:
-    """AT+QIRD=1,512 through the engine, data copied straight into the caller's buffer."""
-
-    def __init__(self, modem):
-        self.e = modem.engine
-        self.dst = None
-        self.n = 0
-        # Bound methods made once: passing self.method would allocate one per call.
-        self._on_header = self.on_header
-        self._sink = self.sink
-
-    def on_header(self, buf, s, end):
-        f = self.e.fields
-        f.start(s + 6, end)
-        self.n = 0
-        self.e.take(f.int(0), self._sink)
-        return LINE_MORE
-
-    def sink(self, mv, s, e):
-        n = self.n
-        self.dst[n : n + e - s] = mv[s:e]
-        self.n = n + e - s
-
-    def read_into(self, buf):
-        e = self.e
-        self.dst = buf
-        e.cmd(b"AT+QIRD=")
-        e.put_int(1)
-        e.put(b",")
-        e.put_int(512)
-        e.begin((b"+QIRD:",), self._on_header)
-        e.wait()
-        e.finish()
-        return self.n
 
 
 def measure(fn, n, k=100):
@@ -258,14 +221,15 @@ def main():
     if not sock.pending or sock.hint != 128 or naive.urcs != (50 + 20 + N_URC) * 129:
         raise SystemExit("URC benchmark miscounted")
 
-    # Counted reads
+    # Counted reads: Socket.recv_into, AT+QIRD=1,512 and the data straight into dst
     dst = bytearray(512)
-    reader = Reader(modem)
     uart.reply = QIRD
+    got = [0]
 
     def bc26_reads(n):
         for _ in range(n):
-            reader.read_into(dst)
+            sock.pending = True  # as a "recv" URC would
+            got[0] = sock.recv_into(dst)
 
     naive_uart.reply = QIRD
 
@@ -278,7 +242,7 @@ def main():
     ra_b, rt_b = measure(bc26_reads, N_READ, 10)
     dst[:] = bytes(512)
     ra_n, rt_n = measure(naive_reads, N_READ, 10)
-    if bytes(dst) != PAYLOAD or reader.n != 512:
+    if bytes(dst) != PAYLOAD or got[0] != 512:
         raise SystemExit("read benchmark returned wrong data")
 
     out.append(("alloc per URC (bc26 / naive)", a_b, "B", a_n))
@@ -302,4 +266,5 @@ def main():
         print("  %-48s %10.3f    vs %10.3f  bc26/best = %.3f" % (name, wire / n, best / n, wire / best))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+# One workload of tools/bench.py, repeated N times, for counting instructions with callgrind
+# (tools/bench_ir.sh): instruction counts do not depend on what else the machine is doing.
+#
+#   micropython tools/bench_ir.py WORKLOAD N      WORKLOAD: bc26-urc naive-urc bc26-read naive-read
+import sys
+
+import bc26
+import bench
+
+which = sys.argv[1]
+n = int(sys.argv[2])
+uart = bench.ReplayUART()
+modem = bc26.Modem(uart)
+modem.net.known = True
+sock = bc26.Socket(modem.net, 1, "TCP", bc26.BUFFER, 64)
+modem.net.table[1] = sock
+naive_uart = bench.ReplayUART()
+naive = bench.NaiveDriver(naive_uart)
+dst = bytearray(512)
+
+if which == "bc26-urc":
+    for _ in range(n):
+        uart.serve(bench.URC)
+        modem.poll()
+elif which == "naive-urc":
+    for _ in range(n):
+        naive_uart.serve(bench.URC)
+        naive.poll()
+elif which == "bc26-read":
+    uart.reply = bench.QIRD
+    for _ in range(n):
+        sock.pending = True
+        sock.recv_into(dst)
+elif which == "naive-read":
+    naive_uart.reply = bench.QIRD
+    for _ in range(n):
+        naive.read_into(dst)
+else:
+    raise SystemExit("unknown workload " + which)
