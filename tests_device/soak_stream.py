@@ -51,6 +51,7 @@ def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
     moved = 0
     heap0 = 0
     for seq in range(count):
+        state = fill(out, 9, state)  # one step of its own, so a size of 8 does not repeat forever
         n = 8 + (state % (max_size - 8))
         state = fill(out, n, state)
         put32(out, 0, seq)

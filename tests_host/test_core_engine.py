@@ -376,3 +376,18 @@ def test_many_records_through_a_small_buffer():
     for i in range(200):
         assert urcs.lines[i] == b'+QIURC: "recv",%d,%d' % (i % 5, i)
     assert e.overflows == 0
+
+
+def test_the_record_after_an_overlong_one_is_kept_when_its_line_end_comes_alone():
+    # The overlong record's line end arrives on its own, first in the next read: the record
+    # after it must still be recognised, not dropped in the overlong one's place.
+    u, e = make(rxbuf=64)
+    urcs = Lines()
+    e.on(b'+QIURC:"closed"', urcs)
+    u.feed(b"x" * 192)  # three whole buffers: nothing of it is left when the line end comes
+    for _ in range(10):
+        e.poll()
+    u.feed(b'\r\n+QIURC: "closed",1\r\n')
+    e.poll()
+    assert e.overflows == 1
+    assert urcs.lines == [b'+QIURC: "closed",1']

@@ -36,5 +36,5 @@ def test_any_module_output(pieces, chunk, rxbuf, viewmode, recv_hex):
             except BC26Error:  # a documented exception is fine; nothing else is
                 pass
             fuzzcore.check_bounds(m)
-    fuzzcore.expire_data(m)
+    fuzzcore.expire_data(u, m)
     assert fuzzcore.sentinel_seen(u, m, seen)

@@ -195,6 +195,14 @@ def main():
     out.append(("heap: import bc26", _HEAP_IMPORT, "B"))
     out.append(("heap: Modem() incl. %d-byte rx buffer" % rxbuf, h_modem, "B"))
     out.append(("heap: import + Modem(), without rx buffer", _HEAP_IMPORT + h_modem - rxbuf, "B"))
+    modem.net.known = True
+    for mode, name in ((bc26.BUFFER, "buffer mode"), (bc26.PUSH, "push mode, rxsize 1024")):
+        gc.collect()
+        h0 = gc.mem_alloc()
+        modem.net.table[4] = bc26.Socket(modem.net, 4, "TCP", mode, 1024)
+        gc.collect()
+        out.append(("heap: one socket, %s" % name, gc.mem_alloc() - h0, "B"))
+        modem.net.table[4] = None
 
     # URCs: the library's own "recv" handler, for a buffer-mode socket
     modem.net.known = True

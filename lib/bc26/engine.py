@@ -316,10 +316,15 @@ class Engine:
                 c = buf[r]
                 if c == _CR and r + 1 < w and buf[r + 1] == _LF:
                     r += 2
-                elif c == _CR or c == _LF or c == _SPACE:
+                elif c == _CR or c == _LF:
                     r += 1
+                elif c == _SPACE:
+                    r += 1
+                    continue
                 else:
                     break
+                # A line end: if an overlong record was being dropped, it ends here.
+                self._discard = False
             if r >= w:
                 self._r = r
                 return
