@@ -197,7 +197,6 @@ def test_start_on_a_module_with_echo_on():
     # says ERROR; the driver tries again. Echo stays on until ATE0.
     u.reply(b"AT\r", b"\x1bAT\r\r\nERROR\r\n")
     u.reply(b"AT\r", b"AT\r\r\nOK\r\n")
-    u.reply(b"AT\r", b"AT\r\r\nOK\r\n")
     u.reply(b"ATE0\r", b"ATE0\r\r\nOK\r\n")
     u.reply(b"AT+CMEE=1\r", OK)
     u.reply(b"AT+CEREG=2\r", OK)
@@ -207,7 +206,7 @@ def test_start_on_a_module_with_echo_on():
     u.reply(b"AT+QISTATE?\r", OK)
     assert m.start() == []
     assert u.take_tx() == (
-        b"\x1bAT\rAT\rAT\rATE0\rAT+CMEE=1\rAT+CEREG=2\r"
+        b"\x1bAT\rAT\rATE0\rAT+CMEE=1\rAT+CEREG=2\r"
         + QICFG_TX
         + b"AT+CEREG?\rAT+CGPADDR=1\rAT+QISTATE?\r"
     )
@@ -217,8 +216,7 @@ def test_start_on_a_module_with_echo_on():
 
 def test_start_sets_the_preferred_config_where_it_differs():
     u, m = make(known=False)
-    u.reply(b"AT\r", OK)
-    u.reply(b"AT\r", OK)
+    u.reply(b"AT\r", OK)  # a clean sync: one AT
     u.reply(b"ATE0\r", OK)
     u.reply(b"AT+CMEE=1\r", OK)
     qicfg(u, dataformat=b"1,1", viewmode=b"1", showlength=b"0", echomode=None)
@@ -273,8 +271,7 @@ _KEPT = (
 
 def test_start_reattaches_a_kept_udp_socket_and_closes_the_rest():
     u, m = make()
-    u.reply(b"AT\r", OK)
-    u.reply(b"AT\r", OK)
+    u.reply(b"AT\r", OK)  # a clean sync: one AT
     u.reply(b"ATE0\r", OK)
     u.reply(b"AT+CMEE=1\r", OK)
     u.reply(b"AT+CEREG=2\r", OK)

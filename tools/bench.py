@@ -182,7 +182,64 @@ def wire_rows():
     return n, rows
 
 
-def main():
+class SendUART:
+    """Plays the module for AT+QISEND in data mode: '>' after the command, SEND OK after the data.
+
+    Both answers are streams made once; switching between them allocates nothing, so every
+    byte allocated in a send is the driver's.
+    """
+
+    def __init__(self):
+        self.written = 0
+        self.prompt = io.BytesIO(PROMPT)
+        self.send_ok = io.BytesIO(SEND_OK)
+        self.prompt_readinto = self.prompt.readinto
+        self.prompt_read = self.prompt.read
+        self.ok_readinto = self.send_ok.readinto
+        self.ok_read = self.send_ok.read
+        self.prompt.seek(len(PROMPT))
+        self.readinto = self.prompt_readinto
+        self.read = self.prompt_read
+
+    def write(self, buf, off=0, n=None):
+        if n is None:
+            n = len(buf) - off
+        self.written += n
+        # A command starts with "AT"; the payload (bytes 0..255) does not. No slicing: a slice
+        # would allocate.
+        if buf[off] == 65 and buf[off + 1] == 84:
+            self.prompt.seek(0)
+            self.readinto = self.prompt_readinto
+            self.read = self.prompt_read
+        else:
+            self.send_ok.seek(0)
+            self.readinto = self.ok_readinto
+            self.read = self.ok_read
+        return n
+
+
+PROMPT = b"\r\n> "
+SEND_OK = b"\r\nOK\r\n\r\nSEND OK\r\n"
+SEND_DATA = bytes(range(256)) * 4  # binary: the fixed-length data mode carries it
+
+
+def naive_send(drv, data):
+    # The naive driver's send: command, wait for '>', data, wait for SEND OK.
+    drv.uart.write(b"AT+QISEND=1,%d\r" % len(data))
+    while b">" not in drv.pending:
+        got = drv.uart.read()
+        if got:
+            drv.pending += got
+    drv.pending = drv.pending.split(b">", 1)[1]
+    drv.uart.write(data)
+    while True:
+        for line in drv._lines():
+            if line == b"SEND OK":
+                return len(data)
+
+
+def rows():
+    """Every figure as (section, name, value, unit, reference, reference name)."""
     out = []
     # RAM
     uart = ReplayUART()
@@ -192,20 +249,23 @@ def main():
     gc.collect()
     h_modem = gc.mem_alloc() - h0
     rxbuf = len(modem.engine.buf)
-    out.append(("heap: import bc26", _HEAP_IMPORT, "B"))
-    out.append(("heap: Modem() incl. %d-byte rx buffer" % rxbuf, h_modem, "B"))
-    out.append(("heap: import + Modem(), without rx buffer", _HEAP_IMPORT + h_modem - rxbuf, "B"))
+    out.append(("ram", "heap: import bc26", _HEAP_IMPORT, "B", None, ""))
+    out.append(("ram", "heap: Modem() incl. its %d-byte rx buffer" % rxbuf, h_modem, "B", None, ""))
+    beyond = _HEAP_IMPORT + h_modem - rxbuf
     modem.net.known = True
     for mode, name in ((bc26.BUFFER, "buffer mode"), (bc26.PUSH, "push mode, rxsize 1024")):
         gc.collect()
         h0 = gc.mem_alloc()
         modem.net.table[4] = bc26.Socket(modem.net, 4, "TCP", mode, 1024)
         gc.collect()
-        out.append(("heap: one socket, %s" % name, gc.mem_alloc() - h0, "B"))
+        h_sock = gc.mem_alloc() - h0
+        out.append(("ram", "heap: one open socket, %s" % name, h_sock, "B", None, ""))
+        if mode == bc26.BUFFER:
+            beyond += h_sock
         modem.net.table[4] = None
+    out.append(("ram", "heap: driver + one socket, beyond the rx buffer", beyond, "B", 8192, "target 8 KB"))
 
     # URCs: the library's own "recv" handler, for a buffer-mode socket
-    modem.net.known = True
     sock = bc26.Socket(modem.net, 1, "TCP", bc26.BUFFER, 64)
     modem.net.table[1] = sock
 
@@ -245,33 +305,89 @@ def main():
         for _ in range(n):
             naive.read_into(dst)
 
+    floor_uart = ReplayUART()
+    floor_uart.reply = QIRD
+    rbuf = bytearray(len(QIRD))
+    rmv = memoryview(rbuf)
+
+    def floor_reads(n):
+        # The floor: write the command, one readinto, copy the payload out. No parsing.
+        for _ in range(n):
+            floor_uart.write(b"AT+QIRD=1,512\r")
+            floor_uart.readinto(rbuf)
+            dst[0:512] = rmv[14:526]
+
     bc26_reads(20)
     naive_reads(20)
+    floor_reads(20)
     ra_b, rt_b = measure(bc26_reads, N_READ, 10)
     dst[:] = bytes(512)
     ra_n, rt_n = measure(naive_reads, N_READ, 10)
+    ra_f, rt_f = measure(floor_reads, N_READ, 10)
     if bytes(dst) != PAYLOAD or got[0] != 512:
         raise SystemExit("read benchmark returned wrong data")
 
-    out.append(("alloc per URC (bc26 / naive)", a_b, "B", a_n))
-    out.append(("alloc per 512-byte read (bc26 / naive)", ra_b, "B", ra_n))
-    out.append(("CPU per URC (bc26 / naive)", t_b, "us", t_n))
-    out.append(("CPU per KB read (bc26 / naive)", rt_b * 2, "us", rt_n * 2))
+    # Sends: 1 KB of binary through the fixed-length data mode
+    send_uart = SendUART()
+    smodem = bc26.Modem(send_uart)
+    smodem.net.known = True
+    ssock = bc26.Socket(smodem.net, 1, "TCP", bc26.BUFFER, 64)
+    smodem.net.table[1] = ssock
+    naive_send_uart = SendUART()
+    nsend = NaiveDriver(naive_send_uart)
+    floor_send_uart = SendUART()
+    sbuf = bytearray(64)
 
-    print("bc26 benchmark, MicroPython %s, %d URCs, %d reads" % (sys.version, N_URC, N_READ))
-    for row in out:
-        if len(row) == 3:
-            print("  %-48s %10.1f %s" % row)
+    def bc26_sends(n):
+        for _ in range(n):
+            ssock.send(SEND_DATA)
+
+    def naive_sends(n):
+        for _ in range(n):
+            naive_send(nsend, SEND_DATA)
+
+    def floor_sends(n):
+        # The floor: command, read the prompt, data, read the answer. No parsing.
+        for _ in range(n):
+            floor_send_uart.write(b"AT+QISEND=1,1024\r")
+            floor_send_uart.readinto(sbuf)
+            floor_send_uart.write(SEND_DATA)
+            floor_send_uart.readinto(sbuf)
+
+    bc26_sends(20)
+    naive_sends(20)
+    floor_sends(20)
+    sa_b, st_b = measure(bc26_sends, N_READ, 10)
+    sa_n, st_n = measure(naive_sends, N_READ, 10)
+    sa_f, st_f = measure(floor_sends, N_READ, 10)
+
+    out.append(("alloc", "bytes allocated per URC", a_b, "B", a_n, "naive"))
+    out.append(("alloc", "bytes allocated per 512-byte read", ra_b, "B", ra_n, "naive"))
+    out.append(("alloc", "bytes allocated per 1 KB send", sa_b, "B", sa_n, "naive"))
+    out.append(("cpu", "CPU per URC", t_b, "us", t_n, "naive"))
+    out.append(("cpu", "CPU per KB received", rt_b * 2, "us", rt_f * 2, "bare readinto loop"))
+    out.append(("cpu", "CPU per KB received", rt_b * 2, "us", rt_n * 2, "naive"))
+    out.append(("cpu", "CPU per KB sent", st_b, "us", st_f, "bare write loop"))
+    out.append(("cpu", "CPU per KB sent", st_b, "us", st_n, "naive"))
+    n, wrows = wire_rows()
+    for name, wire, best in wrows:
+        out.append(("wire", "UART bytes per payload byte, " + name, wire / n, "B/B", best / n, "best"))
+    return out
+
+
+def main():
+    out = rows()
+    if "--rows" in sys.argv:
+        for row in out:
+            print("ROW|%s|%s|%r|%s|%r|%s" % row)
+        return
+    print("bc26 benchmark, MicroPython %s (tools/benchmark.py prints the whole table)" % sys.version)
+    for _, name, v, unit, ref, refname in out:
+        if ref is None:
+            print("  %-58s %10.1f %s" % (name, v, unit))
         else:
-            name, v, unit, ref = row
-            ratio = "" if v == 0 else "  naive/bc26 = %.1fx" % (ref / v)
-            if v == 0:
-                ratio = "  (naive %.1f)" % ref
-            print("  %-48s %10.1f %s  vs %10.1f%s" % (name, v, unit, ref, ratio))
-    n, rows = wire_rows()
-    print("bytes on the UART per payload byte, %d-byte transfers (bc26 / best framing of the manual)" % n)
-    for name, wire, best in rows:
-        print("  %-48s %10.3f    vs %10.3f  bc26/best = %.3f" % (name, wire / n, best / n, wire / best))
+            ratio = "%.3f" % (v / ref) if ref else "-"
+            print("  %-58s %10.3f %-3s vs %10.3f %s (ratio %s)" % (name, v, unit, ref, refname, ratio))
 
 
 if __name__ == "__main__":

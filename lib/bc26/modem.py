@@ -6,7 +6,7 @@
 
 from ._compat import lazy
 from .engine import DEFAULT_RXBUF, LINE_MORE, Engine
-from .errors import BC26Error
+from .errors import BC26Error, BC26Timeout
 from .sockets import Sockets
 
 _MORE = (
@@ -72,19 +72,24 @@ class Modem:
         wake may be lost) and after a command timed out (its answer may still arrive).
         """
         e = self.engine
+        late = e.stale  # something timed out before: its answer may still come
         e.stale = False
         for _ in range(tries):
             try:
                 e.command("AT", timeout=timeout)
                 break
-            except OSError:
-                pass
+            except BC26Timeout:
+                late = True
+            except BC26Error:
+                pass  # answered (ERROR): nothing left in flight
         else:
             e.stale = True
             raise BC26Error(None, "no answer to AT")
-        # One more exchange: an OK that belonged to a timed-out command was just taken by
-        # the first AT; this one's OK is then surely ours.
-        e.command("AT", timeout=timeout)
+        if late:
+            # One more exchange: the OK just taken may have belonged to an earlier command
+            # that timed out; this one's OK is then surely ours. A clean wake needs no second.
+            e.command("AT", timeout=timeout)
+        e.stale = False  # the tries that timed out above set it; the module is in step now
 
     def ready(self):
         """Resynchronise first if an earlier command timed out (its answer may be late).

@@ -235,11 +235,15 @@ class Socket:
         modem = net.modem
         e = net.e
         modem.ready()
-        e.cmd(b"AT+QISEND=")
-        e.put_int(self.id)
-        if fixed:
-            e.put(b",")
-            e.put_int(n)
+        # Bulk sends repeat the same command line: build it once (as AT+QIRD does).
+        tag = 0x20000 | self.id << 12 | (n if fixed else 0xFFF)
+        if e.cmd_tag != tag:
+            e.cmd(b"AT+QISEND=")
+            e.put_int(self.id)
+            if fixed:
+                e.put(b",")
+                e.put_int(n)
+            e.cmd_tag = tag
         e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True)
         e.wait()
         if e.state != PROMPTED:
