@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the benchmark in the MicroPython unix port (installed into .venv by tools/venv.sh).
+# The benchmark: sets up .venv, then tools/benchmark.py prints one table (--no-ir skips the
+# callgrind instruction counts, which take about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/venv.sh
-MICROPYPATH=".frozen:lib:tools" .venv/bin/micropython -X heapsize=2m tools/bench.py "$@"
+exec .venv/bin/python tools/benchmark.py "$@"

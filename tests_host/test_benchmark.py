@@ -1,0 +1,40 @@
+# The benchmark runs, and its deterministic rows meet their targets (timings are reported by
+# `make bench`, never asserted: a shared machine's clock is no test).
+import os
+import subprocess
+import sys
+
+from mp import ROOT
+
+
+def row(out, start):
+    for line in out.splitlines():
+        if line.startswith(start):
+            return line
+    raise AssertionError("no row %r in\n%s" % (start, out))
+
+
+def value(out, start):
+    # The table is fixed-width: section (10), what (73), then the figure.
+    return float(row(out, start)[83:].split()[0])
+
+
+def test_benchmark_table():
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "tools", "benchmark.py"), "--no-ir"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    out = proc.stdout + proc.stderr
+    print(out)
+    assert proc.returncode == 0, out
+    assert value(out, "alloc     bytes allocated per URC") == 0
+    assert value(out, "alloc     bytes allocated per 512-byte read") <= 64
+    assert value(out, "alloc     bytes allocated per 1 KB send") <= 64
+    wire = [line for line in out.splitlines() if line.startswith("wire")]
+    assert len(wire) == 10 and all(line.endswith("1.000") for line in wire), wire
+    assert "heapsize=64k)" in out and "does not fit" not in out
+    cycle = row(out, "cycle     telemetry cycle, commands:")
+    assert "commands: AT AT+QISTATE? AT+QISEND AT+QRELLOCK " in cycle, cycle

