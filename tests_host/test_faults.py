@@ -7,23 +7,8 @@ import pytest
 
 import bc26
 from bc26.errors import error_name
-from tools.bc26emu.emulator import Emulator
-from tools.localservers import TcpEchoServer
 
 CODES = range(550, 575)
-
-
-@pytest.fixture
-def rig():
-    """(emulator, modem, echo server): a modem brought up on a fresh emulator."""
-    echo = TcpEchoServer()
-    emu = Emulator(reg_delay=0)
-    m = bc26.Modem(emu.uart())
-    m.start()
-    m.wait_network(5000)
-    yield emu, m, echo
-    emu.close()
-    echo.close()
 
 
 def works(m, echo):

@@ -4,10 +4,6 @@
 # reached the module.
 import pytest
 
-import bc26
-from tools.bc26emu.emulator import Emulator
-from tools.localservers import TcpEchoServer
-
 HOSTILE = (
     "evil\r\nAT+QPOWD=1",
     "evil\rAT+QPOWD=1",
@@ -27,18 +23,6 @@ HOSTILE = (
     "a b",
     '"',
 )
-
-
-@pytest.fixture
-def rig():
-    echo = TcpEchoServer()
-    emu = Emulator(reg_delay=0)
-    m = bc26.Modem(emu.uart())
-    m.start()
-    m.wait_network(5000)
-    yield emu, m, echo
-    emu.close()
-    echo.close()
 
 
 def refused(fn, *args, **kw):
