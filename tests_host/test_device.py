@@ -75,13 +75,17 @@ def free_port():
     return port
 
 
-def test_device_tests_against_the_emulator(tmp_path):
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("noise", ["", "+CEREG: 1"], ids=["plain", "urc-inside-every-answer"])
+def test_device_tests_against_the_emulator(tmp_path, noise):
     tcp = TcpEchoServer()
     udp = UdpEchoServer()
     ntp = NtpServer()
     dns = DnsServer({"sensor.bc26.test": "127.0.0.1"})
     try:
-        with emulator_on_tcp(reg_delay=0.2, dns_port=dns.port) as (emu, port):
+        with emulator_on_tcp(reg_delay=0.2, dns_port=dns.port, urc_in_answers=noise) as (emu, port):
             (tmp_path / "device_settings.py").write_text(
                 SETTINGS.format(tcp=tcp.port, udp=udp.port, ntp=ntp.port, refused=free_port())
             )

@@ -50,6 +50,7 @@ class Knobs:
     corrupt_rate: float = 0.0  # probability each output byte has one bit flipped
     urc_delay: float = 0.0  # extra seconds before every URC
     urc_duplicate_rate: float = 0.0  # probability a URC is printed twice
+    urc_in_answers: str = ""  # this unsolicited line (e.g. '+CEREG: 1') cuts into every answer
     reboot_on: str = None  # reboot (RDY, sockets forgotten) when a command line starts with this; one shot
     silent_after: int = None  # stop answering anything after this many command lines
     silent: bool = False  # answer nothing at all (set at run time to simulate a hung module)

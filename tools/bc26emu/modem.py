@@ -294,11 +294,15 @@ class Modem:
 
     def _print(self, lines, result):
         out = bytearray()
+        # Real modules let an unsolicited line cut into an answer (+CEREG: before another
+        # command's lines, peers.md section 5): the knob puts one before the first answer line
+        # and before the final result. Never between a header and its data: that is one record.
+        noise = b"\r\n" + self.knobs.urc_in_answers.encode() + b"\r\n" if self.knobs.urc_in_answers else b""
         if lines:
-            out += b"\r\n"
+            out += noise + b"\r\n"
             for line in lines:
                 out += (line if isinstance(line, bytes) else line.encode("latin-1")) + b"\r\n"
         if result:
-            out += b"\r\n" + result.encode() + b"\r\n"
+            out += noise + b"\r\n" + result.encode() + b"\r\n"
         if out:
             self.emit(bytes(out))
