@@ -222,3 +222,30 @@ def test_the_first_open_reads_the_modules_data_format_if_start_did_not():
 
     run(main())
     assert m.net.known and m.net.viewmode == 1
+
+
+# --- the same operations as the blocking layer (bc26.aio runs sockets.py's own code) ------
+
+
+async def _error(aw):
+    try:
+        await aw
+    except bc26.BC26Error as e:
+        return e
+    raise AssertionError("no BC26Error")
+
+
+def test_after_a_timeout_the_next_command_resynchronises_first():
+    u, m, am = make()
+    u.reply(b"AT\r", OK)
+    u.reply(b"AT\r", OK)
+    u.reply(b'AT+QPING=1,"10.0.0.9",4,1\r', OK, (10, b"\r\n+QPING: 0,1,0,1,0,0,0\r\n"))
+
+    async def main():
+        late = await _error(am.command("AT+QIRD=9,1", timeout=30))  # nothing answers
+        replies, summary = await am.ping("10.0.0.9", count=1)
+        return late, summary
+
+    late, summary = run(main())
+    assert isinstance(late, bc26.BC26Timeout) and summary[1] == 1
+    assert u.take_tx() == b'AT+QIRD=9,1\rAT\rAT\rAT+QPING=1,"10.0.0.9",4,1\r'

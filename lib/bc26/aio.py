@@ -28,7 +28,7 @@ from binascii import hexlify
 
 from ._compat import ticks_diff, ticks_ms
 from .checks import check_host, check_range
-from .engine import IDLE, PROMPTED, TIMEOUT
+from .engine import PROMPTED, TIMEOUT
 from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
 from .sockets import _CLOSE, _QIOPEN, _QIRD, _SEND, BUFFER, Socket, _inline_kind
 
@@ -126,7 +126,29 @@ class AsyncModem:
         except asyncio.TimeoutError:
             pass
 
-    # --- commands (the caller holds self.lock) ----------------------------------------
+    # --- commands ------------------------------------------------------------------------
+
+    async def run(self, steps):
+        """Run steps (see Modem.drive) under the lock, awaiting the module; their result.
+
+        Any blocking operation written as steps can be awaited this way, for example
+        ``await am.run(modem.command_steps(("AT+CSQ",), (b"+CSQ:",)))``.
+        """
+        async with self.lock:
+            return await self._drive(steps)
+
+    async def _drive(self, steps):
+        # Modem.drive, awaiting (the caller holds the lock).
+        e = self.e
+        try:
+            while True:
+                next(steps)
+                while not e.step():
+                    await self._idle(e.remaining())
+        except StopIteration as done:
+            return done.value
+        finally:
+            steps.close()  # cancelled: run the steps' cleanup
 
     async def _complete(self):
         # Drive the begun command until it completes, prompts or times out.
@@ -148,44 +170,20 @@ class AsyncModem:
             raise
 
     async def _explain(self, err):
-        # As Modem._explain: a bare ERROR from a TCP/IP command becomes the module's code.
-        m = self.modem
-        e = self.e
-        if err.code is None and err.name == "ERROR" and m.query_errors and not e.stale and e.state == IDLE:
-            m._err = 0
-            e.cmd(b"AT+QIGETERROR")
-            await self._run((b"+QIGETERROR:",), m._on_error)
-            if m._err:
-                raise BC26Error(m._err)
+        # Modem._explain for a TCP/IP command, awaiting its AT+QIGETERROR.
+        await self._drive(self.modem._explain(err, True))
 
     async def _ready(self):
-        # As Modem.ready/sync: after a timeout, AT until OK, then one more AT.
-        e = self.e
-        if not e.stale:
-            return
-        e.stale = False
-        for _ in range(3):
-            try:
-                e.cmd(b"AT")
-                await self._run(None, None, 200)
-                break
-            except OSError:
-                pass
-        else:
-            e.stale = True
-            raise BC26Error(None, "no answer to AT")
-        e.cmd(b"AT")
-        await self._run(None, None, 200)
+        # Modem.ready(): after a timeout, resynchronise first.
+        if self.e.stale:
+            await self._drive(self.modem.sync_steps(3, 200))
 
     async def _command(self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
-        await self._ready()
-        self.e.cmd_parts(parts)
-        return await self._run(expect, on_line, timeout, trailer, tcpip)
+        return await self._drive(self.modem.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
 
     async def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Any command, as Modem.command (parts: bytes, str and int): its collected lines."""
-        async with self.lock:
-            return await self._command(parts, expect, on_line, timeout, trailer, tcpip)
+        return await self.run(self.modem.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
 
     async def _service(self):
         # As Sockets.service: echo off after a restart, then the deferred AT+QICLOSEs.

@@ -3,9 +3,12 @@
 # Modem owns the engine and runs every command through command(), which recovers from an
 # earlier timeout and turns a bare ERROR from a TCP/IP command into the module's own error
 # code (AT+QIGETERROR), so users see "566 Socket connection failed" and not "ERROR".
+#
+# An operation of several commands is written once, as steps (see drive()): the blocking
+# methods drive them here, bc26.aio awaits the same steps.
 
 from ._compat import lazy
-from .engine import DEFAULT_RXBUF, LINE_MORE, Engine
+from .engine import DEFAULT_RXBUF, Engine
 from .errors import BC26Error, BC26Timeout
 from .sockets import Sockets
 
@@ -15,7 +18,7 @@ _MORE = (
     ("power", " set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "),
     ("power", " psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "),
     ("sockextra", " socket_state "),
-    ("raw", " at last_error "),
+    ("raw", " at last_error last_error_steps "),
 )
 
 
@@ -28,7 +31,6 @@ class Modem:
         """
         self.engine = Engine(uart, rxbuf)
         self.query_errors = query_errors
-        self._err = 0
         self.net = Sockets(self)
         self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (network.py)
         self.reg = None  # registration <stat> from the +CEREG: URC or AT+CEREG?
@@ -71,12 +73,19 @@ class Modem:
         Serves after power-on and wake (the module auto-bauds and the first bytes after
         wake may be lost) and after a command timed out (its answer may still arrive).
         """
+        self.drive(self.sync_steps(tries, timeout))
+
+    def sync_steps(self, tries=10, timeout=300):
+        # sync() as steps (see drive()).
         e = self.engine
         late = e.stale  # something timed out before: its answer may still come
         e.stale = False
         for _ in range(tries):
             try:
-                e.command("AT", timeout=timeout)
+                e.cmd(b"AT")
+                e.begin(None, None, timeout)
+                yield
+                e.finish()
                 break
             except BC26Timeout:
                 late = True
@@ -88,7 +97,10 @@ class Modem:
         if late:
             # One more exchange: the OK just taken may have belonged to an earlier command
             # that timed out; this one's OK is then surely ours. A clean wake needs no second.
-            e.command("AT", timeout=timeout)
+            e.cmd(b"AT")
+            e.begin(None, None, timeout)
+            yield
+            e.finish()
         e.stale = False  # the tries that timed out above set it; the module is in step now
 
     def ready(self):
@@ -102,9 +114,21 @@ class Modem:
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
-        self.ready()
-        self.engine.cmd_parts(parts)
-        return self.run(expect, on_line, timeout, trailer, tcpip)
+        return self.drive(self.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
+
+    def command_steps(self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
+        # command() as steps (see drive()).
+        e = self.engine
+        if e.stale:
+            yield from self.sync_steps(3, 200)  # ready()
+        e.cmd_parts(parts)
+        try:
+            e.begin(expect, on_line, timeout, trailer)
+            yield
+            return e.finish()
+        except BC26Error as err:
+            yield from self._explain(err, tcpip)
+            raise
 
     def run(self, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, data=None, quote=False):
         """Run the command already built in the engine (call ready() before building it)."""
@@ -114,24 +138,38 @@ class Modem:
             e.wait()
             return e.finish()
         except BC26Error as err:
-            self._explain(err, tcpip)
+            self.drive(self._explain(err, tcpip))
             raise
 
+    def drive(self, steps):
+        """Run steps to their end, blocking, and return what they return.
+
+        Steps are a generator that yields after each Engine.begin() or resume() and goes on
+        once the engine says the command completed, prompted or timed out: command_steps,
+        sync_steps, Sockets.open_steps, services.ping_steps... This waits with Engine.wait();
+        bc26.aio runs the same steps and awaits instead, so both share one implementation.
+        Operations on the hot paths (AT+QIRD, AT+QISEND) are phases in sockets.py instead:
+        a generator costs an allocation per call.
+        """
+        e = self.engine
+        try:
+            while True:
+                next(steps)
+                e.wait()
+        except StopIteration as done:
+            return done.value
+        finally:
+            steps.close()  # interrupted (KeyboardInterrupt): run the steps' cleanup
+
     def _explain(self, err, tcpip):
-        # A bare ERROR from a TCP/IP command: raise the module's own code instead.
+        # Steps (see drive()): a bare ERROR from a TCP/IP command raises the module's own code
+        # instead (AT+QIGETERROR, raw.py); they do nothing for any other error.
         e = self.engine
         bare = err.code is None and err.name == "ERROR"
         if tcpip and bare and self.query_errors and not e.stale and e.state == 0:
-            code = self.last_error()
+            code = yield from self.last_error_steps()
             if code:
                 raise BC26Error(code)
-
-    def _on_error(self, buf, s, end):
-        # +QIGETERROR: <code>,<text> (raw.last_error, and the async layer)
-        f = self.engine.fields
-        f.start(s + 12, end)
-        self._err = f.int(0)
-        return LINE_MORE
 
     # --- URCs of the network ---------------------------------------------------------------
 

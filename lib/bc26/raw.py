@@ -3,14 +3,32 @@
 # when something failed.
 
 from .checks import check_text
+from .engine import LINE_MORE
 from .fields import as_text
 
 
 def last_error(modem):
     """AT+QIGETERROR: the code of the last TCP/IP command's error (0 when none)."""
-    modem._err = 0
-    modem.engine.command("AT+QIGETERROR", expect=(b"+QIGETERROR:",), on_line=modem._on_error)
-    return modem._err
+    return modem.drive(last_error_steps(modem))
+
+
+def last_error_steps(modem):
+    # last_error() as steps (see Modem.drive); Modem._explain runs them after a bare ERROR.
+    e = modem.engine
+    code = [0]
+
+    def line(buf, s, end):
+        # +QIGETERROR: <code>,<text>
+        f = e.fields
+        f.start(s + 12, end)
+        code[0] = f.int(0)
+        return LINE_MORE
+
+    e.cmd(b"AT+QIGETERROR")
+    e.begin((b"+QIGETERROR:",), line)
+    yield
+    e.finish()
+    return code[0]
 
 
 def at(modem, text, timeout=1000, trailer=0):

@@ -252,7 +252,7 @@ class Socket:
             try:
                 e.finish()
             except BC26Error as err:
-                modem._explain(err, True)
+                modem.drive(modem._explain(err, True))
                 raise
             raise BC26Error(None, "no data prompt")
         payload = data if off == 0 and n == len(data) else memoryview(data)[off : off + n]
@@ -280,7 +280,7 @@ class Socket:
         try:
             e.finish()
         except BC26Error as err:
-            modem._explain(err, True)
+            modem.drive(modem._explain(err, True))
             raise
         if e.matched == 1:
             raise SendFailed(0)
@@ -539,7 +539,7 @@ class Sockets:
             e.wait()
             e.finish()
         except BC26Error as err:
-            self.modem._explain(err, True)
+            self.modem.drive(self.modem._explain(err, True))
             raise
         finally:
             self._dst = None
