@@ -249,3 +249,41 @@ def test_after_a_timeout_the_next_command_resynchronises_first():
     late, summary = run(main())
     assert isinstance(late, bc26.BC26Timeout) and summary[1] == 1
     assert u.take_tx() == b'AT+QIRD=9,1\rAT\rAT\rAT+QPING=1,"10.0.0.9",4,1\r'
+
+
+def test_remote_close_lets_the_rest_be_read_then_closes():
+    u, m, am = make()
+    u.reply(b'AT+QIOPEN=1,0,"TCP","10.0.0.1",80,0,0\r', OK + b"\r\n+QIOPEN: 0,0\r\n")
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 3\r\nbye\r\n" + OK)
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 0\r\n" + OK)
+    u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
+
+    async def main():
+        s = await am.open("TCP", "10.0.0.1", 80)
+        u.take_tx()
+        u.feed(b'\r\n+QIURC: "recv",0\r\n\r\n+QIURC: "closed",0\r\n')
+        got = []
+        for _ in range(3):
+            got.append(await s.recv(10, timeout=1000))
+        return got
+
+    assert run(main()) == [b"bye", b"", b""]
+    assert u.take_tx() == b"AT+QIRD=0,10\rAT+QIRD=0,10\rAT+QICLOSE=0\r"
+    assert m.net.table[0] is None
+
+
+def test_the_poller_closes_a_socket_that_opened_too_late():
+    u, m, am = make()
+    u.reply(b"AT+QICLOSE=3\r", OK + b"\r\nCLOSE OK\r\n")
+
+    async def main():
+        am.start()
+        u.feed(b"\r\n+QIOPEN: 3,0\r\n")  # an open the driver gave up on succeeded after all
+        for _ in range(100):
+            if not m.net.orphans and u.tx:
+                break
+            await _sleep(2)
+        am.stop()
+
+    run(main())
+    assert u.take_tx() == b"AT+QICLOSE=3\r" and m.net.orphans == 0

@@ -27,10 +27,9 @@ import sys
 from binascii import hexlify
 
 from ._compat import ticks_diff, ticks_ms
-from .checks import check_host, check_range
 from .engine import PROMPTED, TIMEOUT
 from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
-from .sockets import _CLOSE, _QIOPEN, _QIRD, _SEND, BUFFER, Socket, _inline_kind
+from .sockets import _QIRD, _SEND, BUFFER, _inline_kind
 
 _EMPTY = bytearray(0)
 
@@ -96,12 +95,11 @@ class AsyncModem:
                 await _sleep_ms(self.tick_ms)
             try:
                 e.poll()
-                net = self.net
-                if not self.lock.locked() and (
-                    net.orphans | net.closing or getattr(net, "_restarted", False)
-                ):
-                    async with self.lock:
-                        await self._service()
+                if not self.lock.locked():
+                    work = self.net.service(True)  # deferred closes, echo off after a restart
+                    if work is not None:
+                        async with self.lock:
+                            await self._drive(work)
             except Exception as err:  # a bad URC must not end URC delivery
                 self.error = err
             self._pulse()
@@ -178,48 +176,9 @@ class AsyncModem:
         if self.e.stale:
             await self._drive(self.modem.sync_steps(3, 200))
 
-    async def _command(self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
-        return await self._drive(self.modem.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
-
     async def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Any command, as Modem.command (parts: bytes, str and int): its collected lines."""
         return await self.run(self.modem.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
-
-    async def _service(self):
-        # As Sockets.service: echo off after a restart, then the deferred AT+QICLOSEs.
-        net = self.net
-        if getattr(net, "_restarted", False):
-            net._restarted = False
-            await self._command(("ATE0",))
-        todo = net.orphans | net.closing
-        for cid in range(5):
-            if todo & (1 << cid):
-                s = net.table[cid]
-                if s is not None:
-                    await self._release(s)
-                else:
-                    await self._close_id(cid)
-
-    async def _close_id(self, cid):
-        net = self.net
-        try:
-            await self._command(
-                ("AT+QICLOSE=", cid), _CLOSE, net._send_line, net.cmd_timeout, net.close_timeout
-            )
-        except BC26Timeout:
-            raise
-        except BC26Error:
-            pass  # nothing open there
-        net.orphans &= ~(1 << cid)
-        net.closing &= ~(1 << cid)
-
-    async def _release(self, sock):
-        if sock.released:
-            return
-        sock.released = True
-        if self.net.table[sock.id] is sock:
-            self.net.table[sock.id] = None
-        await self._close_id(sock.id)
 
     # --- sockets -----------------------------------------------------------------------
 
@@ -236,68 +195,8 @@ class AsyncModem:
         rxsize=1024,
     ):
         """AT+QIOPEN, as Modem.open: an AsyncSocket once +QIOPEN reports success."""
-        net = self.net
-        if isinstance(kind, bytes):
-            kind = kind.decode()
-        kind = kind.upper() if isinstance(kind, str) else kind
-        if kind not in ("TCP", "UDP"):
-            raise ValueError("kind must be 'TCP' or 'UDP'")
-        host = check_host(host)
-        check_range(port, 1, 65535, "remote port")
-        check_range(local_port, 0, 65535, "local port")
-        check_range(mode, 0, 1, "access mode")
-        check_range(rxsize, 16, 65536, "rxsize")
-        if connect_id is not None:
-            check_range(connect_id, 0, 4, "connectID")
-        async with self.lock:
-            await self._service()
-            if connect_id is None:
-                for i in range(5):
-                    if net.table[i] is None and not (net.orphans | net.closing) & (1 << i):
-                        connect_id = i
-                        break
-                else:
-                    raise BC26Error(563, "all five sockets are in use")
-            elif net.table[connect_id] is not None:
-                raise ValueError("connectID %d is in use" % connect_id)
-            if not net.known:
-                self.modem.read_config()  # four short commands, once per boot (start() does it)
-            if timeout is None:
-                timeout = net.open_timeout
-            parts = [
-                "AT+QIOPEN=1,",
-                connect_id,
-                ',"',
-                kind,
-                '","',
-                host,
-                '",',
-                port,
-                ",",
-                local_port,
-                ",",
-                mode,
-            ]
-            if ipv6:
-                parts.append(",1")
-            # The socket takes its slot first: data may follow +QIOPEN in the same read.
-            sock = Socket(net, connect_id, kind, mode, rxsize)
-            net.table[connect_id] = sock
-            net._open_id = connect_id
-            net._open_err = -1
-            try:
-                await self._command(parts, _QIOPEN, net.open_line, net.cmd_timeout, timeout, True)
-                if net._open_err:
-                    raise BC26Error(net._open_err)
-            except BC26Error:
-                # The manual: after a failed open, AT+QICLOSE before anything else.
-                net.table[connect_id] = None
-                net._open_id = -1
-                await self._close_id(connect_id)
-                raise
-            finally:
-                net._open_id = -1
-        return AsyncSocket(self, sock)
+        steps = self.net.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
+        return AsyncSocket(self, await self.run(steps))
 
     async def _send(self, sock, data):
         # As Socket.send, under the lock: inline AT+QISEND for short printable data, the
@@ -400,59 +299,15 @@ class AsyncModem:
 
     async def resolve(self, host, timeout=60000):
         """AT+QIDNSGIP, as Modem.resolve: (addresses, ttl); 564/565 raise BC26Error."""
-        from .services import _Lookup
+        from .services import resolve_steps
 
-        host = check_host(host)
-        check_range(timeout, 1, 3600000, "timeout")
-        d = _Lookup(self.e)
-        await self.command(
-            'AT+QIDNSGIP=1,"',
-            host,
-            '"',
-            expect=(b"+QIURC:",),
-            on_line=d.line,
-            timeout=2000,
-            trailer=timeout,
-            tcpip=True,
-        )
-        if d.err:
-            raise BC26Error(d.err)
-        return d.addrs, d.ttl
+        return await self.run(resolve_steps(self.modem, host, timeout))
 
     async def ping(self, host, timeout=4, count=4, size=32):
         """AT+QPING, as Modem.ping: (replies, summary). The module is busy until it ends."""
-        from .services import PING_MARGIN_MS, _Ping, _summary
+        from .services import ping_steps
 
-        host = check_host(host)
-        check_range(timeout, 1, 255, "ping timeout")
-        check_range(count, 1, 10, "ping count")
-        check_range(size, 32, 200, "ping size")
-        parts = ['AT+QPING=1,"', host, '"']
-        if (timeout, count, size) != (4, 4, 32):
-            parts += [",", timeout]
-            if (count, size) != (4, 32):
-                parts += [",", count]
-                if size != 32:
-                    parts += [",", size]
-        p = _Ping(self.e, count)
-        try:
-            await self.command(
-                *parts,
-                expect=(b"+QPING:",),
-                on_line=p.line,
-                timeout=2000,
-                trailer=count * timeout * 1000 + PING_MARGIN_MS,
-                tcpip=True,
-            )
-        except BC26Timeout:
-            if p.error or len(p.replies) < count:
-                raise
-        if p.error:
-            raise BC26Error(p.error)
-        summary = p.summary or _summary(p.replies)
-        if summary[0]:
-            raise BC26Error(summary[0])
-        return p.replies, summary
+        return await self.run(ping_steps(self.modem, host, timeout, count, size))
 
 
 class AsyncSocket:
@@ -518,8 +373,7 @@ class AsyncSocket:
                 if not s.udp:
                     raise DataLost("socket %d (%d x buff full)" % (s.id, s.buff_full))
             if s.remote_closed:
-                async with am.lock:
-                    await am._release(s)
+                await am.run(s.net.release_steps(s))
                 return 0
             if timeout == 0:
                 return None
@@ -544,8 +398,7 @@ class AsyncSocket:
         if s.closed:
             return
         s.closed = True
-        async with self.am.lock:
-            await self.am._release(s)
+        await self.am.run(s.net.release_steps(s))
 
     async def __aenter__(self):
         return self

@@ -57,7 +57,8 @@ class Modem:
         bc26.BUFFER (0) or bc26.PUSH (1); connect_id 0-4 or None for the first free one;
         timeout ms for +QIOPEN (default 60 s); rxsize: a push-mode socket's buffer.
         """
-        return self.net.open(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
+        steps = self.net.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
+        return self.drive(steps)
 
     def configure(self, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
         """AT+QICFG: data formats (text or hex), viewmode, showlength, echomode (None: leave)."""

@@ -201,7 +201,7 @@ def reattach(modem, keep=("UDP",), rxsize=1024):
             net.table[cid] = s
             out.append(s)
         else:
-            net.close_id(cid)
+            modem.drive(net.close_steps(cid))
     return out
 
 

@@ -85,6 +85,11 @@ def ping(modem, host, timeout=4, count=4, size=32):
     (569, None, None, None, None) for one that timed out; summary: (result, sent,
     received, lost, min_ms, max_ms, avg_ms).
     """
+    return modem.drive(ping_steps(modem, host, timeout, count, size))
+
+
+def ping_steps(modem, host, timeout=4, count=4, size=32):
+    # ping() as steps (see Modem.drive); bc26.aio awaits the same.
     host = check_host(host)
     check_range(timeout, 1, 255, "ping timeout")
     check_range(count, 1, 10, "ping count")
@@ -99,13 +104,8 @@ def ping(modem, host, timeout=4, count=4, size=32):
                 parts += [",", size]
     p = _Ping(modem.engine, count)
     try:
-        modem.command(
-            *parts,
-            expect=(b"+QPING:",),
-            on_line=p.line,
-            timeout=_OK_MS,
-            trailer=count * timeout * 1000 + PING_MARGIN_MS,
-            tcpip=True,
+        yield from modem.command_steps(
+            parts, (b"+QPING:",), p.line, _OK_MS, count * timeout * 1000 + PING_MARGIN_MS, True
         )
     except BC26Timeout:
         if p.error or len(p.replies) < count:
@@ -279,18 +279,16 @@ class _Lookup:
 
 def resolve(modem, host, timeout=60000):
     """AT+QIDNSGIP: (addresses, ttl), addresses a list of str; 564/565 raise BC26Error."""
+    return modem.drive(resolve_steps(modem, host, timeout))
+
+
+def resolve_steps(modem, host, timeout=60000):
+    # resolve() as steps (see Modem.drive); bc26.aio awaits the same.
     host = check_host(host)
     check_range(timeout, 1, 3600000, "timeout")
     d = _Lookup(modem.engine)
-    modem.command(
-        'AT+QIDNSGIP=1,"',
-        host,
-        '"',
-        expect=(b"+QIURC:",),
-        on_line=d.line,
-        timeout=_OK_MS,
-        trailer=timeout,
-        tcpip=True,
+    yield from modem.command_steps(
+        ('AT+QIDNSGIP=1,"', host, '"'), (b"+QIURC:",), d.line, _OK_MS, timeout, True
     )
     if d.err:
         raise BC26Error(d.err)

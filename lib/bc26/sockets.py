@@ -164,7 +164,8 @@ class Socket:
             if not self.udp:
                 raise DataLost("socket %d (%d x buff full)" % (self.id, self.buff_full))
         if self.remote_closed:
-            self.net.release(self)
+            net = self.net
+            net.modem.drive(net.release_steps(self))
             return 0
         return None
 
@@ -292,7 +293,8 @@ class Socket:
         if self.closed:
             return
         self.closed = True
-        self.net.release(self)
+        net = self.net
+        net.modem.drive(net.release_steps(self))
 
     def __getattr__(self, name):
         return lazy(self, name, _SOCKET_MORE)
@@ -362,7 +364,7 @@ class Sockets:
 
     # --- open, close, state ------------------------------------------------------------
 
-    def open(
+    def open_steps(
         self,
         kind,
         host,
@@ -374,6 +376,7 @@ class Sockets:
         timeout=None,
         rxsize=1024,
     ):
+        # Modem.open as steps (see Modem.drive): the Socket, once +QIOPEN reports success.
         if isinstance(kind, bytes):
             kind = kind.decode()
         kind = kind.upper() if isinstance(kind, str) else kind
@@ -395,9 +398,11 @@ class Sockets:
             check_range(connect_id, 0, 4, "connectID")
             if self.table[connect_id] is not None:
                 raise ValueError("connectID %d is in use" % connect_id)
-        self.service()
+        work = self.service(True)
+        if work is not None:
+            yield from work
         if not self.known:
-            self.read_config()
+            self.read_config()  # blocking: four short commands, once per boot (start() does it)
         if timeout is None:
             timeout = self.open_timeout
         self._open_id = connect_id
@@ -409,23 +414,16 @@ class Sockets:
         # +QIOPEN, or a repeated +QIOPEN, may arrive in the same read as the result.
         sock = Socket(self, connect_id, kind, mode, rxsize)
         self.table[connect_id] = sock
-        m = self.modem
         try:
-            m.command(
-                *parts,
-                expect=_QIOPEN,
-                on_line=self.open_line,
-                timeout=self.cmd_timeout,
-                trailer=timeout,
-                tcpip=True,
-            )
+            m = self.modem
+            yield from m.command_steps(parts, _QIOPEN, self.open_line, self.cmd_timeout, timeout, True)
             if self._open_err:
                 raise BC26Error(self._open_err)
         except BC26Error:
             # The manual: after a failed open, AT+QICLOSE before anything else.
             self.table[connect_id] = None
             self._open_id = -1
-            self.close_id(connect_id)
+            yield from self.close_steps(connect_id)
             raise
         finally:
             self._open_id = -1
@@ -447,25 +445,22 @@ class Sockets:
         if 0 <= cid <= 4 and f.int(-1) == 0 and self.table[cid] is None:
             self.orphans |= 1 << cid
 
-    def release(self, sock):
-        """Free sock's connectID on the module (AT+QICLOSE) and in the table, once."""
+    def release_steps(self, sock):
+        # Steps (see Modem.drive): free sock's connectID on the module (AT+QICLOSE) and in
+        # the table, once.
         if sock.released:
             return
         sock.released = True
         if self.table[sock.id] is sock:
             self.table[sock.id] = None
-        self.close_id(sock.id)
+        yield from self.close_steps(sock.id)
 
-    def close_id(self, cid):
-        """AT+QICLOSE=<cid>, waiting for CLOSE OK. An ERROR (nothing open there) is fine."""
+    def close_steps(self, cid):
+        # Steps (see Modem.drive): AT+QICLOSE=<cid>, waiting for CLOSE OK. An ERROR (nothing
+        # open there) is fine.
         try:
-            self.modem.command(
-                "AT+QICLOSE=",
-                cid,
-                expect=_CLOSE,
-                on_line=self._send_line,
-                timeout=self.cmd_timeout,
-                trailer=self.close_timeout,
+            yield from self.modem.command_steps(
+                ("AT+QICLOSE=", cid), _CLOSE, self._send_line, self.cmd_timeout, self.close_timeout
             )
         except BC26Timeout:
             raise
@@ -487,29 +482,34 @@ class Sockets:
         self.orphans = self.closing = 0
         self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values
 
-    def service(self):
+    def service(self, steps=False):
         """Deferred work that handlers may not do themselves: closing sockets, echo off.
 
         Called from Modem.poll() and before opening a socket. It never raises: if the module
         does not answer, the work waits for the next call, at least SERVICE_RETRY_MS later,
-        so a silent module does not make every poll() wait.
+        so a silent module does not make every poll() wait. With steps=True: the work as
+        steps (see Modem.drive), or None when there is none to do now (bc26.aio).
         """
         todo = self.orphans | self.closing
         if not (todo or self._restarted) or self.e.state not in (0, 5):
-            return
+            return None
         if self._retry_at != -1 and ticks_diff(self._retry_at, ticks_ms()) > 0:
-            return
+            return None
+        work = self._service(todo)
+        if steps:
+            return work
+        self.modem.drive(work)
+
+    def _service(self, todo):
         try:
             if self._restarted:
-                self.modem.command("ATE0", timeout=self.cmd_timeout)  # a restart turns echo on
+                # A restart turns echo on.
+                yield from self.modem.command_steps(("ATE0",), timeout=self.cmd_timeout)
                 self._restarted = False
             for cid in range(5):
                 if todo & (1 << cid):
                     s = self.table[cid]
-                    if s is not None:
-                        self.release(s)
-                    else:
-                        self.close_id(cid)
+                    yield from (self.close_steps(cid) if s is None else self.release_steps(s))
             self._retry_at = -1
         except BC26Error:
             self.service_errors += 1

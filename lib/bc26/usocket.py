@@ -221,7 +221,7 @@ def _reclaim(net):
     for s in net.table:
         if s is not None and s.remote_closed:
             try:
-                net.release(s)
+                net.modem.drive(net.release_steps(s))
                 freed = True
             except OSError:
                 pass
