@@ -287,3 +287,39 @@ def test_the_poller_closes_a_socket_that_opened_too_late():
 
     run(main())
     assert u.take_tx() == b"AT+QICLOSE=3\r" and m.net.orphans == 0
+
+
+def test_send_failures_are_those_of_the_blocking_send():
+    u, m, am = make()
+    u.reply(b'AT+QIOPEN=1,0,"TCP","10.0.0.1",80,0,0\r', OK + b"\r\n+QIOPEN: 0,0\r\n")
+    u.reply(b"AT+QISEND=0,1460\r", b"> ")
+    u.reply(bytes(1460), OK + b"\r\nSEND OK\r\n")
+    u.reply(b"AT+QISEND=0,540\r", b"> ")
+    u.reply(bytes(540), OK + b"\r\nSEND FAIL\r\n")
+    u.reply(b"AT+QISEND=0,2,ab\r", b"\r\nERROR\r\n")
+    u.reply(b"AT+QIGETERROR\r", b"\r\n+QIGETERROR: 567,socket has been closed\r\n" + OK)
+
+    async def main():
+        s = await am.open("TCP", "10.0.0.1", 80)
+        failed = await _error(s.send(bytes(2000)))
+        bare = await _error(s.send(b"ab"))  # a bare ERROR: the module's code is asked for
+        return failed, bare
+
+    failed, bare = run(main())
+    assert isinstance(failed, bc26.SendFailed) and failed.sent == 1460
+    assert bare.code == 567
+
+
+def test_a_failed_read_names_the_modules_code():
+    u, m, am = make()
+    u.reply(b'AT+QIOPEN=1,0,"TCP","10.0.0.1",80,0,0\r', OK + b"\r\n+QIOPEN: 0,0\r\n")
+    u.reply(b"AT+QIRD=0,8\r", b"\r\nERROR\r\n")
+    u.reply(b"AT+QIGETERROR\r", b"\r\n+QIGETERROR: 550,unknown error\r\n" + OK)
+
+    async def main():
+        s = await am.open("TCP", "10.0.0.1", 80)
+        s.sock.pending = True
+        return await _error(s.recv(8, timeout=1000))
+
+    assert run(main()).code == 550
+    assert u.take_tx().endswith(b"AT+QIRD=0,8\rAT+QIGETERROR\r")

@@ -17,19 +17,24 @@
 # unix port's socket stand-in) the poller awaits it through asyncio's own select.poll, so
 # an idle loop costs nothing; elsewhere (a UART written in Python) it looks every tick_ms.
 #
-# This mirrors the blocking code of sockets.py and services.py step by step (open, send,
-# read, close, ping, lookup), reusing their line handlers; a change there belongs here too.
-# Blocking parts that remain: writing to the UART (a UART write blocks until its buffer
-# takes the bytes), and reading the module's AT+QICFG values if Modem.start() did not.
+# The logic of each operation is written once, in sockets.py, services.py and modem.py, and
+# this layer runs it: operations of several commands (open and the AT+QICLOSE after a
+# failure, close, ping, lookup, the resynchronisation after a timeout, the error query behind
+# a bare ERROR) as steps, a generator that yields after each command it begins, which
+# Modem.drive() runs blocking and _drive() here awaits; the hot paths (AT+QIRD, AT+QISEND) as
+# phases that begin a command and interpret its answer, which Socket.recv_into / send call
+# around Engine.wait() and this layer around its own step loop. Blocking parts that remain:
+# writing to the UART (a UART write blocks until its buffer takes the bytes), and reading the
+# module's AT+QICFG values if Modem.start() did not.
 
 import asyncio
 import sys
-from binascii import hexlify
 
 from ._compat import ticks_diff, ticks_ms
-from .engine import PROMPTED, TIMEOUT
-from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
-from .sockets import _QIRD, _SEND, BUFFER, _inline_kind
+from .errors import BC26Error, BC26Timeout
+from .sockets import BUFFER, TAKE
+
+TAKE_READ, TAKE_SYNC, TAKE_RELEASE = TAKE
 
 _EMPTY = bytearray(0)
 
@@ -154,27 +159,9 @@ class AsyncModem:
         while not e.step():
             await self._idle(e.remaining())
 
-    async def _run(
-        self, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, data=None, quote=False
-    ):
-        e = self.e
-        e.begin(expect, on_line, timeout, trailer, False, False, data, quote)
-        await self._complete()
-        try:
-            return e.finish()
-        except BC26Error as err:
-            if tcpip:
-                await self._explain(err)
-            raise
-
     async def _explain(self, err):
         # Modem._explain for a TCP/IP command, awaiting its AT+QIGETERROR.
         await self._drive(self.modem._explain(err, True))
-
-    async def _ready(self):
-        # Modem.ready(): after a timeout, resynchronise first.
-        if self.e.stale:
-            await self._drive(self.modem.sync_steps(3, 200))
 
     async def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Any command, as Modem.command (parts: bytes, str and int): its collected lines."""
@@ -198,102 +185,44 @@ class AsyncModem:
         steps = self.net.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
         return AsyncSocket(self, await self.run(steps))
 
-    async def _send(self, sock, data):
-        # As Socket.send, under the lock: inline AT+QISEND for short printable data, the
-        # fixed-length data mode for the rest, in pieces within the manual's limits.
-        net = self.net
-        n = len(data)
-        inline_max = 512 if net.send_hex else 1024
-        data_max = 730 if net.send_hex else 1460
+    async def _send(self, sock, data, n):
+        # The phases of Socket.send, under the lock.
+        e = self.e
         off = 0
         while off < n:
             if sock.released or sock.closed:
                 raise BC26Error(567)
-            left = n - off
+            if e.stale:
+                await self._drive(self.modem.sync_steps(3, 200))  # Modem.ready()
+            k = sock._qisend(data, off, n)
+            await self._complete()
             try:
-                if left <= inline_max:
-                    kind = 1 if net.send_hex else _inline_kind(data, off, n)
-                    if kind:
-                        await self._send_inline(sock, data, off, left, kind == 2)
-                        return n
-                k = left if left < data_max else data_max
-                await self._send_data(sock, data, off, k)
-                off += k
-            except SendFailed as err:
-                err.sent = off
-                raise
-        return n
-
-    def _payload(self, data, off, n):
-        payload = data if off == 0 and n == len(data) else memoryview(data)[off : off + n]
-        return hexlify(payload) if self.net.send_hex else payload
-
-    async def _send_inline(self, sock, data, off, n, quote):
-        net = self.net
-        e = self.e
-        await self._ready()
-        e.cmd(b"AT+QISEND=")
-        e.put_int(sock.id)
-        e.put(b",")
-        e.put_int(n)
-        e.put(b",")
-        await self._run(
-            _SEND, net._send_line, net.cmd_timeout, net.send_timeout, True, self._payload(data, off, n), quote
-        )
-        if e.matched == 1:
-            raise SendFailed(0)
-
-    async def _send_data(self, sock, data, off, n):
-        net = self.net
-        e = self.e
-        await self._ready()
-        e.cmd(b"AT+QISEND=")
-        e.put_int(sock.id)
-        e.put(b",")
-        e.put_int(n)
-        e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True)
-        await self._complete()
-        if e.state != PROMPTED:
-            if e.result == TIMEOUT:  # a late prompt would leave the module in data mode
-                e.write(b"\x1b")
-            try:
-                e.finish()
+                if k > 0:
+                    sock._prompted(data, off, k)
+                    await self._complete()
+                else:
+                    k = -k
+                sock._sent(off)
             except BC26Error as err:
                 await self._explain(err)
                 raise
-            raise BC26Error(None, "no data prompt")
-        payload = self._payload(data, off, n)
-        if net.echomode:
-            e.take(len(payload), net._discard, e.read_pos())
-        e.write(payload)
-        e.resume(net.cmd_timeout + n, net.send_timeout)
+            off += k
+        return n
+
+    async def _take(self, sock, buf, n, due):
+        # Socket._take with the module read under the lock, awaiting.
+        k = sock._take(buf, n, due, True, False)
+        if k == TAKE_SYNC:
+            await self._drive(self.modem.sync_steps())  # as Socket.recv_into
+            k = sock._take(buf, n, due, True, False)
+        if k != TAKE_READ:
+            return k
         await self._complete()
         try:
-            e.finish()
+            return sock._took(self.net, self.e)
         except BC26Error as err:
             await self._explain(err)
             raise
-        if e.matched == 1:
-            raise SendFailed(0)
-
-    async def _read(self, sock, buf, n):
-        # One AT+QIRD into buf, under the lock: the count (0: the module holds nothing).
-        net = self.net
-        e = self.e
-        await self._ready()
-        if n > 512:
-            n = 512
-        e.cmd(b"AT+QIRD=")
-        e.put_int(sock.id)
-        e.put(b",")
-        e.put_int(n)
-        net._dst = buf
-        net._got = 0
-        try:
-            await self._run(_QIRD, net._on_qird, net.cmd_timeout + 2 * n, 0, True)
-        finally:
-            net._dst = None
-        return net._got
 
     # --- services ----------------------------------------------------------------------
 
@@ -324,10 +253,11 @@ class AsyncSocket:
         """Send all of data (bytes-like or str); returns len(data). SEND FAIL raises."""
         if isinstance(data, str):
             data = data.encode()
-        if not len(data):
+        n = len(data)
+        if not n:
             return 0
         async with self.am.lock:
-            return await self.am._send(self.sock, data)
+            return await self.am._send(self.sock, data, n)
 
     sendall = send
 
@@ -346,35 +276,19 @@ class AsyncSocket:
         t0 = ticks_ms()
         last = t0
         while True:
-            if s.closed:
-                raise BC26Error(567)
-            ring = s.ring
-            if ring is not None and ring.readable():
-                return ring.readinto(buf, n)
-            if s.released and not s.remote_closed:
-                raise BC26Error(567)
+            # Socket._take's phases: the lock only when the module is to be read (and read
+            # now and then anyway, as the blocking recv does).
             due = ticks_diff(ticks_ms(), last) >= s.poll_ms
-            if s.mode == BUFFER and not s.released and (s.pending or s.remote_closed or due):
-                # Read until +QIRD: 0 whenever data was announced (buffer mode sends no new
-                # "recv" URC before that), and now and then anyway. The flag is cleared
-                # before the read: a "recv" URC that comes with the empty answer sets it again.
+            k = s._take(buf, n, due, False)
+            if k == TAKE_READ:
                 async with am.lock:
-                    s.pending = False
-                    k = 0 if s.released else await am._read(s, buf, n)
+                    k = await am._take(s, buf, n, due)
                 last = ticks_ms()
-                if k:
-                    s.pending = True
-                    return k
-            if ring is not None and ring.dropped:
-                s.lost = True
-                ring.dropped = 0
-            if s.lost:
-                s.lost = False
-                if not s.udp:
-                    raise DataLost("socket %d (%d x buff full)" % (s.id, s.buff_full))
-            if s.remote_closed:
+            if k == TAKE_RELEASE:
                 await am.run(s.net.release_steps(s))
                 return 0
+            if k is not None:
+                return k
             if timeout == 0:
                 return None
             left = -1 if timeout is None else timeout - ticks_diff(ticks_ms(), t0)

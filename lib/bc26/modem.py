@@ -131,17 +131,6 @@ class Modem:
             yield from self._explain(err, tcpip)
             raise
 
-    def run(self, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, data=None, quote=False):
-        """Run the command already built in the engine (call ready() before building it)."""
-        e = self.engine
-        try:
-            e.begin(expect, on_line, timeout, trailer, False, False, data, quote)
-            e.wait()
-            return e.finish()
-        except BC26Error as err:
-            self.drive(self._explain(err, tcpip))
-            raise
-
     def drive(self, steps):
         """Run steps to their end, blocking, and return what they return.
 

@@ -139,23 +139,78 @@ class Socket:
             return True
         return self.pending or self.remote_closed or self.lost or self.closed or self.released
 
-    def _take(self, buf, n, poll_anyway):
+    def _take(self, buf, n, poll_anyway, begin=True, wait=True):
+        # What a receive gets now: a count (from the ring, or read from the module with
+        # AT+QIRD), 0 at the end of the stream (AT+QICLOSE), None, or an error. This waits
+        # for the module; bc26.aio runs the same phases and awaits instead (TAKE at the end
+        # of this file names the answers): begin=False only says -1 when a read is due;
+        # wait=False begins it and returns -1 (wait for it, then _took()) or -2
+        # (resynchronise, then call again), and -3 at the end of the stream (release the
+        # connectID, then 0). Numbers, not const names: a name interned up here would move
+        # every hot attribute name below in MicroPython's map lookup cache (bench_ir.sh).
         if self.closed:
             raise BC26Error(567)
         ring = self.ring
         if ring is not None and ring.readable():
             return ring.readinto(buf, n)
-        if self.released and not self.remote_closed:
+        released = self.released
+        if released and not self.remote_closed:
             raise BC26Error(567)
-        if self.mode == BUFFER and not self.released and (self.pending or self.remote_closed or poll_anyway):
-            # The module sends no new "recv" URC until its buffer was read empty: read
-            # until +QIRD: 0 whenever data was announced. The flag is cleared before the
-            # read, so a "recv" URC that arrives with the empty answer sets it again.
+        if self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
+            if not begin:
+                return -1
+            net = self.net
+            e = net.e
+            if e.stale:
+                if not wait:
+                    return -2
+                net.modem.sync()
+            # The module sends no new "recv" URC until its buffer was read empty: read until
+            # +QIRD: 0 whenever data was announced. The flag is cleared before the read, so
+            # a "recv" URC that arrives with the empty answer sets it again.
             self.pending = False
-            k = self.net.read(self, buf, n)
+            if n > READ_MAX:
+                n = READ_MAX
+            # The hot path of buffer mode: the same command over and over is built once.
+            tag = 0x10000 | self.id << 12 | n
+            if e.cmd_tag != tag:
+                e.cmd(b"AT+QIRD=")
+                e.put_int(self.id)
+                e.put(b",")
+                e.put_int(n)
+                e.cmd_tag = tag
+            e.begin(_QIRD, net._on_qird, net.cmd_timeout + 2 * n)
+            net._dst = buf
+            net._got = 0
+            if not wait:
+                return -1
+            e.wait()
+            try:
+                k = self._took(net, e)
+            except BC26Error as err:
+                net.modem.drive(net.modem._explain(err, True))
+                raise
+        else:
+            k = self._took(None, None)
+        if k == -3 and wait:
+            net = self.net
+            net.modem.drive(net.release_steps(self))
+            return 0
+        return k
+
+    def _took(self, net, e):
+        # After the AT+QIRD that _take began has completed (net: self.net, e: its engine;
+        # None when nothing was read): the count read; else data lost raises (TCP), -3 at
+        # the end of the stream (release, then 0), otherwise None. The read's error is
+        # raised (the caller adds Modem._explain).
+        if e is not None:
+            net._dst = None  # no data comes after the command completed
+            e.finish()
+            k = net._got
             if k:
                 self.pending = True
                 return k
+        ring = self.ring
         if ring is not None and ring.dropped:
             self.lost = True
             ring.dropped = 0
@@ -164,9 +219,7 @@ class Socket:
             if not self.udp:
                 raise DataLost("socket %d (%d x buff full)" % (self.id, self.buff_full))
         if self.remote_closed:
-            net = self.net
-            net.modem.drive(net.release_steps(self))
-            return 0
+            return -3
         return None
 
     def available(self):
@@ -176,115 +229,136 @@ class Socket:
         return self.hint if self.pending else 0
 
     # --- sending ---------------------------------------------------------------------
+    #
+    # A send runs in phases that never wait: _qisend builds the command for the next piece
+    # and begins it; _prompted puts the data out after the '>' prompt (data mode); _sent
+    # reads SEND OK / SEND FAIL. send() waits between them with Engine.wait(), bc26.aio
+    # awaits; both call the same phases. (Not generators: one would allocate per send.)
 
-    def send(self, data):
+    def send(self, data, form=0, cancel=False):
         """Send all of data (bytes-like or str), choosing the command form by itself.
 
         Inline AT+QISEND for short printable data (quoted when it holds more than letters
         and digits); the fixed-length data mode, which carries any byte value, for the
         rest, in pieces within the manual's limits. Returns len(data); SEND FAIL raises
-        SendFailed with the count already sent.
+        SendFailed with the count already sent. (form and cancel: for send_inline,
+        send_fixed, send_stream and send_hex, which check the data first.)
         """
         if isinstance(data, str):
             data = data.encode()
         net = self.net
+        modem = net.modem
+        e = net.e
         n = len(data)
-        inline_max = INLINE_HEX_MAX if net.send_hex else INLINE_TEXT_MAX
-        data_max = DATA_HEX_MAX if net.send_hex else DATA_TEXT_MAX
+        end = None if form != 4 else b"\x1b" if cancel else b"\x1a"
         off = 0
         while off < n:
-            left = n - off
+            # The phases of a send (bc26.aio drives the same ones, awaiting).
+            if e.stale:
+                modem.sync(3, 200)  # Modem.ready()
+            k = self._qisend(data, off, n, form)
+            e.wait()
             try:
-                if left <= inline_max:
-                    kind = 1 if net.send_hex else _inline_kind(data, off, n)
-                    if kind:
-                        self._inline(data, off, left, kind == 2)
-                        return n
-                k = left if left < data_max else data_max
-                self._data_mode(data, off, k, True)
-                off += k
-            except SendFailed as err:
-                err.sent = off
+                if k > 0:
+                    self._prompted(data, off, k, end)
+                    e.wait()
+                    if cancel:
+                        break
+                else:
+                    k = -k
+                self._sent(off)
+            except BC26Error as err:
+                modem.drive(modem._explain(err, True))
                 raise
-        return n
+            off += k
+        if not cancel:
+            return n
+        try:
+            e.finish()
+        except BC26Timeout:
+            raise
+        except BC26Error:
+            pass  # Esc is answered ERROR (571 Cancel send) by some firmware, OK by others
+        return 0
 
     def sendall(self, data):
         self.send(data)
 
-    def _inline(self, data, off, n, quote):
+    def _qisend(self, data, off, n, form=0):
+        # A send's first phase: builds the command for the next piece of data[off:n] and
+        # begins it. form 0 chooses as send() says; 1 / 2 inline, plain / in double quotes;
+        # 3 the fixed-length data mode; 4 the data mode ended by Ctrl+Z; 5 AT+QISENDEX.
+        # Returns the piece's length, negative when the data went with the command; in the
+        # data mode the module is to prompt for it ('>'): then _prompted(). Last, _sent().
         net = self.net
-        net.modem.ready()
         e = net.e
-        e.cmd(b"AT+QISEND=")
+        hexed = net.send_hex
+        k = n - off
+        if form == 0:
+            if k <= (INLINE_HEX_MAX if hexed else INLINE_TEXT_MAX):
+                form = 1 if hexed else _inline_kind(data, off, n)
+            if form == 0:
+                form = 3
+                m = DATA_HEX_MAX if hexed else DATA_TEXT_MAX
+                if k > m:
+                    k = m
+        if form >= 3 and form < 5:
+            # Bulk sends repeat the same command line: build it once (as AT+QIRD does).
+            tag = 0x20000 | self.id << 12 | (k if form == 3 else 0xFFF)
+            if e.cmd_tag != tag:
+                e.cmd(b"AT+QISEND=")
+                e.put_int(self.id)
+                if form == 3:
+                    e.put(b",")
+                    e.put_int(k)
+                e.cmd_tag = tag
+            e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True)
+            return k
+        payload = data if off == 0 and k == len(data) else memoryview(data)[off : off + k]
+        if hexed or form == 5:
+            payload = binascii.hexlify(payload)
+        e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
         e.put(b",")
-        e.put_int(n)
+        e.put_int(k)
         e.put(b",")
-        payload = data if off == 0 and n == len(data) else memoryview(data)[off : off + n]
-        if net.send_hex:
-            payload = binascii.hexlify(payload)
-        self._finish_send(payload, quote, 0)
+        e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, False, False, payload, form != 1)
+        return -k
 
-    def _finish_send(self, payload, quote, sent):
-        net = self.net
-        net.modem.run(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True, payload, quote)
-        if net.e.matched == 1:
-            raise SendFailed(sent)
-
-    def _data_mode(self, data, off, n, fixed, cancel=False):
-        net = self.net
-        modem = net.modem
-        e = net.e
-        modem.ready()
-        # Bulk sends repeat the same command line: build it once (as AT+QIRD does).
-        tag = 0x20000 | self.id << 12 | (n if fixed else 0xFFF)
-        if e.cmd_tag != tag:
-            e.cmd(b"AT+QISEND=")
-            e.put_int(self.id)
-            if fixed:
-                e.put(b",")
-                e.put_int(n)
-            e.cmd_tag = tag
-        e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True)
-        e.wait()
+    def _prompted(self, data, off, k, end=None):
+        # The data mode's second phase, once the command prompted or failed: its error (or
+        # "no data prompt"); else data[off:off+k] goes out, then end (Ctrl+Z, or Esc to
+        # cancel; None after a fixed length), and the wait for the result begins. (Few
+        # names: a call whose state fits in 11 words allocates no frame on the heap.)
+        e = self.net.e
         if e.state != PROMPTED:
             if e.result == 3:  # TIMEOUT: a late prompt would leave the module in data mode
                 e.write(b"\x1b")
-            try:
-                e.finish()
-            except BC26Error as err:
-                modem.drive(modem._explain(err, True))
-                raise
-            raise BC26Error(None, "no data prompt")
-        payload = data if off == 0 and n == len(data) else memoryview(data)[off : off + n]
-        if net.send_hex:
-            payload = binascii.hexlify(payload)
-        if net.echomode:
-            # echomode 1: the module repeats the data; it is not a record.
-            e.take(len(payload), net._discard, e.read_pos())
-        e.write(payload)
-        if cancel:
-            e.write(b"\x1b")
-            e.resume(net.cmd_timeout, 0)
-            e.wait()
-            try:
-                e.finish()
-            except BC26Timeout:
-                raise
-            except BC26Error:
-                pass  # Esc is answered ERROR (571 Cancel send) by some firmware, OK by others
-            return
-        if not fixed:
-            e.write(b"\x1a")
-        e.resume(net.cmd_timeout + n, net.send_timeout)
-        e.wait()
-        try:
             e.finish()
-        except BC26Error as err:
-            modem.drive(modem._explain(err, True))
-            raise
+            raise BC26Error(None, "no data prompt")
+        if off or k != len(data):
+            data = memoryview(data)[off : off + k]
+        if self.net.send_hex:
+            data = binascii.hexlify(data)
+        if self.net.echomode:
+            # echomode 1: the module repeats the data; it is not a record.
+            off = e.read_pos()
+            e.take(len(data), self.net._discard, off)
+        e.write(data)
+        if end is not None:
+            e.write(end)
+            if end == b"\x1b":
+                e.resume(self.net.cmd_timeout, 0)
+                return
+        e.resume(self.net.cmd_timeout + k, self.net.send_timeout)
+
+    def _sent(self, off):
+        # The last phase: SEND OK, or SEND FAIL raises SendFailed (off: the count sent
+        # before); the command's error is raised (the caller adds Modem._explain).
+        e = self.net.e
+        e.finish()
         if e.matched == 1:
-            raise SendFailed(0)
+            raise SendFailed(off)
 
     # --- other -------------------------------------------------------------------------
 
@@ -332,7 +406,7 @@ class Sockets:
         self.close_timeout = 10000  # CLOSE OK
         self.orphans = 0  # connectIDs (bits) the module opened after we gave up on them
         self.closing = 0  # connectIDs (bits) to close at the next poll
-        # The AT+QIRD in progress.
+        # The AT+QIRD in progress (Socket._take).
         self._dst = None
         self._got = 0
         # The pushed data in progress.
@@ -517,34 +591,6 @@ class Sockets:
 
     # --- receiving -------------------------------------------------------------------
 
-    def read(self, sock, buf, n):
-        """One AT+QIRD=<id>,<n> into buf; the count read (0: the module holds nothing)."""
-        e = self.e
-        if e.stale:
-            self.modem.sync()
-        if n > READ_MAX:
-            n = READ_MAX
-        # The hot path of buffer mode: the same command over and over is built once.
-        tag = 0x10000 | sock.id << 12 | n
-        if e.cmd_tag != tag:
-            e.cmd(b"AT+QIRD=")
-            e.put_int(sock.id)
-            e.put(b",")
-            e.put_int(n)
-            e.cmd_tag = tag
-        self._dst = buf
-        self._got = 0
-        try:
-            e.begin(_QIRD, self._on_qird, self.cmd_timeout + 2 * n)
-            e.wait()
-            e.finish()
-        except BC26Error as err:
-            self.modem.drive(self.modem._explain(err, True))
-            raise
-        finally:
-            self._dst = None
-        return self._got
-
     def on_qird(self, buf, s, end):
         e = self.e
         # '+QIRD: <n>' is parsed here digit by digit: this runs for every 512 bytes read.
@@ -594,7 +640,7 @@ class Sockets:
         if data is None:
             self.damaged += 1
             return
-        self.read_sink(data, 0, len(data))
+        self.read_sink(memoryview(data), 0, len(data))
 
     def on_recv(self, buf, s, end):
         e = self.e
@@ -678,3 +724,7 @@ class Sockets:
 
     def discard(self, mv, s, e):
         pass
+
+
+# Socket._take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.
+TAKE = (-1, -2, -3)

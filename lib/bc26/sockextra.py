@@ -3,8 +3,6 @@
 # Here: the explicit send forms (inline, fixed length, Ctrl+Z, QISENDEX), the sent/acked
 # counters, the access-mode switch, AT+QISTATE and AT+QICFG.
 
-import binascii
-
 from .checks import check_range
 from .errors import BC26Error
 from .fields import Fields
@@ -64,8 +62,7 @@ def send_inline(sock, data, quote=None):
     n = len(data)
     if sock.net.send_hex:
         check_range(n, 1, INLINE_HEX_MAX, "inline hex payload length")
-        sock._inline(data, 0, n, False)
-        return n
+        return sock.send(data, 1)
     check_range(n, 1, INLINE_TEXT_MAX, "inline payload length")
     kind = 2
     for c in data:
@@ -77,8 +74,7 @@ def send_inline(sock, data, quote=None):
         kind = _inline_kind(data, 0, n) or 2
     elif not quote:
         kind = 1
-    sock._inline(data, 0, n, kind == 2)
-    return n
+    return sock.send(data, kind)
 
 
 def send_fixed(sock, data):
@@ -86,8 +82,7 @@ def send_fixed(sock, data):
     bytes (730 in hex send format)."""
     n = len(data)
     check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
-    sock._data_mode(data, 0, n, True)
-    return n
+    return sock.send(data, 3)
 
 
 def send_stream(sock, data, cancel=False):
@@ -99,24 +94,13 @@ def send_stream(sock, data, cancel=False):
         for c in data:
             if c == 0x1A or c == 0x1B:
                 raise ValueError("Ctrl+Z / Esc in Ctrl+Z-ended data: use send_fixed()")
-    sock._data_mode(data, 0, n, False, cancel)
-    return 0 if cancel else n
+    return sock.send(data, 4, cancel)
 
 
 def send_hex(sock, data):
     """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
-    n = len(data)
-    check_range(n, 1, QISENDEX_MAX, "QISENDEX payload length")
-    net = sock.net
-    net.modem.ready()
-    e = net.e
-    e.cmd(b"AT+QISENDEX=")
-    e.put_int(sock.id)
-    e.put(b",")
-    e.put_int(n)
-    e.put(b",")
-    sock._finish_send(binascii.hexlify(data), True, 0)
-    return n
+    check_range(len(data), 1, QISENDEX_MAX, "QISENDEX payload length")
+    return sock.send(data, 5)
 
 
 def send_status(sock):
