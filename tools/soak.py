@@ -101,7 +101,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--messages", type=int, default=3500, help="per combination; 4 combinations")
     ap.add_argument("--max-size", type=int, default=1460)
-    ap.add_argument("--heap", default="80k", help="76k is the smallest that passes on the 64-bit unix port")
+    ap.add_argument("--heap", default="80k", help="79k: the smallest that passes reliably here")
     ap.add_argument("--fuzz-seeds", type=int, default=100)
     args = ap.parse_args(argv)
     failed = False
