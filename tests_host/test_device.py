@@ -4,6 +4,7 @@ import os
 import re
 
 from mp import ROOT, emulator_on_tcp, run_micropython
+from tests_device.dev_services import COMMANDS as TCPIP_COMMANDS
 from tools.localservers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer
 
 # Every command form of the manual that the device tests must have sent.
@@ -35,24 +36,9 @@ MANUAL = (
     r"AT\+QICFG=\"showlength\"$",
     r"AT\+QICFG=\"echomode\"$",
     r"AT\+QIGETERROR$",
-) + tuple(
-    r"AT\+%s=\?$" % c
-    for c in (
-        "QIOPEN",
-        "QICLOSE",
-        "QISTATE",
-        "QISEND",
-        "QIRD",
-        "QISENDEX",
-        "QISWTMD",
-        "QPING",
-        "QNTP",
-        "QIDNSGIP",
-        "QIDNSCFG",
-        "QICFG",
-        "QIGETERROR",
-    )
 )
+# And the test form of every TCP/IP command.
+MANUAL += tuple(r"AT\+%s=\?$" % c for c in TCPIP_COMMANDS)
 
 SETTINGS = """BOARD = "unix"
 TCP_ECHO = ("127.0.0.1", {tcp})
