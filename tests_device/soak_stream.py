@@ -7,9 +7,18 @@
 # back byte for byte. Prints one line per combination and a closing summary line.
 import gc
 import sys
-from binascii import crc32
 
-import bc26
+# The large buffers first, while the heap is still in one piece (on a small heap the scattered
+# small objects that imports leave behind have no hole this large later): the message, the
+# modem's receive buffer and a push-mode socket's buffer.
+MAX_SIZE = 1460  # the data mode's limit
+_out = bytearray(MAX_SIZE)
+_rx = bytearray(1536)
+_ring = bytearray(MAX_SIZE)
+
+from binascii import crc32  # noqa: E402
+
+import bc26  # noqa: E402
 
 try:
     import device_settings as settings
@@ -43,7 +52,7 @@ def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
     # One message is in flight at a time: the push buffer needs room for one, and the echo
     # comes back into the buffer it was sent from (its header carries what to check).
     max_size = len(out)
-    sock = modem.open("TCP", host, port, mode=mode, rxsize=max_size)
+    sock = modem.open("TCP", host, port, mode=mode, rxsize=_ring)
     out_mv = memoryview(out)
     back = out
     back_mv = out_mv
@@ -75,12 +84,12 @@ def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
     return moved, heap0, heap1
 
 
-def main(host, port, count, max_size):
-    # The large buffer first, while the heap is still in one piece (on a small heap the
-    # scattered small objects of imports and bring-up leave no hole this large later).
-    out = bytearray(max_size)
+def main(host, port, count, max_size=MAX_SIZE):
+    if not 9 <= max_size <= MAX_SIZE:
+        raise ValueError("max_size: 9..%d" % MAX_SIZE)
+    out = memoryview(_out)[:max_size]
     board = __import__(settings.BOARD)
-    modem = bc26.Modem(board.uart())
+    modem = bc26.Modem(board.uart(), _rx)
     modem.sync()
     modem.command("ATE0")
     total = 0

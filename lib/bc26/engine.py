@@ -23,38 +23,39 @@ _SPACE = const(32)
 _QUOTE = const(34)
 _GT = const(62)
 
-# Command states.
-IDLE = const(0)
-WAIT_PROMPT = const(1)  # sent, waiting for the '>' data prompt
-WAIT_FINAL = const(2)  # sent, waiting for OK / ERROR
-WAIT_TRAILER = const(3)  # OK seen, waiting for the result that comes later
+# Command states. Private names (a leading underscore) are folded into the code by the
+# compiler and cost no RAM; the public ones are what other modules import.
+_IDLE = const(0)
+_WAIT_PROMPT = const(1)  # sent, waiting for the '>' data prompt
+_WAIT_FINAL = const(2)  # sent, waiting for OK / ERROR
+_WAIT_TRAILER = const(3)  # OK seen, waiting for the result that comes later
 PROMPTED = const(4)  # the '>' prompt came: the caller writes its data now
-DONE = const(5)
+_DONE = const(5)
 
 # Command results.
-OK = const(1)
-FAILED = const(2)
-TIMEOUT = const(3)
+_OK = const(1)
+_FAILED = const(2)
+_TIMEOUT = const(3)
 
 # What a command's line handler returns.
 LINE_MORE = const(0)  # taken; the command goes on
 LINE_DONE = const(1)  # taken; the command is complete
 LINE_NOT_MINE = const(2)  # not for this command: treat it as a URC
 
-DEFAULT_RXBUF = const(1536)  # a 1400-byte URC, or a 512-byte QIRD read in hex, plus headers
-
 
 class Engine:
-    def __init__(self, uart, rxbuf=DEFAULT_RXBUF, cmdbuf=256):
-        if rxbuf < 64:
-            raise ValueError("rxbuf too small")
+    def __init__(self, uart, rxbuf, cmdbuf=256):
+        # rxbuf: the receive buffer's size, or a bytearray to use as the buffer.
+        buf = bytearray(rxbuf) if isinstance(rxbuf, int) else rxbuf
+        if not isinstance(buf, bytearray) or len(buf) < 64:
+            raise ValueError("rxbuf: a size or a bytearray of at least 64 bytes")
         self.uart = uart
         # machine.UART has any(); a non-blocking socket (the unix-port stand-in) has not, and
         # its readinto() returns None when there is nothing to read.
         self._any = getattr(uart, "any", None)
-        self.buf = bytearray(rxbuf)
-        self.mv = memoryview(self.buf)
-        self._size = rxbuf
+        self.buf = buf
+        self.mv = memoryview(buf)
+        self._size = len(buf)
         self._r = 0  # next byte to consume
         self._w = 0  # end of received bytes
         self._scan = 0  # buf[_r:_scan] holds no line end: never search it twice
@@ -69,7 +70,7 @@ class Engine:
         self._whole = False
         self._data_deadline = 0
         self.truncated = 0  # counted data the module never finished sending, abandoned
-        self.fields = Fields(self.buf)
+        self.fields = Fields(buf)
         self._cmd = bytearray(cmdbuf)
         self._cmdlen = 0
         # Who built the command line now in _cmd (0: nobody in particular). A caller that
@@ -82,7 +83,7 @@ class Engine:
         self.unknown = 0  # lines that were neither a response nor a known URC
         self.overflows = 0  # records longer than the buffer, dropped
         self.stale = False  # a command timed out: its answer may still come
-        self.state = IDLE
+        self.state = _IDLE
         self.result = 0
         self.code = None
         self._reason = None
@@ -105,16 +106,21 @@ class Engine:
 
     # --- URC table -------------------------------------------------------------------
 
-    def on(self, prefix, handler):
+    def on(self, prefix, handler, rest=None):
         """Call handler(buf, start, end) for every unsolicited line starting with prefix.
 
         Spaces after the first ':' are optional on the wire: b'+QIURC:"recv"' also matches
         '+QIURC: "recv"'. ``end`` excludes the line end. A later registration of the same
-        prefix replaces the earlier one.
+        prefix replaces the earlier one. (The library passes what follows the ':' as rest,
+        which spares two new bytes objects per registration.)
         """
-        k = prefix.find(b":")
-        head = prefix if k < 0 else prefix[: k + 1]
-        rest = b"" if k < 0 else prefix[k + 1 :].lstrip()
+        head = prefix
+        if rest is None:
+            rest = b""
+            k = prefix.find(b":")
+            if 0 <= k < len(prefix) - 1:
+                head = prefix[: k + 1]
+                rest = prefix[k + 1 :].lstrip()
         urcs = self._urcs
         for i in range(len(urcs)):
             if urcs[i][0] == head and urcs[i][1] == rest:
@@ -125,20 +131,6 @@ class Engine:
         while i < len(urcs) and len(urcs[i][0]) + len(urcs[i][1]) >= len(head) + len(rest):
             i += 1
         urcs.insert(i, (head, rest, handler))
-
-    def match(self, start, end, head, rest=b""):
-        """Where the arguments start if buf[start:end] begins with head[ ]rest, else -1."""
-        buf = self.buf
-        if not buf.startswith(head, start):
-            return -1
-        p = start + len(head)
-        if rest:
-            while p < end and buf[p] == _SPACE:
-                p += 1
-            if not buf.startswith(rest, p):
-                return -1
-            p += len(rest)
-        return p if p <= end else -1
 
     # --- counted data --------------------------------------------------------------
 
@@ -332,12 +324,12 @@ class Engine:
             # Every command ends in OK: take the common final result without a search.
             if c == 79 and r + 2 < w and buf[r + 1] == 75 and buf[r + 2] == _CR and not self._discard:
                 st = self.state
-                if st == WAIT_FINAL and not self._trailer_ms:
+                if st == _WAIT_FINAL and not self._trailer_ms:
                     self._r = self._scan = r + 4 if r + 3 < w and buf[r + 3] == _LF else r + 3
-                    self.state = DONE
-                    self.result = OK
+                    self.state = _DONE
+                    self.result = _OK
                     continue
-            if c == _GT and self.state == WAIT_PROMPT and not self._discard:
+            if c == _GT and self.state == _WAIT_PROMPT and not self._discard:
                 self._r = r + 1
                 self.state = PROMPTED
                 continue
@@ -383,28 +375,28 @@ class Engine:
         if (c == 65 or c == 97) and e - s >= 2 and (buf[s + 1] == 84 or buf[s + 1] == 116):
             return
         st = self.state
-        pending = st == WAIT_FINAL or st == WAIT_TRAILER or st == WAIT_PROMPT
+        pending = st == _WAIT_FINAL or st == _WAIT_TRAILER or st == _WAIT_PROMPT
         if pending:
             n = e - s
             if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
-                if st == WAIT_TRAILER:
+                if st == _WAIT_TRAILER:
                     self._unknown(s, e)
                 elif self._trailer_ms:
-                    self.state = WAIT_TRAILER
+                    self.state = _WAIT_TRAILER
                     self._deadline = ticks_add(ticks_ms(), self._trailer_ms)
                 else:
-                    self.state = DONE
-                    self.result = OK
+                    self.state = _DONE
+                    self.result = _OK
                 return
             if n == 5 and c == 69 and buf.startswith(b"ERROR", s):
                 self.code = None
-                self._done(FAILED)
+                self._done(_FAILED)
                 return
             if c == 43 and buf[s + 1] == 67 and buf.startswith(b"+CME ERROR:", s):
                 f = self.fields
                 f.start(s + 11, e)
                 self.code = f.int()
-                self._done(FAILED)
+                self._done(_FAILED)
                 return
             exp = self._expect
             if exp is not None:
@@ -428,7 +420,7 @@ class Engine:
                 handler(buf, s, e)
                 return
         # Bare lines (ATI, AT+CGSN) belong to a raw command; '+X:' lines never do.
-        if self._collect_rest and c != 43 and (st == WAIT_FINAL or st == WAIT_TRAILER):
+        if self._collect_rest and c != 43 and (st == _WAIT_FINAL or st == _WAIT_TRAILER):
             self._lines.append(bytes(buf[s:e]))
             return
         self._unknown(s, e)
@@ -440,13 +432,13 @@ class Engine:
             if self._lines is not None:
                 self._lines.append(bytes(self.buf[s:e]))
             if self._trailer_ms:
-                self._done(OK)
+                self._done(_OK)
             return True
         v = h(self.buf, s, e)
         if v == LINE_NOT_MINE:
             return False
         if v == LINE_DONE:
-            self._done(OK)
+            self._done(_OK)
         return True
 
     def _unknown(self, s, e):
@@ -456,10 +448,10 @@ class Engine:
 
     def abort(self, reason):
         """From a handler: end the pending command now with BC26Error(None, reason)."""
-        if self.state != IDLE and self.state != DONE:
+        if self.state != _IDLE and self.state != _DONE:
             self.code = None
             self._reason = reason
-            self._done(FAILED)
+            self._done(_FAILED)
 
     def _drop_data(self):
         if self._count:
@@ -472,7 +464,7 @@ class Engine:
         self._counting = False
 
     def _done(self, result):
-        self.state = DONE
+        self.state = _DONE
         self.result = result
 
     # --- commands --------------------------------------------------------------------
@@ -530,9 +522,6 @@ class Engine:
                 break
         self._cmdlen = p + n
 
-    def command_text(self):
-        return bytes(self._cmd[: self._cmdlen]).decode()
-
     def begin(
         self,
         expect=None,
@@ -541,8 +530,7 @@ class Engine:
         trailer=0,
         prompt=False,
         collect=False,
-        data=None,
-        quote=False,
+        partial=False,
     ):
         """Send the built command and start waiting for its answer; step() drives it.
 
@@ -551,10 +539,10 @@ class Engine:
         they are collected as bytes, and with a trailer the first one completes it.
         trailer: ms to wait after OK for the result that comes later (0: OK completes).
         prompt: wait for the '>' data prompt first. collect: also collect unprefixed lines.
-        data: written after the built text (inline payload, not copied), in double
-        quotes with quote=True, before the closing CR.
+        partial: the line goes out without its CR; the caller writes the rest (an inline
+        payload, straight from its own buffer) and the CR with write().
         """
-        if self.state != IDLE and self.state != DONE:
+        if self.state != _IDLE and self.state != _DONE:
             raise BC26Error(None, "busy: a command is pending")
         # Dispatch what already arrived, so an earlier URC is never taken for this answer.
         if self._fill() or self._r < self._w:
@@ -569,25 +557,21 @@ class Engine:
         self.matched = -1
         n = self._cmdlen
         self._cmd[n] = _CR
-        self.state = WAIT_PROMPT if prompt else WAIT_FINAL
+        self.state = _WAIT_PROMPT if prompt else _WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
-        if data is None:
-            k = self.uart.write(self._cmd, 0, n + 1)
-            if k != n + 1:  # a UART that took only part (a non-blocking socket)
-                k = k or 0
-                self.write(self._cmd, k, n + 1 - k)
-        else:
+        if partial:
             self.write(self._cmd, 0, n)
-            if quote:
-                self.write(b'"')
-            self.write(data)
-            self.write(b'"\r' if quote else b"\r")
+            return
+        k = self.uart.write(self._cmd, 0, n + 1)
+        if k != n + 1:  # a UART that took only part (a non-blocking socket)
+            k = k or 0
+            self.write(self._cmd, k, n + 1 - k)
 
     def resume(self, timeout=1000, trailer=None):
         """After the prompt and the data: wait for the final result."""
         if trailer is not None:
             self._trailer_ms = trailer
-        self.state = WAIT_FINAL
+        self.state = _WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
 
     def step(self):
@@ -602,10 +586,10 @@ class Engine:
             elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
                 self._drop_data()
         st = self.state
-        if st == IDLE or st == DONE or st == PROMPTED:
+        if st == _IDLE or st == _DONE or st == PROMPTED:
             return True
         if ticks_diff(self._deadline, ticks_ms()) <= 0:
-            self._done(TIMEOUT)
+            self._done(_TIMEOUT)
             return True
         return False
 
@@ -615,7 +599,7 @@ class Engine:
         while i < 64 and self._fill():
             self._process()
             i += 1
-        if self._counting or (self.state != IDLE and self.state != DONE):
+        if self._counting or (self.state != _IDLE and self.state != _DONE):
             self.step()
 
     def shorten(self, ms):
@@ -625,6 +609,7 @@ class Engine:
             self._deadline = soon
 
     def remaining(self):
+        """ms until the pending command's current wait ends."""
         return ticks_diff(self._deadline, ticks_ms())
 
     def idle(self, ms):
@@ -650,27 +635,19 @@ class Engine:
     def finish(self):
         """The outcome of the completed command: its lines, or an exception."""
         res = self.result
-        self.state = IDLE
+        self.state = _IDLE
         self._expect = None
         self._on_line = None
         lines = self._lines
         self._lines = None
-        if res == OK:
+        if res == _OK:
             return lines
-        if res == TIMEOUT:
+        if res == _TIMEOUT:
             self.stale = True
-            raise BC26Timeout("timeout: " + self.command_text())
+            raise BC26Timeout("timeout: " + bytes(self._cmd[: self._cmdlen]).decode())
         reason = self._reason
         self._reason = None
         raise BC26Error(self.code, reason)
-
-    def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, collect=False):
-        """Send a command and wait for it (sync). Returns the collected lines, if any."""
-        if parts:
-            self.cmd_parts(parts)
-        self.begin(expect, on_line, timeout, trailer, False, collect)
-        self.wait()
-        return self.finish()
 
     def write(self, data, off=0, n=-1, timeout=2000):
         """Write all of data[off:off+n] to the UART; a stalled UART raises after timeout ms."""

@@ -8,7 +8,7 @@
 # methods drive them here, bc26.aio awaits the same steps.
 
 from ._compat import lazy
-from .engine import DEFAULT_RXBUF, Engine
+from .engine import Engine
 from .errors import BC26Error, BC26Timeout
 from .sockets import Sockets
 
@@ -18,15 +18,18 @@ _MORE = (
     ("power", " set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "),
     ("power", " psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "),
     ("sockextra", " socket_state "),
+    ("sockcfg", " configure read_config "),
     ("raw", " at last_error last_error_steps "),
 )
 
 
 class Modem:
-    def __init__(self, uart, rxbuf=DEFAULT_RXBUF, query_errors=True):
+    def __init__(self, uart, rxbuf=1536, query_errors=True):
         """uart: a machine.UART (or anything with its any/readinto/write surface).
 
-        rxbuf: size of the one receive buffer. query_errors: ask the module for the code
+        rxbuf: the one receive buffer, as a size or a bytearray to use (allocated early, while
+        the heap is still in one piece). 1536 bytes hold a 1400-byte URC, or a 512-byte
+        AT+QIRD read in hex, with their headers. query_errors: ask the module for the code
         behind a bare ERROR from a TCP/IP command (one extra command, only on failure).
         """
         self.engine = Engine(uart, rxbuf)
@@ -34,8 +37,8 @@ class Modem:
         self.net = Sockets(self)
         self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (network.py)
         self.reg = None  # registration <stat> from the +CEREG: URC or AT+CEREG?
-        self.on(b"+IP:", self._on_ip)
-        self.on(b"+CEREG:", self._on_cereg)
+        self.engine.on(b"+IP:", self._on_ip, b"")
+        self.engine.on(b"+CEREG:", self._on_cereg, b"")
 
     def on(self, prefix, handler):
         """Register handler(buf, start, end) for an unsolicited line; see Engine.on."""
@@ -55,18 +58,11 @@ class Modem:
 
         kind "TCP" or "UDP"; host an IP address or a domain name (<= 150 bytes); mode
         bc26.BUFFER (0) or bc26.PUSH (1); connect_id 0-4 or None for the first free one;
-        timeout ms for +QIOPEN (default 60 s); rxsize: a push-mode socket's buffer.
+        timeout ms for +QIOPEN (default 60 s); rxsize: a push-mode socket's buffer, as a
+        size or a bytearray to use (allocated early, while the heap is still in one piece).
         """
         steps = self.net.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
         return self.drive(steps)
-
-    def configure(self, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
-        """AT+QICFG: data formats (text or hex), viewmode, showlength, echomode (None: leave)."""
-        self.net.configure(send_hex, recv_hex, viewmode, showlength, echomode)
-
-    def read_config(self):
-        """Read the module's AT+QICFG values (dataformat, viewmode, showlength persist in NVRAM)."""
-        self.net.read_config()
 
     def sync(self, tries=10, timeout=300):
         """Send AT until the module answers OK, then let late answers drain.

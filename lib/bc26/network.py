@@ -186,7 +186,7 @@ def reattach(modem, keep=("UDP",), rxsize=1024):
     check_range(rxsize, 16, 65536, "rxsize")
     net = modem.net
     if not net.known:
-        net.read_config()
+        modem.read_config()
     out = []
     for info in modem.socket_state():
         cid = info.id

@@ -8,9 +8,12 @@
 
 class Ring:
     def __init__(self, size, datagrams=False):
-        self.buf = bytearray(size)
-        self.mv = memoryview(self.buf)
-        self.size = size
+        # size: a byte count, or a bytearray to use as the buffer (allocated early by a
+        # program that knows its heap fragments).
+        buf = bytearray(size) if isinstance(size, int) else size
+        self.buf = buf
+        self.mv = memoryview(buf)
+        self.size = len(buf)
         self.head = 0  # next byte to read
         self.used = 0
         self.datagrams = datagrams

@@ -239,6 +239,19 @@ def utc_seconds(t, epoch=2000, local=False):
 # --- AT+QIDNSGIP ------------------------------------------------------------------------
 
 
+def _after(buf, start, end, head, rest):
+    # Where the arguments start if buf[start:end] is head, optional spaces, rest; else -1.
+    if not buf.startswith(head, start):
+        return -1
+    p = start + len(head)
+    while p < end and buf[p] == 32:
+        p += 1
+    if not buf.startswith(rest, p):
+        return -1
+    p += len(rest)
+    return p if p <= end else -1
+
+
 class _Lookup:
     # +QIURC: "dnsgip",<err>,<count>,<ttl>, then <count> lines +QIURC: "dnsgip","<ip>".
     # Any other +QIURC (a socket's "recv" or "closed") is declined: it stays a URC.
@@ -252,7 +265,7 @@ class _Lookup:
 
     def line(self, buf, s, end):
         e = self.e
-        p = e.match(s, end, b"+QIURC:", b'"dnsgip"')
+        p = _after(buf, s, end, b"+QIURC:", b'"dnsgip"')
         if p < 0:
             return LINE_NOT_MINE
         if p < end and buf[p] == _COMMA:

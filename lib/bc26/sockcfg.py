@@ -1,15 +1,16 @@
 # AT+QICFG: the four values that decide how the module frames data (dataformat, viewmode,
 # showlength, echomode). The driver reads them before the first socket opens and records what
-# it sets. Loaded on first use, through Sockets.__getattr__.
+# it sets. Loaded on first use, through Modem.__getattr__: modem.configure(...) is
+# configure(modem, ...).
 
 from .checks import check_range
 from .errors import BC26Error
 from .fields import Fields
 
 
-def read_config(net):
-    """Ask the module for its dataformat, viewmode, showlength and echomode."""
-    m = net.modem
+def read_config(m):
+    """Read the module's AT+QICFG values (dataformat, viewmode, showlength persist in NVRAM)."""
+    net = m.net
     for name in ("dataformat", "viewmode", "showlength", "echomode"):
         try:
             lines = m.command('AT+QICFG="', name, '"', expect=(b"+QICFG:",), tcpip=True)
@@ -35,11 +36,12 @@ def read_config(net):
     net.known = True
 
 
-def configure(net, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
-    """Set AT+QICFG values (None: leave as is); the driver frames data accordingly."""
-    m = net.modem
+def configure(m, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
+    """AT+QICFG: data formats (text or hex), viewmode, showlength, echomode (None: leave as is);
+    the driver frames data accordingly."""
+    net = m.net
     if not net.known:
-        read_config(net)
+        read_config(m)
     if send_hex is not None or recv_hex is not None:
         s = net.send_hex if send_hex is None else bool(send_hex)
         r = net.recv_hex if recv_hex is None else bool(recv_hex)

@@ -5,8 +5,6 @@
 # NVRAM (dataformat, viewmode, showlength) or per boot (echomode), so the driver always
 # knows them: it reads them before the first socket opens, and records what it sets.
 
-import binascii
-
 from ._compat import const, lazy, ticks_add, ticks_diff, ticks_ms
 from .checks import check_host, check_range
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE, PROMPTED
@@ -17,26 +15,16 @@ BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC
 
 _QUOTE = const(34)
-INLINE_TEXT_MAX = const(1024)  # AT+QISEND=<id>,<len>,<data>
-INLINE_HEX_MAX = const(512)
-DATA_TEXT_MAX = const(1460)  # after the '>' prompt
-DATA_HEX_MAX = const(730)
-READ_MAX = const(512)  # AT+QIRD
-QISENDEX_MAX = const(512)  # AT+QISENDEX
-SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
+# The manual's limits (sockextra.py checks the explicit send forms against the same values).
+_INLINE_TEXT_MAX = const(1024)  # AT+QISEND=<id>,<len>,<data>
+_INLINE_HEX_MAX = const(512)
+_DATA_TEXT_MAX = const(1460)  # after the '>' prompt
+_DATA_HEX_MAX = const(730)
+_READ_MAX = const(512)  # AT+QIRD
+_SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
+_HEX_BUF = const(128)  # hex goes in and out through a buffer this long (see Sockets.hex_out)
 
 _SEND = (b"SEND OK", b"SEND FAIL")
-_QIRD = (b"+QIRD:",)
-_QIOPEN = (b"+QIOPEN:",)
-_CLOSE = (b"CLOSE OK",)
-
-
-def _unhex(mv, s, e):
-    # Hex data from the module as bytes, or None if the line was damaged on the wire.
-    try:
-        return binascii.unhexlify(mv[s:e])
-    except ValueError:  # binascii.Error is a ValueError
-        return None
 
 
 def _inline_kind(data, off, end):
@@ -51,15 +39,11 @@ def _inline_kind(data, off, end):
     return kind
 
 
-_SOCKET_MORE = (("sockextra", " send_inline send_fixed send_stream send_hex send_status set_mode "),)
-_NET_MORE = (("sockcfg", " read_config configure "), ("sockextra", " state "))
-
-
 class Socket:
     """A socket on the module (connectID 0-4). Made by Modem.open().
 
     Also, from sockextra.py on first use: send_inline, send_fixed, send_stream, send_hex,
-    send_status, set_mode.
+    send_status, set_mode, available.
     """
 
     def __init__(self, net, cid, kind, mode, rxsize):
@@ -169,8 +153,8 @@ class Socket:
             # +QIRD: 0 whenever data was announced. The flag is cleared before the read, so
             # a "recv" URC that arrives with the empty answer sets it again.
             self.pending = False
-            if n > READ_MAX:
-                n = READ_MAX
+            if n > _READ_MAX:
+                n = _READ_MAX
             # The hot path of buffer mode: the same command over and over is built once.
             tag = 0x10000 | self.id << 12 | n
             if e.cmd_tag != tag:
@@ -179,7 +163,7 @@ class Socket:
                 e.put(b",")
                 e.put_int(n)
                 e.cmd_tag = tag
-            e.begin(_QIRD, net._on_qird, net.cmd_timeout + 2 * n)
+            e.begin((b"+QIRD:",), net.on_qird, net.cmd_timeout + 2 * n)
             net._dst = buf
             net._got = 0
             if not wait:
@@ -221,12 +205,6 @@ class Socket:
         if self.remote_closed:
             return -3
         return None
-
-    def available(self):
-        """Bytes (push mode) or the last announced length (buffer mode) waiting now."""
-        if self.ring is not None and self.ring.readable():
-            return self.ring.readable()
-        return self.hint if self.pending else 0
 
     # --- sending ---------------------------------------------------------------------
     #
@@ -295,11 +273,11 @@ class Socket:
         hexed = net.send_hex
         k = n - off
         if form == 0:
-            if k <= (INLINE_HEX_MAX if hexed else INLINE_TEXT_MAX):
+            if k <= (_INLINE_HEX_MAX if hexed else _INLINE_TEXT_MAX):
                 form = 1 if hexed else _inline_kind(data, off, n)
             if form == 0:
                 form = 3
-                m = DATA_HEX_MAX if hexed else DATA_TEXT_MAX
+                m = _DATA_HEX_MAX if hexed else _DATA_TEXT_MAX
                 if k > m:
                     k = m
         if form >= 3 and form < 5:
@@ -312,17 +290,23 @@ class Socket:
                     e.put(b",")
                     e.put_int(k)
                 e.cmd_tag = tag
-            e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, True)
+            e.begin(_SEND, net.send_line, net.cmd_timeout, net.send_timeout, True)
             return k
-        payload = data if off == 0 and k == len(data) else memoryview(data)[off : off + k]
-        if hexed or form == 5:
-            payload = binascii.hexlify(payload)
         e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
         e.put(b",")
         e.put_int(k)
         e.put(b",")
-        e.begin(_SEND, net._send_line, net.cmd_timeout, net.send_timeout, False, False, payload, form != 1)
+        e.begin(_SEND, net.send_line, net.cmd_timeout, net.send_timeout, False, False, True)
+        # The payload follows the command on its line, straight from the caller's buffer.
+        quote = form != 1
+        if quote:
+            e.write(b'"')
+        if hexed or form == 5:
+            net.hex_out(data, off, k)
+        else:
+            e.write(data, off, k)
+        e.write(b'"\r' if quote else b"\r")
         return -k
 
     def _prompted(self, data, off, k, end=None):
@@ -336,15 +320,13 @@ class Socket:
                 e.write(b"\x1b")
             e.finish()
             raise BC26Error(None, "no data prompt")
-        if off or k != len(data):
-            data = memoryview(data)[off : off + k]
-        if self.net.send_hex:
-            data = binascii.hexlify(data)
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
-            off = e.read_pos()
-            e.take(len(data), self.net._discard, off)
-        e.write(data)
+            e.take(2 * k if self.net.send_hex else k, self.net.discard, e.read_pos())
+        if self.net.send_hex:
+            self.net.hex_out(data, off, k)
+        else:
+            e.write(data, off, k)
         if end is not None:
             e.write(end)
             if end == b"\x1b":
@@ -371,7 +353,11 @@ class Socket:
         net.modem.drive(net.release_steps(self))
 
     def __getattr__(self, name):
-        return lazy(self, name, _SOCKET_MORE)
+        return lazy(
+            self,
+            name,
+            (("sockextra", " send_inline send_fixed send_stream send_hex send_status set_mode available "),),
+        )
 
     def __enter__(self):
         return self
@@ -383,11 +369,11 @@ class Socket:
 class Sockets:
     """The socket table and the socket URCs of one modem (Modem.net).
 
-    Also, loaded on first use: read_config, configure (sockcfg.py), state (sockextra.py).
+    Also, loaded on first use: state (sockextra.py).
     """
 
     def __getattr__(self, name):
-        return lazy(self, name, _NET_MORE)
+        return lazy(self, name, (("sockextra", " state "),))
 
     def __init__(self, modem):
         self.modem = modem
@@ -412,24 +398,26 @@ class Sockets:
         # The pushed data in progress.
         self._push = None
         self._push_left = 0
+        self._hexmv = None  # hex_in / hex_out's buffer, made on first use
         # The AT+QIOPEN in progress.
         self._open_id = -1
         self._open_err = -1
-        # Bound methods made once: handing over self.method would allocate every time.
-        self._read_sink = self.read_sink
-        self._read_hex = self.read_hex
-        self._push_sink = self.push_sink
-        self._push_hex = self.push_hex
-        self._discard = self.discard
-        self._send_line = self.send_line
-        self._on_qird = self.on_qird
-        e.on(b'+QIURC:"recv"', self.on_recv)
-        e.on(b'+QIURC:"closed"', self.on_closed)
-        e.on(b"+QIOPEN:", self.on_late_open)
+        # Bound methods made once and kept under their own names, so the instance finds them
+        # first: handing over self.method would otherwise allocate a bound method every time.
+        self.read_sink = self.read_sink
+        self.read_hex = self.read_hex
+        self.push_sink = self.push_sink
+        self.push_hex = self.push_hex
+        self.discard = self.discard
+        self.send_line = self.send_line
+        self.on_qird = self.on_qird
+        e.on(b"+QIURC:", self.on_recv, b'"recv"')
+        e.on(b"+QIURC:", self.on_closed, b'"closed"')
+        e.on(b"+QIOPEN:", self.on_late_open, b"")
         # A module that restarts prints a boot banner (BC26: MediaTek's, ending in "Leaving
         # the BROM"; other firmware: RDY) and has forgotten every socket.
-        e.on(b"RDY", self.on_restart)
-        e.on(b"Leaving the BROM", self.on_restart)
+        e.on(b"RDY", self.on_restart, b"")
+        e.on(b"Leaving the BROM", self.on_restart, b"")
         self.restarts = 0
         self._restarted = False
         self.service_errors = 0  # deferred closes / ATE0 the module did not answer
@@ -460,7 +448,10 @@ class Sockets:
         check_range(port, 1, 65535, "remote port")
         check_range(local_port, 0, 65535, "local port")
         check_range(mode, 0, 1, "access mode")
-        check_range(rxsize, 16, 65536, "rxsize")
+        if not isinstance(rxsize, bytearray):
+            check_range(rxsize, 16, 65536, "rxsize")
+        elif len(rxsize) < 16:
+            raise ValueError("rxsize: a bytearray of at least 16 bytes")
         if connect_id is None:
             for i in range(5):
                 if self.table[i] is None and not (self.orphans | self.closing) & (1 << i):
@@ -476,7 +467,7 @@ class Sockets:
         if work is not None:
             yield from work
         if not self.known:
-            self.read_config()  # blocking: four short commands, once per boot (start() does it)
+            self.modem.read_config()  # blocking: four short commands, once per boot (start() does it)
         if timeout is None:
             timeout = self.open_timeout
         self._open_id = connect_id
@@ -490,7 +481,7 @@ class Sockets:
         self.table[connect_id] = sock
         try:
             m = self.modem
-            yield from m.command_steps(parts, _QIOPEN, self.open_line, self.cmd_timeout, timeout, True)
+            yield from m.command_steps(parts, (b"+QIOPEN:",), self.open_line, self.cmd_timeout, timeout, True)
             if self._open_err:
                 raise BC26Error(self._open_err)
         except BC26Error:
@@ -534,7 +525,7 @@ class Sockets:
         # open there) is fine.
         try:
             yield from self.modem.command_steps(
-                ("AT+QICLOSE=", cid), _CLOSE, self._send_line, self.cmd_timeout, self.close_timeout
+                ("AT+QICLOSE=", cid), (b"CLOSE OK",), self.send_line, self.cmd_timeout, self.close_timeout
             )
         except BC26Timeout:
             raise
@@ -560,7 +551,7 @@ class Sockets:
         """Deferred work that handlers may not do themselves: closing sockets, echo off.
 
         Called from Modem.poll() and before opening a socket. It never raises: if the module
-        does not answer, the work waits for the next call, at least SERVICE_RETRY_MS later,
+        does not answer, the work waits for the next call, at least _SERVICE_RETRY_MS later,
         so a silent module does not make every poll() wait. With steps=True: the work as
         steps (see Modem.drive), or None when there is none to do now (bc26.aio).
         """
@@ -587,7 +578,7 @@ class Sockets:
             self._retry_at = -1
         except BC26Error:
             self.service_errors += 1
-            self._retry_at = ticks_add(ticks_ms(), SERVICE_RETRY_MS)
+            self._retry_at = ticks_add(ticks_ms(), _SERVICE_RETRY_MS)
 
     # --- receiving -------------------------------------------------------------------
 
@@ -607,7 +598,7 @@ class Sockets:
         if n <= 0:
             return LINE_MORE
         if not (self.viewmode or self.recv_hex):
-            e.take(n, self._read_sink)
+            e.take(n, self.read_sink)
             return LINE_MORE
         f = e.fields
         f.start(p, end)
@@ -619,11 +610,11 @@ class Sockets:
                 f.rest()
                 self.read_hex(e.mv, f.a, f.b)
             else:
-                e.take(n, self._read_sink, f.pos, True)
+                e.take(n, self.read_sink, f.pos, True)
         elif self.recv_hex:
-            e.take(2 * n, self._read_hex, -1, False, True)
+            e.take(2 * n, self.read_hex, -1, False, True)
         else:
-            e.take(n, self._read_sink)
+            e.take(n, self.read_sink)
         return LINE_MORE
 
     def read_sink(self, mv, s, e):
@@ -636,11 +627,10 @@ class Sockets:
         self._got = got + k
 
     def read_hex(self, mv, s, e):
-        data = _unhex(mv, s, e)
-        if data is None:
+        got = self._got
+        if not self.hex_in(mv, s, e, self.read_sink):
+            self._got = got  # damaged on the wire: none of it counts
             self.damaged += 1
-            return
-        self.read_sink(memoryview(data), 0, len(data))
 
     def on_recv(self, buf, s, end):
         e = self.e
@@ -675,11 +665,11 @@ class Sockets:
                 f.rest()
                 self.push_hex(e.mv, f.a, f.b)
             else:
-                e.take(n, self._push_sink, f.pos, True)
+                e.take(n, self.push_sink, f.pos, True)
         elif self.recv_hex:
-            e.take(2 * n, self._push_hex, -1, False, True)
+            e.take(2 * n, self.push_hex, -1, False, True)
         else:
-            e.take(n, self._push_sink)
+            e.take(n, self.push_sink)
 
     def push_sink(self, mv, s, e):
         self._push_left -= e - s
@@ -691,17 +681,65 @@ class Sockets:
             sock.ring.end_datagram()
 
     def push_hex(self, mv, s, e):
-        data = _unhex(mv, s, e)
-        if data is None:
-            # Damaged on the wire: what it held is lost, and the socket says so.
-            self.damaged += 1
-            if self._push is not None:
-                self._push.lost = True
-                if self._push.udp:
-                    self._push.ring.start_datagram(0)  # drop the datagram it began
-            self._push = None
+        if self.hex_in(mv, s, e, self.push_sink):
             return
-        self.push_sink(memoryview(data), 0, len(data))
+        # Damaged on the wire: what it held is lost, and the socket says so (a TCP socket
+        # keeps the bytes before the damage; a UDP datagram goes whole).
+        self.damaged += 1
+        if self._push is not None:
+            self._push.lost = True
+            if self._push.udp:
+                self._push.ring.start_datagram(0)  # drop the datagram it began
+        self._push = None
+
+    # --- hex data format -------------------------------------------------------------
+    # binascii would allocate the whole payload (twice its size when sending) in one piece,
+    # which the fragmented heap of a node that has run for weeks may not have; so hex goes
+    # in and out through one small buffer. Sending and receiving never overlap in it: data
+    # goes out only between reads.
+
+    def hex_out(self, data, off, n):
+        # Writes data[off:off+n] as hex digits.
+        out = self._hexmv
+        if out is None:
+            out = self._hexmv = memoryview(bytearray(_HEX_BUF))
+        digits = b"0123456789abcdef"
+        end = off + n
+        while off < end:
+            j = 0
+            while off < end and j < _HEX_BUF:
+                c = data[off]
+                out[j] = digits[c >> 4]
+                out[j + 1] = digits[c & 15]
+                off += 1
+                j += 2
+            self.e.write(out, 0, j)
+
+    def hex_in(self, mv, s, e, sink):
+        # The bytes that the hex digits mv[s:e] stand for, to sink(mv, start, end) a piece at
+        # a time. False at the first pair that is not hex (damaged on the wire): the pieces
+        # before it have been handed over.
+        if (e - s) & 1:
+            return False
+        out = self._hexmv
+        if out is None:
+            out = self._hexmv = memoryview(bytearray(_HEX_BUF))
+        j = 0
+        while s < e:
+            a = mv[s]
+            b = mv[s + 1]
+            s += 2
+            # a | 32 turns A-F into a-f and leaves the digits as they are.
+            x = a | 32
+            y = b | 32
+            if a < 48 or b < 48 or not (x <= 57 or 97 <= x <= 102) or not (y <= 57 or 97 <= y <= 102):
+                return False
+            out[j] = ((a & 15) + (a >> 6) * 9) << 4 | (b & 15) + (b >> 6) * 9
+            j += 1
+            if j == _HEX_BUF or s >= e:
+                sink(out, 0, j)
+                j = 0
+        return True
 
     def on_closed(self, buf, s, end):
         f = self.e.fields

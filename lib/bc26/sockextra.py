@@ -3,20 +3,20 @@
 # Here: the explicit send forms (inline, fixed length, Ctrl+Z, QISENDEX), the sent/acked
 # counters, the access-mode switch, AT+QISTATE and AT+QICFG.
 
+from ._compat import const
 from .checks import check_range
 from .errors import BC26Error
 from .fields import Fields
 from .ring import Ring
-from .sockets import (
-    BUFFER,
-    DATA_HEX_MAX,
-    DATA_TEXT_MAX,
-    INLINE_HEX_MAX,
-    INLINE_TEXT_MAX,
-    PUSH,
-    QISENDEX_MAX,
-    _inline_kind,
-)
+from .sockets import BUFFER, PUSH, _inline_kind
+
+# The manual's limits, as in sockets.py (private there, so that they cost no RAM; a test
+# checks that the two agree).
+_INLINE_TEXT_MAX = const(1024)
+_INLINE_HEX_MAX = const(512)
+_DATA_TEXT_MAX = const(1460)
+_DATA_HEX_MAX = const(730)
+_QISENDEX_MAX = const(512)  # AT+QISENDEX
 
 STATE_NAMES = ("Initial", "Connecting", "Connected", "Closing", "Remote Closing")
 
@@ -61,9 +61,9 @@ def send_inline(sock, data, quote=None):
         data = data.encode()
     n = len(data)
     if sock.net.send_hex:
-        check_range(n, 1, INLINE_HEX_MAX, "inline hex payload length")
+        check_range(n, 1, _INLINE_HEX_MAX, "inline hex payload length")
         return sock.send(data, 1)
-    check_range(n, 1, INLINE_TEXT_MAX, "inline payload length")
+    check_range(n, 1, _INLINE_TEXT_MAX, "inline payload length")
     kind = 2
     for c in data:
         if c < 32 or c > 126 or c == 59:
@@ -81,7 +81,7 @@ def send_fixed(sock, data):
     """AT+QISEND=<id>,<len>, then the data after '>': any byte values, <= 1460
     bytes (730 in hex send format)."""
     n = len(data)
-    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    check_range(n, 1, _DATA_HEX_MAX if sock.net.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
     return sock.send(data, 3)
 
 
@@ -89,7 +89,7 @@ def send_stream(sock, data, cancel=False):
     """AT+QISEND=<id>, the data after '>', then Ctrl+Z; with cancel=True, Esc instead,
     so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
     n = len(data)
-    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    check_range(n, 1, _DATA_HEX_MAX if sock.net.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
     if not sock.net.send_hex:
         for c in data:
             if c == 0x1A or c == 0x1B:
@@ -99,7 +99,7 @@ def send_stream(sock, data, cancel=False):
 
 def send_hex(sock, data):
     """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
-    check_range(len(data), 1, QISENDEX_MAX, "QISENDEX payload length")
+    check_range(len(data), 1, _QISENDEX_MAX, "QISENDEX payload length")
     return sock.send(data, 5)
 
 
@@ -110,6 +110,13 @@ def send_status(sock):
         raise BC26Error(None, "no +QISEND answer")
     v = [int(x) for x in lines[0][8:].split(b",")]
     return v[0], v[1], v[2]
+
+
+def available(sock):
+    """Bytes (push mode) or the last announced length (buffer mode) waiting now."""
+    if sock.ring is not None and sock.ring.readable():
+        return sock.ring.readable()
+    return sock.hint if sock.pending else 0
 
 
 def set_mode(sock, mode):
