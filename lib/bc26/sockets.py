@@ -418,6 +418,8 @@ class Sockets:
         # the BROM"; other firmware: RDY) and has forgotten every socket.
         e.on(b"RDY", self.on_restart, b"")
         e.on(b"Leaving the BROM", self.on_restart, b"")
+        # After AT+QPOWD (or a brown-out the firmware notices) the module says so and is off.
+        e.on(b"POWERED DOWN", self.on_restart, b"")
         self.restarts = 0
         self._restarted = False
         self.service_errors = 0  # deferred closes / ATE0 the module did not answer
@@ -535,9 +537,15 @@ class Sockets:
         self.closing &= ~(1 << cid)
 
     def on_restart(self, buf, s, end):
-        self.restarts += 1
-        self._restarted = True
-        self.e.abort("module restarted")
+        # The module restarted (RDY, the boot banner) or is off (POWERED DOWN, 'P'): either
+        # way it answers nothing pending and has forgotten every socket. Only a restarted
+        # module needs echo turned off again; one that is off gets ATE0 from start().
+        if buf[s] == 80:
+            self.e.abort("module powered down")
+        else:
+            self.restarts += 1
+            self._restarted = True
+            self.e.abort("module restarted")
         for sock in self.table:
             if sock is not None:
                 # Its connectID no longer exists on the module: reads raise 567.
