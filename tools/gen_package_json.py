@@ -22,8 +22,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# boards/unix.py is the unix port's stand-in for a UART: no use on a board.
-HOST_ONLY_BOARDS = ("unix.py",)
+# boards/unix.py and unix_pins.py are the unix port's stand-ins for a UART and pins: no use on a board.
+HOST_ONLY_BOARDS = ("unix.py", "unix_pins.py")
 
 
 def version():

@@ -29,7 +29,7 @@ _IDLE = const(0)
 _WAIT_PROMPT = const(1)  # sent, waiting for the '>' data prompt
 _WAIT_FINAL = const(2)  # sent, waiting for OK / ERROR
 _WAIT_TRAILER = const(3)  # OK seen, waiting for the result that comes later
-PROMPTED = const(4)  # the '>' prompt came: the caller writes its data now
+_PROMPTED = const(4)  # the '>' prompt came: the caller writes its data now (sockets.py: 4)
 _DONE = const(5)
 
 # Command results.
@@ -44,7 +44,7 @@ LINE_NOT_MINE = const(2)  # not for this command: treat it as a URC
 
 
 class Engine:
-    def __init__(self, uart, rxbuf, cmdbuf=256):
+    def __init__(self, uart, rxbuf):
         # rxbuf: the receive buffer's size, or a bytearray to use as the buffer.
         buf = bytearray(rxbuf) if isinstance(rxbuf, int) else rxbuf
         if not isinstance(buf, bytearray) or len(buf) < 64:
@@ -71,7 +71,7 @@ class Engine:
         self._data_deadline = 0
         self.truncated = 0  # counted data the module never finished sending, abandoned
         self.fields = Fields(buf)
-        self._cmd = bytearray(cmdbuf)
+        self._cmd = bytearray(256)  # the longest command line: QIOPEN with a 150-byte host
         self._cmdlen = 0
         # Who built the command line now in _cmd (0: nobody in particular). A caller that
         # repeats the same command (AT+QIRD in a loop) skips building it again.
@@ -331,7 +331,7 @@ class Engine:
                     continue
             if c == _GT and self.state == _WAIT_PROMPT and not self._discard:
                 self._r = r + 1
-                self.state = PROMPTED
+                self.state = _PROMPTED
                 continue
             s = self._scan
             if s < r:
@@ -586,7 +586,7 @@ class Engine:
             elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
                 self._drop_data()
         st = self.state
-        if st == _IDLE or st == _DONE or st == PROMPTED:
+        if st == _IDLE or st == _DONE or st == _PROMPTED:
             return True
         if ticks_diff(self._deadline, ticks_ms()) <= 0:
             self._done(_TIMEOUT)

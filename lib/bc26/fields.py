@@ -146,9 +146,9 @@ class Fields:
         self.pos = self.end
         return b - a
 
-    def eq(self, lit):
-        """Whether the last string span equals the bytes ``lit``."""
-        return self.b - self.a == len(lit) and self.buf.startswith(lit, self.a)
+    def eq(self, s):
+        """Whether the last string span equals the bytes s."""
+        return self.b - self.a == len(s) and self.buf.startswith(s, self.a)
 
     def text(self):
         """The last string span as a str (allocates; for results handed to the user)."""

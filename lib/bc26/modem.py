@@ -19,7 +19,7 @@ _MORE = (
     ("power", " psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "),
     ("sockextra", " socket_state "),
     ("sockcfg", " configure read_config "),
-    ("raw", " at last_error last_error_steps "),
+    ("raw", " at ready last_error last_error_steps "),
 )
 
 
@@ -99,15 +99,6 @@ class Modem:
             yield
             e.finish()
         e.stale = False  # the tries that timed out above set it; the module is in step now
-
-    def ready(self):
-        """Resynchronise first if an earlier command timed out (its answer may be late).
-
-        Bounded: three AT tries of 200 ms and one more AT, under a second; a module that
-        stays silent raises BC26Error("no answer to AT") and is tried again next time.
-        """
-        if self.engine.stale:
-            self.sync(3, 200)
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""

@@ -31,6 +31,16 @@ def last_error_steps(modem):
     return code[0]
 
 
+def ready(modem):
+    """Resynchronise first if an earlier command timed out (its answer may be late).
+
+    Bounded: three AT tries of 200 ms and one more AT, under a second; a module that stays
+    silent raises BC26Error("no answer to AT") and is tried again next time.
+    """
+    if modem.engine.stale:
+        modem.sync(3, 200)
+
+
 def at(modem, text, timeout=1000, trailer=0):
     """Send any AT command as it is and return its answer lines as str.
 
@@ -48,7 +58,7 @@ def at(modem, text, timeout=1000, trailer=0):
             end += 1
         expect = (cmd[2:end] + b":",)
     e = modem.engine
-    modem.ready()
+    ready(modem)
     e.cmd(cmd)
     e.begin(expect, None, timeout, trailer, False, True)
     e.wait()

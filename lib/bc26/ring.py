@@ -21,9 +21,6 @@ class Ring:
         self._len_at = -1  # datagram being written: buffer index of its length field
         self._ready = 0  # bytes (with length fields) of whole datagrams, readable
 
-    def free(self):
-        return self.size - self.used
-
     def _put(self, mv, s, e):
         # Copy mv[s:e] in at the tail, in two pieces where it wraps.
         size = self.size
@@ -50,7 +47,7 @@ class Ring:
             # The previous datagram never completed (the module stopped mid-way): drop it.
             self.dropped += self.used - self._ready - 2
             self.used = self._ready
-        if n + 2 > self.free():
+        if n + 2 > self.size - self.used:
             self.dropped += n
             self._len_at = -2
             return False
@@ -73,9 +70,9 @@ class Ring:
         if self.datagrams:
             if self._len_at == -2:
                 return 0
-        elif n > self.free():
-            self.dropped += n - self.free()
-            e = s + self.free()
+        elif n > self.size - self.used:
+            e = s + self.size - self.used
+            self.dropped += n - (e - s)
             n = e - s
         self._put(mv, s, e)
         return n

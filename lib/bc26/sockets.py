@@ -7,7 +7,7 @@
 
 from ._compat import const, lazy, ticks_add, ticks_diff, ticks_ms
 from .checks import check_host, check_range
-from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE, PROMPTED
+from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE
 from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
 from .ring import Ring
 
@@ -25,6 +25,16 @@ _SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits
 _HEX_BUF = const(128)  # hex goes in and out through a buffer this long (see Sockets.hex_out)
 
 _SEND = (b"SEND OK", b"SEND FAIL")
+
+
+def _result_line(buf, s, end):
+    # The line handler of a command whose one expected line (SEND OK, CLOSE OK) completes it.
+    return LINE_DONE
+
+
+def _ignore(mv, s, e):
+    # The sink for data that is not ours to keep (the module's echo of data-mode input).
+    pass
 
 
 def _inline_kind(data, off, end):
@@ -259,8 +269,7 @@ class Socket:
             pass  # Esc is answered ERROR (571 Cancel send) by some firmware, OK by others
         return 0
 
-    def sendall(self, data):
-        self.send(data)
+    sendall = send  # send() already sends it all
 
     def _qisend(self, data, off, n, form=0):
         # A send's first phase: builds the command for the next piece of data[off:n] and
@@ -290,14 +299,14 @@ class Socket:
                     e.put(b",")
                     e.put_int(k)
                 e.cmd_tag = tag
-            e.begin(_SEND, net.send_line, net.cmd_timeout, net.send_timeout, True)
+            e.begin(_SEND, _result_line, net.cmd_timeout, net.send_timeout, True)
             return k
         e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
         e.put(b",")
         e.put_int(k)
         e.put(b",")
-        e.begin(_SEND, net.send_line, net.cmd_timeout, net.send_timeout, False, False, True)
+        e.begin(_SEND, _result_line, net.cmd_timeout, net.send_timeout, False, False, True)
         # The payload follows the command on its line, straight from the caller's buffer.
         quote = form != 1
         if quote:
@@ -315,14 +324,14 @@ class Socket:
         # cancel; None after a fixed length), and the wait for the result begins. (Few
         # names: a call whose state fits in 11 words allocates no frame on the heap.)
         e = self.net.e
-        if e.state != PROMPTED:
+        if e.state != 4:  # PROMPTED (engine.py)
             if e.result == 3:  # TIMEOUT: a late prompt would leave the module in data mode
                 e.write(b"\x1b")
             e.finish()
             raise BC26Error(None, "no data prompt")
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
-            e.take(2 * k if self.net.send_hex else k, self.net.discard, e.read_pos())
+            e.take(2 * k if self.net.send_hex else k, _ignore, e.read_pos())
         if self.net.send_hex:
             self.net.hex_out(data, off, k)
         else:
@@ -372,6 +381,13 @@ class Sockets:
     Also, loaded on first use: state (sockextra.py).
     """
 
+    # Deadlines in ms; setting one on the instance overrides it (a class attribute costs the
+    # instance nothing until then).
+    cmd_timeout = 2000  # OK / ERROR of a socket command
+    open_timeout = 60000  # +QIOPEN (manual: 60 s)
+    send_timeout = 10000  # SEND OK / SEND FAIL
+    close_timeout = 10000  # CLOSE OK
+
     def __getattr__(self, name):
         return lazy(self, name, (("sockextra", " state "),))
 
@@ -386,10 +402,6 @@ class Sockets:
         self.showlength = 0
         self.echomode = 0
         self.known = False
-        self.cmd_timeout = 2000  # OK / ERROR of a socket command
-        self.open_timeout = 60000  # +QIOPEN (manual: 60 s)
-        self.send_timeout = 10000  # SEND OK / SEND FAIL
-        self.close_timeout = 10000  # CLOSE OK
         self.orphans = 0  # connectIDs (bits) the module opened after we gave up on them
         self.closing = 0  # connectIDs (bits) to close at the next poll
         # The AT+QIRD in progress (Socket._take).
@@ -408,8 +420,6 @@ class Sockets:
         self.read_hex = self.read_hex
         self.push_sink = self.push_sink
         self.push_hex = self.push_hex
-        self.discard = self.discard
-        self.send_line = self.send_line
         self.on_qird = self.on_qird
         e.on(b"+QIURC:", self.on_recv, b'"recv"')
         e.on(b"+QIURC:", self.on_closed, b'"closed"')
@@ -527,7 +537,7 @@ class Sockets:
         # open there) is fine.
         try:
             yield from self.modem.command_steps(
-                ("AT+QICLOSE=", cid), (b"CLOSE OK",), self.send_line, self.cmd_timeout, self.close_timeout
+                ("AT+QICLOSE=", cid), (b"CLOSE OK",), _result_line, self.cmd_timeout, self.close_timeout
             )
         except BC26Timeout:
             raise
@@ -568,12 +578,13 @@ class Sockets:
             return None
         if self._retry_at != -1 and ticks_diff(self._retry_at, ticks_ms()) > 0:
             return None
-        work = self._service(todo)
+        work = self._service()
         if steps:
             return work
         self.modem.drive(work)
 
-    def _service(self, todo):
+    def _service(self):
+        todo = self.orphans | self.closing
         try:
             if self._restarted:
                 # A restart turns echo on.
@@ -762,14 +773,6 @@ class Sockets:
             if sock.mode == PUSH:
                 # Pushed data is all here already: the module's side can go now.
                 self.closing |= 1 << cid
-
-    # --- sending -------------------------------------------------------------------------
-
-    def send_line(self, buf, s, end):
-        return LINE_DONE
-
-    def discard(self, mv, s, e):
-        pass
 
 
 # Socket._take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.
