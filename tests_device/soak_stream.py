@@ -71,7 +71,7 @@ def combination(modem, host, port, mode, hexfmt, viewmode, count, out):
 
 
 def main(host, port, count, max_size=MAX_SIZE, board=None):
-    """board: the boards/ module whose uart() to use; None: the one device_settings names."""
+    """board: the name of the boards/ module whose uart() to use; None: device_settings.BOARD."""
     if not 9 <= max_size <= MAX_SIZE:
         raise ValueError("max_size: 9..%d" % MAX_SIZE)
     out = memoryview(_out)[:max_size]

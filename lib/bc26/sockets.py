@@ -569,7 +569,7 @@ class Sockets:
         """Deferred work that handlers may not do themselves: closing sockets, echo off.
 
         Called from Modem.poll() and before opening a socket. It never raises: if the module
-        does not answer, the work waits for the next call, at least _SERVICE_RETRY_MS later,
+        does not answer, the work waits for the next call, at least 2 s (_SERVICE_RETRY_MS) later,
         so a silent module does not make every poll() wait. With steps=True: the work as
         steps (see Modem.drive), or None when there is none to do now (bc26.aio).
         """
