@@ -1,7 +1,7 @@
 # The rarely used parts of sockets, loaded on first use: every method costs heap whether it
 # is called or not, so Socket and Sockets reach these through __getattr__ (_compat.lazy).
 # Here: the explicit send forms (inline, fixed length, Ctrl+Z, QISENDEX), the sent/acked
-# counters, the access-mode switch, AT+QISTATE and AT+QICFG.
+# counters, available(), the access-mode switch and AT+QISTATE (AT+QICFG is sockcfg.py).
 
 from ._compat import const
 from .checks import check_range
