@@ -212,8 +212,11 @@ def rig():
     emu.close()
 
 
-def test_library_psm_cycle_keeps_the_udp_socket(rig):
+def test_library_psm_cycle_keeps_the_udp_socket(rig, monkeypatch):
     emu, m = rig
+    # The module stays awake (10 s + T3324) long enough for the resynchronisation after the
+    # timeout below (a quiet line, then AT): time runs 10x, not 100x, here.
+    monkeypatch.setattr(general, "PSM_TIME_SCALE", 10)
     with UdpEchoServer() as echo:
         sock = m.open("UDP", "127.0.0.1", echo.port)
         sock.send(b"before")

@@ -1,6 +1,6 @@
 """The soak: long runs that do not belong in the default test command (make soak).
 
-    python3 tools/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 64k]
+    python3 tools/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 72k]
 
 1. No data lost: tests_device/soak_stream.py in the MicroPython unix port, compiled to .mpy and
    run with a small heap, sends checksummed messages through the emulator to a TCP echo in both
@@ -93,7 +93,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--messages", type=int, default=3500, help="per combination; 4 combinations")
     ap.add_argument("--max-size", type=int, default=1460)
-    ap.add_argument("--heap", default="64k", help="62k: the smallest that passes reliably here")
+    ap.add_argument("--heap", default="72k", help="70k: the smallest that passes here")
     ap.add_argument("--fuzz-seeds", type=int, default=100)
     args = ap.parse_args(argv)
     failed = False

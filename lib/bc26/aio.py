@@ -150,14 +150,22 @@ class AsyncModem:
                     await self._idle(e.remaining())
         except StopIteration as done:
             return done.value
+        except BaseException:
+            e.abandon()  # cancelled while a command runs: it gives up, the engine is free
+            raise
         finally:
-            steps.close()  # cancelled: run the steps' cleanup
+            steps.close()  # run the steps' cleanup
 
     async def _complete(self):
-        # Drive the begun command until it completes, prompts or times out.
+        # Drive the begun command until it completes, prompts or times out. A cancelled
+        # caller leaves nothing pending: the command gives up (a prompt gets its Esc).
         e = self.e
-        while not e.step():
-            await self._idle(e.remaining())
+        try:
+            while not e.step():
+                await self._idle(e.remaining())
+        except BaseException:
+            e.abandon()
+            raise
 
     async def _explain(self, err):
         # Modem._explain for a TCP/IP command, awaiting its AT+QIGETERROR.
@@ -194,9 +202,9 @@ class AsyncModem:
                 raise BC26Error(567)
             if e.stale:
                 await self._drive(self.modem.sync_steps(3, 200))  # Modem.ready()
-            k = sock._qisend(data, off, n)
-            await self._complete()
             try:
+                k = sock._qisend(data, off, n)
+                await self._complete()
                 if k > 0:
                     sock._prompted(data, off, k)
                     await self._complete()
@@ -204,6 +212,7 @@ class AsyncModem:
                     k = -k
                 sock._sent(off)
             except BC26Error as err:
+                e.abandon()  # a UART write that stalled leaves the command pending
                 await self._explain(err)
                 raise
             off += k
@@ -217,7 +226,11 @@ class AsyncModem:
             k = sock._take(buf, n, due, True, False)
         if k != TAKE_READ:
             return k
-        await self._complete()
+        try:
+            await self._complete()
+        except BaseException:
+            self.net.abandon_read(self.e)  # cancelled: the next read raises DataLost
+            raise
         try:
             return sock._took(self.net, self.e)
         except BC26Error as err:
@@ -271,6 +284,8 @@ class AsyncSocket:
             n = nbytes
         if timeout == -1:
             timeout = s.timeout
+        if timeout is not None and not 0 <= timeout <= 86400000:
+            raise ValueError("timeout must be 0..86400000 ms or None")
         if n == 0:
             return 0
         t0 = ticks_ms()

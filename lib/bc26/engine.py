@@ -15,7 +15,7 @@
 
 from ._compat import const, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
-from .fields import Fields
+from .fields import Fields, as_text
 
 _CR = const(13)
 _LF = const(10)
@@ -31,6 +31,16 @@ _WAIT_FINAL = const(2)  # sent, waiting for OK / ERROR
 _WAIT_TRAILER = const(3)  # OK seen, waiting for the result that comes later
 _PROMPTED = const(4)  # the '>' prompt came: the caller writes its data now (sockets.py: 4)
 _DONE = const(5)
+_QUIET = const(6)  # resynchronising: reading until the module has been silent a while
+
+# How long the '>' prompt is held for its data. A caller that never writes it (a cancelled
+# task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
+_PROMPT_HOLD = const(2000)
+# How much longer than its own wait a trailer that a command gave up on is still expected.
+_OWED_GRACE = const(5000)
+# The longest wait a deadline may name: boards' ticks_ms() wraps at 2**30 ms and ticks_diff
+# is only right within half of that, so a longer one would end at once.
+_MAX_WAIT = const(86400000)
 
 # Command results.
 _OK = const(1)
@@ -67,7 +77,6 @@ class Engine:
         self._quote = 0  # 1: data may be quoted, decide; 2: drop the closing quote
         self._eol_open = False  # the line just parsed ended in a CR whose LF is not yet here
         self._counting = False  # counted data (or its closing quote, or its LF) is due
-        self._whole = False
         self._data_deadline = 0
         self.truncated = 0  # counted data the module never finished sending, abandoned
         self.fields = Fields(buf)
@@ -82,7 +91,18 @@ class Engine:
         self.on_unknown = None
         self.unknown = 0  # lines that were neither a response nor a known URC
         self.overflows = 0  # records longer than the buffer, dropped
-        self.stale = False  # a command timed out: its answer may still come
+        self.stale = False  # a command timed out or was abandoned: its answer may still come
+        self.late = 0  # answers that came after their command gave up, dropped
+        self.noise = 0  # lines a pending command recognised as its own but damaged, dropped
+        # Trailers owed by commands that gave up (SEND OK / SEND FAIL, CLOSE OK): the module
+        # answers in order, so the next such line pays the oldest debt, not the next command.
+        # [[expect, deadline], ...], or None.
+        self._owed = None
+        self._paid = False  # the pending command's wait saw a debt paid
+        self._taken = False  # the module took the pending command (OK before a trailer, or '>')
+        self._quiet_ms = 0
+        self._limit = 0
+        self._listeners = None  # the user's URC listeners (listen()): [(prefix, handler)]
         self.state = _IDLE
         self.result = 0
         self.code = None
@@ -111,7 +131,8 @@ class Engine:
 
         Spaces after the first ':' are optional on the wire: b'+QIURC:"recv"' also matches
         '+QIURC: "recv"'. ``end`` excludes the line end. A later registration of the same
-        prefix replaces the earlier one. (The library passes what follows the ':' as rest,
+        prefix replaces the earlier one: this is the library's own table (a user's handler
+        goes beside it, with listen()). (The library passes what follows the ':' as rest,
         which spares two new bytes objects per registration.)
         """
         head = prefix
@@ -132,24 +153,55 @@ class Engine:
             i += 1
         urcs.insert(i, (head, rest, handler))
 
+    def listen(self, prefix, handler):
+        """Also call handler(buf, start, end) for every unsolicited line starting with prefix
+        (spaces after its ':' optional, as with on()).
+
+        Listeners hear a line after the library has handled it, so they can never take a URC
+        away from the library ("closed" still closes the socket); several may share a prefix.
+        """
+        if not isinstance(prefix, (bytes, bytearray)) or not prefix:
+            raise TypeError("prefix must be non-empty bytes")
+        head = bytes(prefix)
+        rest = b""
+        k = head.find(b":")
+        if 0 <= k < len(head) - 1:
+            rest = head[k + 1 :].lstrip()
+            head = head[: k + 1]
+        if self._listeners is None:
+            self._listeners = []
+        self._listeners.append((head, rest, handler))
+
+    def _tell(self, s, e):
+        # The user's listeners for the line buf[s:e]; True if one heard it.
+        heard = False
+        buf = self.buf
+        for head, rest, handler in self._listeners:
+            if buf.startswith(head, s):
+                p = s + len(head)
+                while p < e and buf[p] == _SPACE:
+                    p += 1
+                if buf.startswith(rest, p):
+                    handler(buf, s, e)
+                    heard = True
+        return heard
+
     # --- counted data --------------------------------------------------------------
 
-    def take(self, n, sink, start=-1, maybe_quoted=False, whole=False):
+    def take(self, n, sink, start=-1, maybe_quoted=False):
         """From a handler: the next n bytes are data for sink(mv, start, end).
 
         With start=-1 the data follows the current line's end; otherwise it starts at buf
         index ``start`` (inside the current line for viewmode 1, or the current read
         position for the echo of data-mode input). With maybe_quoted the data may be
-        wrapped in double quotes, as some firmware prints it. With whole, the sink gets
-        all n bytes in one call (hex that is decoded in one piece); n must fit the buffer.
-        Otherwise the sink gets chunks as they arrive.
+        wrapped in double quotes, as some firmware prints it. The sink gets the data in
+        pieces as they arrive, so no record has to fit the buffer.
         """
         if n <= 0:
             return
         self._count = n
         self._sink = sink
         self._quote = 1 if maybe_quoted else 0
-        self._whole = whole
         self._counting = True
         # The deadline for the data is set by step() only if the data does not complete
         # right away (see there).
@@ -169,7 +221,7 @@ class Engine:
         # Feeds counted data to the sink; False when it must wait for more bytes.
         r = self._r
         w = self._w
-        if self._lf or self._quote or self._whole or not self._count:
+        if self._lf or self._quote or not self._count:
             return self._data_special(r, w)
         # The common case: raw data, whatever part of it has arrived.
         k = w - r
@@ -224,12 +276,6 @@ class Engine:
         k = w - r
         if k > self._count:
             k = self._count
-        if self._whole and k < self._count:
-            if self._count > self._size:
-                self._drop_data()
-                return True
-            self._r = r
-            return False
         if k <= 0:
             self._r = r
             return False
@@ -237,7 +283,6 @@ class Engine:
         self._count -= k
         sink = self._sink
         if self._count == 0:
-            self._whole = False
             if self._quote != 2:
                 self._sink = None
                 self._counting = False
@@ -332,6 +377,8 @@ class Engine:
             if c == _GT and self.state == _WAIT_PROMPT and not self._discard:
                 self._r = r + 1
                 self.state = _PROMPTED
+                self._taken = True
+                self._deadline = ticks_add(ticks_ms(), _PROMPT_HOLD)
                 continue
             s = self._scan
             if s < r:
@@ -376,12 +423,15 @@ class Engine:
             return
         st = self.state
         pending = st == _WAIT_FINAL or st == _WAIT_TRAILER or st == _WAIT_PROMPT
+        if self._owed is not None and self._pay(s, e):
+            return
         if pending:
             n = e - s
             if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
                 if st == _WAIT_TRAILER:
                     self._unknown(s, e)
                 elif self._trailer_ms:
+                    self._taken = True
                     self.state = _WAIT_TRAILER
                     self._deadline = ticks_add(ticks_ms(), self._trailer_ms)
                 else:
@@ -418,12 +468,35 @@ class Engine:
                 # Handlers find their arguments here instead of matching the prefix again.
                 self.args = p
                 handler(buf, s, e)
+                if self._listeners is not None:
+                    self._tell(s, e)
                 return
         # Bare lines (ATI, AT+CGSN) belong to a raw command; '+X:' lines never do.
         if self._collect_rest and c != 43 and (st == _WAIT_FINAL or st == _WAIT_TRAILER):
             self._lines.append(bytes(buf[s:e]))
             return
+        if self._listeners is not None and self._tell(s, e):
+            return
         self._unknown(s, e)
+
+    def _pay(self, s, e):
+        # A trailer that a command which gave up still owed: dropped (True), in order.
+        owed = self._owed
+        now = ticks_ms()
+        while owed and ticks_diff(owed[0][1], now) <= 0:
+            owed.pop(0)  # overdue: it is not coming any more
+        if not owed:
+            self._owed = None
+            return False
+        for prefix in owed[0][0]:
+            if self.buf.startswith(prefix, s) and e - s == len(prefix):
+                owed.pop(0)
+                if not owed:
+                    self._owed = None
+                self.late += 1
+                self._paid = True
+                return True
+        return False
 
     def _take_line(self, s, e):
         # A line the pending command expects; False if its handler declines it.
@@ -442,6 +515,9 @@ class Engine:
         return True
 
     def _unknown(self, s, e):
+        if self.state == _QUIET:
+            self.late += 1  # resynchronising: what comes now is a late answer
+            return
         self.unknown += 1
         if self.on_unknown is not None:
             self.on_unknown(self.buf, s, e)
@@ -459,13 +535,58 @@ class Engine:
         self._count = 0
         self._quote = 0
         self._lf = False
-        self._whole = False
         self._sink = None
         self._counting = False
 
     def _done(self, result):
         self.state = _DONE
         self.result = result
+
+    def _give_up(self):
+        # The pending command is given up (its deadline passed, or its caller went away):
+        # whatever it may still answer must not be taken for the next command's answer.
+        st = self.state
+        if st == _WAIT_PROMPT or st == _PROMPTED:
+            # A prompt that came, or comes late, would take the next command line for data:
+            # Esc ends the data mode without sending anything.
+            self.uart.write(b"\x1b")
+        exp = self._expect
+        if (
+            self._trailer_ms
+            and self._taken
+            and (st == _WAIT_FINAL or st == _WAIT_TRAILER)
+            and exp is not None
+            and exp[0][0] != 43
+            and not self._paid
+        ):
+            # SEND OK / CLOSE OK carry no connectID: once the module took the command, the
+            # next one is this command's. (Not when this wait took a debt in its place: then
+            # ours was the one that came.)
+            if self._owed is None:
+                self._owed = []
+            self._owed.append([exp, ticks_add(ticks_ms(), self._trailer_ms + _OWED_GRACE)])
+        self.stale = True
+        self._done(_TIMEOUT)
+
+    def abandon(self):
+        """The caller of the pending command goes away (cancelled, or an error of its own):
+        end the command so that the engine is free again; the next command resynchronises
+        first. Does nothing when no command is pending."""
+        st = self.state
+        if st == _IDLE:
+            return
+        if st != _DONE:
+            self._give_up()
+        self.state = _IDLE
+        self._expect = None
+        self._on_line = None
+        self._lines = None
+        self._reason = None
+
+    def busy(self):
+        """Whether a command is pending (begun and not yet finished)."""
+        st = self.state
+        return st != _IDLE and st != _DONE
 
     # --- commands --------------------------------------------------------------------
 
@@ -486,6 +607,13 @@ class Engine:
             if isinstance(p, int):
                 self.put_int(p)
             else:
+                if isinstance(p, str):
+                    p = p.encode()
+                for c in p:
+                    # CR or LF would end the line and begin another command; Ctrl+Z and
+                    # Esc act in data mode; no other control byte means anything.
+                    if c < 32 or c == 127:
+                        raise ValueError("a command cannot hold byte %d" % c)
                 self.put(p)
 
     def put(self, data):
@@ -542,8 +670,13 @@ class Engine:
         partial: the line goes out without its CR; the caller writes the rest (an inline
         payload, straight from its own buffer) and the CR with write().
         """
-        if self.state != _IDLE and self.state != _DONE:
-            raise BC26Error(None, "busy: a command is pending")
+        st = self.state
+        if st != _IDLE and st != _DONE:
+            if ticks_diff(self._deadline, ticks_ms()) > 0:
+                raise BC26Error(None, "busy: a command is pending")
+            self.abandon()  # left behind by a caller that went away; it is overdue
+        if not (0 < timeout <= _MAX_WAIT and 0 <= trailer <= _MAX_WAIT):
+            raise ValueError("timeout must be 1..%d ms" % _MAX_WAIT)
         # Dispatch what already arrived, so an earlier URC is never taken for this answer.
         if self._fill() or self._r < self._w:
             self._process()
@@ -555,6 +688,8 @@ class Engine:
         self.result = 0
         self.code = None
         self.matched = -1
+        self._paid = False
+        self._taken = False
         n = self._cmdlen
         self._cmd[n] = _CR
         self.state = _WAIT_PROMPT if prompt else _WAIT_FINAL
@@ -569,10 +704,30 @@ class Engine:
 
     def resume(self, timeout=1000, trailer=None):
         """After the prompt and the data: wait for the final result."""
+        if not 0 < timeout <= _MAX_WAIT:
+            raise ValueError("timeout must be 1..%d ms" % _MAX_WAIT)
         if trailer is not None:
             self._trailer_ms = trailer
         self.state = _WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
+
+    def quiet(self, ms=300, limit=3000):
+        """Begin a wait that ends once the module has said nothing for ms (at most limit ms);
+        step() drives it and finish() returns None. Whatever arrives meanwhile is handled as
+        usual, late answers are counted and dropped: after it, nothing a command that gave up
+        could still answer (within the manual's 300 ms) can be taken for a new answer."""
+        if self.busy():
+            raise BC26Error(None, "busy: a command is pending")
+        self._expect = None
+        self._on_line = None
+        self._lines = None
+        self._trailer_ms = 0
+        self.result = 0
+        self._quiet_ms = ms
+        now = ticks_ms()
+        self._limit = ticks_add(now, limit)
+        self._deadline = ticks_add(now, ms)
+        self.state = _QUIET
 
     def step(self):
         """Read and dispatch what arrived; True when the pending command needs attention."""
@@ -586,12 +741,20 @@ class Engine:
             elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
                 self._drop_data()
         st = self.state
-        if st == _IDLE or st == _DONE or st == _PROMPTED:
+        if st == _IDLE or st == _DONE:
             return True
-        if ticks_diff(self._deadline, ticks_ms()) <= 0:
-            self._done(_TIMEOUT)
+        now = ticks_ms()
+        if st == _QUIET:
+            if self._fresh:
+                self._deadline = ticks_add(now, self._quiet_ms)
+            if ticks_diff(self._deadline, now) <= 0 or ticks_diff(self._limit, now) <= 0:
+                self._done(_OK)
+                return True
+            return False
+        if ticks_diff(self._deadline, now) <= 0:
+            self._give_up()
             return True
-        return False
+        return st == _PROMPTED
 
     def poll(self):
         """Read and dispatch everything the UART holds now (a bounded number of reads)."""
@@ -599,7 +762,7 @@ class Engine:
         while i < 64 and self._fill():
             self._process()
             i += 1
-        if self._counting or (self.state != _IDLE and self.state != _DONE):
+        if self._counting or self.busy():
             self.step()
 
     def shorten(self, ms):
@@ -644,7 +807,7 @@ class Engine:
             return lines
         if res == _TIMEOUT:
             self.stale = True
-            raise BC26Timeout("timeout: " + bytes(self._cmd[: self._cmdlen]).decode())
+            raise BC26Timeout("timeout: " + as_text(self._cmd[: self._cmdlen]))
         reason = self._reason
         self._reason = None
         raise BC26Error(self.code, reason)

@@ -41,8 +41,9 @@ class Modem:
         self.engine.on(b"+CEREG:", self._on_cereg, b"")
 
     def on(self, prefix, handler):
-        """Register handler(buf, start, end) for an unsolicited line; see Engine.on."""
-        self.engine.on(prefix, handler)
+        """Call handler(buf, start, end) for every unsolicited line that starts with prefix
+        (bytes), after the library has handled it (see Engine.listen)."""
+        self.engine.listen(prefix, handler)
 
     def poll(self):
         """Read what the module sent and dispatch URCs. Call it often while idle."""
@@ -75,30 +76,39 @@ class Modem:
     def sync_steps(self, tries=10, timeout=300):
         # sync() as steps (see drive()).
         e = self.engine
-        late = e.stale  # something timed out before: its answer may still come
+        e.abandon()  # a command whose caller went away: it gives up now
+        late = e.stale  # something gave up before: its answer may still come
         e.stale = False
+        answered = False  # an AT was answered OK, but the OK may have been a late one
         for _ in range(tries):
+            if answered:
+                # Let late answers come and go before the AT that confirms: an OK that came
+                # late completed the last AT, whose own OK would complete the next command,
+                # one answer behind from then on. Only silence proves nothing more is due.
+                e.quiet(timeout, 10 * timeout)
+                yield
+                e.finish()
             try:
                 e.cmd(b"AT")
                 e.begin(None, None, timeout)
                 yield
                 e.finish()
-                break
+                if answered or not late:
+                    e.stale = False  # the tries that timed out set it; the module is in step
+                    return
+                answered = True
             except BC26Timeout:
                 late = True
-            except BC26Error:
-                pass  # answered (ERROR): nothing left in flight
-        else:
-            e.stale = True
-            raise BC26Error(None, "no answer to AT")
-        if late:
-            # One more exchange: the OK just taken may have belonged to an earlier command
-            # that timed out; this one's OK is then surely ours. A clean wake needs no second.
-            e.cmd(b"AT")
-            e.begin(None, None, timeout)
-            yield
-            e.finish()
-        e.stale = False  # the tries that timed out above set it; the module is in step now
+                answered = False
+            except BC26Error as err:
+                # A bare ERROR is an answer (the AT met the end of a garbled line): try
+                # again. A restart or power-down is no answer: the AT may still be answered
+                # after the boot.
+                if err.code is None and err.name != "ERROR":
+                    late = True
+                    answered = False
+        e.stale = True
+        raise BC26Error(None, "no answer to AT")
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
@@ -135,8 +145,11 @@ class Modem:
                 e.wait()
         except StopIteration as done:
             return done.value
+        except BaseException:
+            e.abandon()  # interrupted (KeyboardInterrupt) while a command runs: it gives up
+            raise
         finally:
-            steps.close()  # interrupted (KeyboardInterrupt): run the steps' cleanup
+            steps.close()  # run the steps' cleanup
 
     def _explain(self, err, tcpip):
         # Steps (see drive()): a bare ERROR from a TCP/IP command raises the module's own code

@@ -116,7 +116,9 @@ def encode_edrx(cycle):
     """The 4-bit string of the eDRX cycle nearest to cycle seconds (20.48 .. 10485.76)."""
     if not isinstance(cycle, (int, float)) or isinstance(cycle, bool):
         raise TypeError("eDRX cycle must be a number of seconds")
-    ms = check_range(int(cycle * 1000 + 0.5), 20000, 10500000, "eDRX cycle in ms")
+    if not 20.0 <= cycle <= 10500.0:  # also refuses nan and inf, which int() cannot take
+        raise ValueError("eDRX cycle must be 20.48..10485.76 s")
+    ms = int(cycle * 1000 + 0.5)
     best = 0
     for i in range(10):
         if abs((20480 << i) - ms) < abs((20480 << best) - ms):
@@ -330,8 +332,8 @@ def watch(modem):
         modem.psm_state = "awake"
 
     modem.psm_state = "unknown"
-    modem.on(b"+QNBIOTEVENT:", on_event)
-    modem.on(b"+QATWAKEUP", on_wakeup)
+    modem.engine.on(b"+QNBIOTEVENT:", on_event)
+    modem.engine.on(b"+QATWAKEUP", on_wakeup)
 
 
 def wait_psm(modem, timeout=10000):

@@ -70,6 +70,11 @@ class Ring:
         if self.datagrams:
             if self._len_at == -2:
                 return 0
+        elif self.dropped:
+            # A gap is not reported yet: nothing after it may be read before the reader
+            # hears of it (the bytes on both sides would join as if nothing were missing).
+            self.dropped += n
+            return 0
         elif n > self.size - self.used:
             e = s + self.size - self.used
             self.dropped += n - (e - s)

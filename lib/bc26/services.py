@@ -275,7 +275,10 @@ class _Lookup:
         quoted = f.more() and buf[f.pos] == _QUOTE
         if self.err < 0:
             if quoted:
-                return LINE_NOT_MINE  # an address without its header: someone else's
+                # An address before its header (the header was damaged on the wire): only
+                # this lookup asks for addresses, so it is noise, not a URC for someone else.
+                e.noise += 1
+                return LINE_MORE
             self.err = f.int(550)
             if self.err:
                 return LINE_DONE

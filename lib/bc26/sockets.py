@@ -21,6 +21,7 @@ _INLINE_HEX_MAX = const(512)
 _DATA_TEXT_MAX = const(1460)  # after the '>' prompt
 _DATA_HEX_MAX = const(730)
 _READ_MAX = const(512)  # AT+QIRD
+_URC_MAX = const(1400)  # the longest URC (manual 2.4): pushed data is shorter still
 _SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
 _HEX_BUF = const(128)  # hex goes in and out through a buffer this long (see Sockets.hex_out)
 
@@ -73,7 +74,10 @@ class Socket:
         self.hint = 0  # bytes the last "recv" URC announced (showlength)
         self.info = None  # the SocketInfo of a socket reattach() took over from the module
         self.buff_full = 0  # "buff full" URCs seen
-        self.lost = False  # data was dropped; raised once for TCP
+        # Data was dropped; raised once for TCP: True after the data still held (the module's
+        # buffer was full, so what came after it is gone), 2 before anything else (a read
+        # that gave up or was damaged: the gap is here).
+        self.lost = False
         self.timeout = 30000  # ms a blocking recv waits; None: no limit but the module's
         self.poll_ms = 5000  # buffer mode: read anyway this often while waiting
 
@@ -94,6 +98,8 @@ class Socket:
             n = nbytes
         if timeout == -1:
             timeout = self.timeout
+        if timeout is not None and not 0 <= timeout <= 86400000:
+            raise ValueError("timeout must be 0..86400000 ms or None")
         if n == 0:
             return 0
         k = self._take(buf, n, False)
@@ -150,6 +156,9 @@ class Socket:
         released = self.released
         if released and not self.remote_closed:
             raise BC26Error(567)
+        if self.lost == 2:
+            # A gap comes before anything read after it: report it first.
+            return self._took(None, None)
         if self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
             if not begin:
                 return -1
@@ -176,13 +185,18 @@ class Socket:
             e.begin((b"+QIRD:",), net.on_qird, net.cmd_timeout + 2 * n)
             net._dst = buf
             net._got = 0
+            net._room = n
+            net._reader = self
             if not wait:
                 return -1
-            e.wait()
             try:
+                e.wait()
                 k = self._took(net, e)
             except BC26Error as err:
                 net.modem.drive(net.modem._explain(err, True))
+                raise
+            except BaseException:
+                net.abandon_read(e)  # interrupted (KeyboardInterrupt): the read is given up
                 raise
         else:
             k = self._took(None, None)
@@ -199,7 +213,13 @@ class Socket:
         # raised (the caller adds Modem._explain).
         if e is not None:
             net._dst = None  # no data comes after the command completed
-            e.finish()
+            try:
+                e.finish()
+            except BC26Error:
+                if net._got:
+                    self.lost = 2  # read from the module, never handed over
+                self.pending = True  # the module may hold more
+                raise
             k = net._got
             if k:
                 self.pending = True
@@ -234,6 +254,8 @@ class Socket:
         """
         if isinstance(data, str):
             data = data.encode()
+        if self.closed or self.released:
+            raise BC26Error(567)
         net = self.net
         modem = net.modem
         e = net.e
@@ -244,9 +266,9 @@ class Socket:
             # The phases of a send (bc26.aio drives the same ones, awaiting).
             if e.stale:
                 modem.sync(3, 200)  # Modem.ready()
-            k = self._qisend(data, off, n, form)
-            e.wait()
             try:
+                k = self._qisend(data, off, n, form)
+                e.wait()
                 if k > 0:
                     self._prompted(data, off, k, end)
                     e.wait()
@@ -256,7 +278,11 @@ class Socket:
                     k = -k
                 self._sent(off)
             except BC26Error as err:
+                e.abandon()  # a UART write that stalled leaves the command pending
                 modem.drive(modem._explain(err, True))
+                raise
+            except BaseException:
+                e.abandon()
                 raise
             off += k
         if not cancel:
@@ -404,9 +430,14 @@ class Sockets:
         self.known = False
         self.orphans = 0  # connectIDs (bits) the module opened after we gave up on them
         self.closing = 0  # connectIDs (bits) to close at the next poll
-        # The AT+QIRD in progress (Socket._take).
+        # The AT+QIRD in progress (Socket._take): into _dst, at most _room bytes, for _reader
+        # (kept after the read, for an answer that comes after the read gave up).
         self._dst = None
         self._got = 0
+        self._room = 0
+        self._reader = None
+        self._nib = -1  # hex: the first digit of a pair whose second has not come yet
+        self._bad = False  # hex: this record was damaged; the rest of it is dropped
         # The pushed data in progress.
         self._push = None
         self._push_left = 0
@@ -424,6 +455,8 @@ class Sockets:
         e.on(b"+QIURC:", self.on_recv, b'"recv"')
         e.on(b"+QIURC:", self.on_closed, b'"closed"')
         e.on(b"+QIOPEN:", self.on_late_open, b"")
+        # An AT+QIRD answer after its read gave up: its data is counted and dropped.
+        e.on(b"+QIRD:", self.on_qird, b"")
         # A module that restarts prints a boot banner (BC26: MediaTek's, ending in "Leaving
         # the BROM"; other firmware: RDY) and has forgotten every socket.
         e.on(b"RDY", self.on_restart, b"")
@@ -482,6 +515,10 @@ class Sockets:
             self.modem.read_config()  # blocking: four short commands, once per boot (start() does it)
         if timeout is None:
             timeout = self.open_timeout
+        check_range(timeout, 1, 86400000, "timeout")
+        if self.viewmode and len(self.e.buf) < _URC_MAX + 64:
+            # viewmode 1 puts the data inside the record: the buffer must hold the longest.
+            raise ValueError("viewmode 1 needs rxbuf >= %d; configure(viewmode=0)" % (_URC_MAX + 64))
         self._open_id = connect_id
         self._open_err = -1
         parts = ["AT+QIOPEN=1,", connect_id, ',"', kind, '","', host, '",', port, ",", local_port, ",", mode]
@@ -489,6 +526,9 @@ class Sockets:
             parts.append(",1")
         # The socket takes its slot before the command goes out: data pushed right after
         # +QIOPEN, or a repeated +QIOPEN, may arrive in the same read as the result.
+        # If the open fails, the socket stays there, closed to its user, until AT+QICLOSE is
+        # answered: the module may still open it, and what it pushes meanwhile is counted and
+        # dropped (a socket unknown to the table would leave its data to be read as lines).
         sock = Socket(self, connect_id, kind, mode, rxsize)
         self.table[connect_id] = sock
         try:
@@ -498,9 +538,13 @@ class Sockets:
                 raise BC26Error(self._open_err)
         except BC26Error:
             # The manual: after a failed open, AT+QICLOSE before anything else.
-            self.table[connect_id] = None
             self._open_id = -1
-            yield from self.close_steps(connect_id)
+            sock.closed = True
+            yield from self.release_steps(sock)
+            raise
+        except BaseException:
+            # Cancelled or interrupted: no command may run now; the next poll closes it.
+            self.defer_close(sock)
             raise
         finally:
             self._open_id = -1
@@ -528,23 +572,39 @@ class Sockets:
         if sock.released:
             return
         sock.released = True
-        if self.table[sock.id] is sock:
-            self.table[sock.id] = None
         yield from self.close_steps(sock.id)
+
+    def defer_close(self, sock):
+        """Close sock at the next poll that finds the module free (while a command runs)."""
+        sock.closed = True
+        sock.released = True
+        self.closing |= 1 << sock.id
 
     def close_steps(self, cid):
         # Steps (see Modem.drive): AT+QICLOSE=<cid>, waiting for CLOSE OK. An ERROR (nothing
-        # open there) is fine.
+        # open there) is fine. Until the module has answered, a released socket keeps its
+        # place in the table, so that data pushed for it is dropped by its count; if the
+        # close gets no answer, the next poll tries again.
+        bit = 1 << cid
+        done = False
         try:
             yield from self.modem.command_steps(
                 ("AT+QICLOSE=", cid), (b"CLOSE OK",), _result_line, self.cmd_timeout, self.close_timeout
             )
-        except BC26Timeout:
-            raise
-        except BC26Error:
-            pass
-        self.orphans &= ~(1 << cid)
-        self.closing &= ~(1 << cid)
+            done = True
+        except BC26Error as err:
+            if isinstance(err, BC26Timeout):
+                raise
+            done = True
+        finally:
+            if done:
+                self.orphans &= ~bit
+                self.closing &= ~bit
+                s = self.table[cid]
+                if s is not None and s.released:
+                    self.table[cid] = None
+            else:
+                self.closing |= bit
 
     def on_restart(self, buf, s, end):
         # The module restarted (RDY, the boot banner) or is off (POWERED DOWN, 'P'): either
@@ -574,7 +634,7 @@ class Sockets:
         steps (see Modem.drive), or None when there is none to do now (bc26.aio).
         """
         todo = self.orphans | self.closing
-        if not (todo or self._restarted) or self.e.state not in (0, 5):
+        if not (todo or self._restarted) or self.e.busy():
             return None
         if self._retry_at != -1 and ticks_diff(self._retry_at, ticks_ms()) > 0:
             return None
@@ -593,7 +653,7 @@ class Sockets:
             for cid in range(5):
                 if todo & (1 << cid):
                     s = self.table[cid]
-                    yield from (self.close_steps(cid) if s is None else self.release_steps(s))
+                    yield from (self.close_steps(cid) if s is None or s.released else self.release_steps(s))
             self._retry_at = -1
         except BC26Error:
             self.service_errors += 1
@@ -602,6 +662,8 @@ class Sockets:
     # --- receiving -------------------------------------------------------------------
 
     def on_qird(self, buf, s, end):
+        # The answer of AT+QIRD, or one that comes after its read gave up (a URC then, with
+        # _dst None: its data is counted and dropped, and the reader learns of the loss).
         e = self.e
         # '+QIRD: <n>' is parsed here digit by digit: this runs for every 512 bytes read.
         p = s + 6
@@ -616,6 +678,12 @@ class Sockets:
             p += 1
         if n <= 0:
             return LINE_MORE
+        if n > _READ_MAX:
+            # No read asks for more: a length damaged on the wire. Its data cannot be
+            # counted; the read fails and the socket reports the loss.
+            self._damage()
+            e.abort("impossible AT+QIRD length")
+            return LINE_MORE
         if not (self.viewmode or self.recv_hex):
             e.take(n, self.read_sink)
             return LINE_MORE
@@ -624,6 +692,8 @@ class Sockets:
         f.int()  # the empty rest of the <n> field: steps over its comma
         if self.showlength:
             f.int()  # remaining in this node; some firmware prints it negative
+        self._nib = -1
+        self._bad = False
         if self.viewmode:
             if self.recv_hex:
                 f.rest()
@@ -631,25 +701,47 @@ class Sockets:
             else:
                 e.take(n, self.read_sink, f.pos, True)
         elif self.recv_hex:
-            e.take(2 * n, self.read_hex, -1, False, True)
+            e.take(2 * n, self.read_hex)
         else:
             e.take(n, self.read_sink)
         return LINE_MORE
 
+    def _damage(self):
+        # A read's data was damaged or lost on the wire: the reader hears of it.
+        self.damaged += 1
+        if self._reader is not None:
+            self._reader.lost = 2
+
+    def abandon_read(self, e):
+        """The AT+QIRD in progress is given up (its caller went away): what it has read and
+        not handed over is lost, and what it still brings is dropped, both reported."""
+        if self._dst is not None and self._got and self._reader is not None:
+            self._reader.lost = 2
+        self._dst = None
+        if self._reader is not None:
+            self._reader.pending = True  # the module may hold more
+        e.abandon()
+
     def read_sink(self, mv, s, e):
         dst = self._dst
-        got = self._got
         k = e - s
-        if k > len(dst) - got:  # never past the caller's buffer
-            k = len(dst) - got
+        if dst is None:
+            self._damage()  # data of a read that gave up
+            return
+        got = self._got
+        if k > self._room - got:
+            # More than was asked for: never written past it; the rest is lost.
+            k = self._room - got
+            self._damage()
         dst[got : got + k] = mv[s : s + k]
         self._got = got + k
 
     def read_hex(self, mv, s, e):
-        got = self._got
-        if not self.hex_in(mv, s, e, self.read_sink):
-            self._got = got  # damaged on the wire: none of it counts
-            self.damaged += 1
+        if not self._bad and not self.hex_in(mv, s, e, self.read_sink):
+            # Damaged on the wire: the bytes before it count, the rest of the record is
+            # dropped, and the next read raises DataLost at the gap.
+            self._bad = True
+            self._damage()
 
     def on_recv(self, buf, s, end):
         e = self.e
@@ -667,18 +759,28 @@ class Sockets:
                 sock.lost = True
                 sock.pending = True
             return
-        n = f.int(0)
+        n = f.int(-1)
         if sock is not None and sock.mode == BUFFER:
             sock.pending = True
-            sock.hint = n
+            sock.hint = n if n > 0 else 0
             return
-        if sock is None and self.viewmode == 0:
-            # Not ours: with viewmode 0 a push URC and a buffer-mode one look alike.
+        if sock is None and (self.viewmode == 0 or buf[end - 1] != 44):
+            # Not ours: with viewmode 0 a push URC and a buffer-mode one look alike; with
+            # viewmode 1 pushed data follows a comma, a buffer-mode notice ends in its length.
             return
+        if not 0 < n <= (_URC_MAX // 2 if self.recv_hex else _URC_MAX):
+            # A length no URC can carry: damaged on the wire, so its data cannot be counted.
+            self.damaged += 1
+            if sock is not None and sock.ring is not None:
+                sock.ring.dropped += 1
+            return
+        if sock is not None and (sock.closed or sock.ring is None):
+            sock = None  # closing, or never opened for its user: counted and dropped
         self._push = sock
         self._push_left = n
         if sock is not None and sock.udp:
             sock.ring.start_datagram(n)
+        self._nib = -1
         if self.viewmode:
             if self.recv_hex:
                 f.rest()
@@ -686,7 +788,7 @@ class Sockets:
             else:
                 e.take(n, self.push_sink, f.pos, True)
         elif self.recv_hex:
-            e.take(2 * n, self.push_hex, -1, False, True)
+            e.take(2 * n, self.push_hex)
         else:
             e.take(n, self.push_sink)
 
@@ -705,11 +807,16 @@ class Sockets:
         # Damaged on the wire: what it held is lost, and the socket says so (a TCP socket
         # keeps the bytes before the damage; a UDP datagram goes whole).
         self.damaged += 1
-        if self._push is not None:
-            self._push.lost = True
-            if self._push.udp:
-                self._push.ring.start_datagram(0)  # drop the datagram it began
+        self._gap(self._push)
         self._push = None
+
+    def _gap(self, sock):
+        # Pushed data for sock was lost: a datagram goes whole; a stream takes nothing more
+        # until its reader has heard of the gap (Ring.write).
+        if sock is not None:
+            if sock.udp:
+                sock.ring.start_datagram(0)  # drop the datagram it began
+            sock.ring.dropped += 1
 
     # --- hex data format -------------------------------------------------------------
     # binascii would allocate the whole payload (twice its size when sending) in one piece,
@@ -736,28 +843,38 @@ class Sockets:
 
     def hex_in(self, mv, s, e, sink):
         # The bytes that the hex digits mv[s:e] stand for, to sink(mv, start, end) a piece at
-        # a time. False at the first pair that is not hex (damaged on the wire): the pieces
-        # before it have been handed over.
-        if (e - s) & 1:
-            return False
+        # a time. The digits come in pieces as they arrive, so a pair may be split between
+        # two calls (_nib keeps its first digit): no record has to fit the receive buffer.
+        # False at the first digit that is not hex (damaged on the wire): the pieces before
+        # it have been handed over.
         out = self._hexmv
         if out is None:
             out = self._hexmv = memoryview(bytearray(_HEX_BUF))
         j = 0
+        a = self._nib
         while s < e:
-            a = mv[s]
-            b = mv[s + 1]
-            s += 2
-            # a | 32 turns A-F into a-f and leaves the digits as they are.
-            x = a | 32
-            y = b | 32
-            if a < 48 or b < 48 or not (x <= 57 or 97 <= x <= 102) or not (y <= 57 or 97 <= y <= 102):
+            c = mv[s]
+            s += 1
+            # c | 32 turns A-F into a-f and leaves the digits as they are.
+            x = c | 32
+            if c < 48 or not (x <= 57 or 97 <= x <= 102):
+                self._nib = -1
+                if j:
+                    sink(out, 0, j)
                 return False
-            out[j] = ((a & 15) + (a >> 6) * 9) << 4 | (b & 15) + (b >> 6) * 9
+            v = (c & 15) + (c >> 6) * 9
+            if a < 0:
+                a = v
+                continue
+            out[j] = a << 4 | v
+            a = -1
             j += 1
-            if j == _HEX_BUF or s >= e:
+            if j == _HEX_BUF:
                 sink(out, 0, j)
                 j = 0
+        self._nib = a
+        if j:
+            sink(out, 0, j)
         return True
 
     def on_closed(self, buf, s, end):

@@ -5,7 +5,7 @@
 
 from ._compat import const
 from .checks import check_range
-from .errors import BC26Error
+from .errors import BC26Error, BC26Timeout
 from .fields import Fields
 from .ring import Ring
 from .sockets import BUFFER, PUSH, _inline_kind
@@ -57,8 +57,7 @@ def send_inline(sock, data, quote=None):
     """AT+QISEND=<id>,<len>,<data>: text in double quotes (as the manual asks for
     JSON) when quote is True or the data holds more than letters and digits; hex in
     hex send format. At most 1024 text / 512 hex bytes, no CR, LF, ';' or controls."""
-    if isinstance(data, str):
-        data = data.encode()
+    data = _as_bytes(data)
     n = len(data)
     if sock.net.send_hex:
         check_range(n, 1, _INLINE_HEX_MAX, "inline hex payload length")
@@ -77,9 +76,20 @@ def send_inline(sock, data, quote=None):
     return sock.send(data, kind)
 
 
+def _as_bytes(data):
+    # A str is checked as the bytes that go out: one character may be several bytes, and
+    # "\x1a" only equals Ctrl+Z once encoded.
+    if isinstance(data, str):
+        return data.encode()
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("data must be bytes-like or str")
+    return data
+
+
 def send_fixed(sock, data):
     """AT+QISEND=<id>,<len>, then the data after '>': any byte values, <= 1460
     bytes (730 in hex send format)."""
+    data = _as_bytes(data)
     n = len(data)
     check_range(n, 1, _DATA_HEX_MAX if sock.net.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
     return sock.send(data, 3)
@@ -88,6 +98,7 @@ def send_fixed(sock, data):
 def send_stream(sock, data, cancel=False):
     """AT+QISEND=<id>, the data after '>', then Ctrl+Z; with cancel=True, Esc instead,
     so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
+    data = _as_bytes(data)
     n = len(data)
     check_range(n, 1, _DATA_HEX_MAX if sock.net.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
     if not sock.net.send_hex:
@@ -99,6 +110,7 @@ def send_stream(sock, data, cancel=False):
 
 def send_hex(sock, data):
     """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
+    data = _as_bytes(data)
     check_range(len(data), 1, _QISENDEX_MAX, "QISENDEX payload length")
     return sock.send(data, 5)
 
@@ -124,13 +136,26 @@ def set_mode(sock, mode):
     check_range(mode, 0, 1, "access mode")
     if mode == sock.mode:
         return
-    sock.net.modem.command("AT+QISWTMD=", sock.id, ",", mode, tcpip=True)
-    sock.mode = mode
+    if sock.closed or sock.released:
+        raise BC26Error(567)
+    # The switch is made before the command: data the module sends in the new mode may
+    # arrive in the same read as the OK. Undone if the module refuses; after a timeout the
+    # module's mode is unknown, and the new one is kept (a push header then read as a
+    # notice would leave its data to be parsed as lines).
+    old = sock.mode
     if mode == PUSH and sock.ring is None:
         sock.ring = Ring(sock.rxsize, sock.udp)
-    if mode == BUFFER:
-        # The module may already hold data that arrived after the switch.
-        sock.pending = True
+    sock.mode = mode
+    try:
+        sock.net.modem.command("AT+QISWTMD=", sock.id, ",", mode, tcpip=True)
+    except BC26Error as err:
+        if not isinstance(err, BC26Timeout):
+            sock.mode = old
+        raise
+    finally:
+        if sock.mode == BUFFER:
+            # The module may already hold data that arrived after the switch.
+            sock.pending = True
 
 
 # --- Sockets (modem.net) methods -------------------------------------------------------

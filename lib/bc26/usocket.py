@@ -215,11 +215,13 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
 
 
 def _reclaim(net):
-    # Out of connectIDs: free those whose peer has closed. Their data is lost, but a socket
-    # a client abandoned without close() would otherwise hold its connectID for good.
+    # Out of connectIDs: free those whose peer has closed, or whose last read failed (a
+    # timeout). Their data is lost, but a socket a client abandoned without close() after
+    # an error (umqtt.robust reconnects so, requests drops it) would otherwise hold its
+    # connectID for good: MicroPython runs no finaliser that would close it.
     freed = False
     for s in net.table:
-        if s is not None and s.remote_closed:
+        if s is not None and not s.released and (s.remote_closed or getattr(s, "failed", False)):
             try:
                 net.modem.drive(net.release_steps(s))
                 freed = True
@@ -230,8 +232,7 @@ def _reclaim(net):
 
 def _busy(modem):
     # The engine runs one command at a time: an asyncio command (bc26.aio) may be halfway.
-    st = modem.engine.state
-    if st != 0 and st != 5:
+    if modem.engine.busy():
         return True
     aio = getattr(modem, "aio", None)
     return aio is not None and aio.lock.locked()
@@ -267,8 +268,17 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
     # --- setup -----------------------------------------------------------------------
 
     def settimeout(self, t):
-        """None: block; 0: non-blocking; t > 0: OSError(ETIMEDOUT) after t seconds."""
-        self._ms = None if t is None else int(t * 1000)
+        """None: block; 0: non-blocking; t > 0: OSError(ETIMEDOUT) after t seconds (at most
+        a day: a board's clock cannot time a longer wait)."""
+        if t is None:
+            self._ms = None
+            return
+        if not 0 <= t <= 86400:  # also refuses nan; inf is a day
+            if t == float("inf"):
+                t = 86400
+            else:
+                raise ValueError("timeout must be 0..86400 s or None")
+        self._ms = int(t * 1000)
 
     def setblocking(self, flag):
         self._ms = None if flag else 0
@@ -348,7 +358,14 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             m.poll()
         try:
             return s.recv_into(buf, n, ms)
+        except BC26Timeout as err:
+            s.failed = True  # kept for its user, but reclaimed if the connectIDs run out
+            raise _oserror(err)
         except BC26Error as err:
+            # Data lost, or the connection gone: a stream with a hole cannot go on, so the
+            # connectID is freed now (as after a failed send).
+            self._s = None
+            self._let_go(s)
             raise _oserror(err)
 
     def _get(self, buf, off, n):
@@ -576,12 +593,7 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
                 return
             except OSError:
                 pass
-        net = self._pool.modem.net
-        s.closed = True
-        s.released = True
-        if net.table[s.id] is s:
-            net.table[s.id] = None
-        net.closing |= 1 << s.id
+        self._pool.modem.net.defer_close(s)
 
     def ioctl(self, req, arg):
         # The stream protocol: select.poll, asyncio and TLS call this (py/stream.h).
