@@ -8,8 +8,9 @@
 import select
 import socket
 
-import bc26
 import test_interleave as inter
+
+import bc26
 from bc26.trace import Trace
 from fakeuart import FakeUART
 
@@ -154,7 +155,13 @@ def test_lines_end_at_line_ends_and_keep_the_answer_together():
     t.readinto(buf, 64)
     t.write(b"\x1a")
     texts = [line[9:] for line in t.lines()]
-    assert texts == ["> AT+CSQ\\r", "< \\r\\n+CSQ: 19,99\\r\\n", "< \\r\\nOK\\r\\n", "< \\r\\n> ", "> \\x1a ..."], texts
+    assert texts == [
+        "> AT+CSQ\\r",
+        "< \\r\\n+CSQ: 19,99\\r\\n",
+        "< \\r\\nOK\\r\\n",
+        "< \\r\\n> ",
+        "> \\x1a ...",
+    ], texts
 
 
 def test_the_ring_keeps_the_last_lines_and_print_shows_them():
