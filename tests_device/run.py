@@ -47,7 +47,7 @@ class Checklist:
     def step(self, name, fn, *args):
         """Run fn(*args); print its line. Returns fn's value, or None when it failed."""
         if self.trace is not None:
-            self.trace.flush()
+            self.trace.end_line()
         try:
             value = fn(*args)
         except Exception as e:

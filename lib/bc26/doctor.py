@@ -40,14 +40,14 @@ class Diagnosis:
     failed (see STEPS) or None; advice: its sentence; steps: [(name, passed, sentence)];
     baud: the rate the module answered at; modem and trace: to go on from where it stopped."""
 
-    def __init__(self):
+    def __init__(self, modem, trace):
         self.ok = False
         self.failed = None
         self.advice = None
         self.steps = []
         self.baud = None
-        self.modem = None
-        self.trace = None
+        self.modem = modem
+        self.trace = trace
 
     def __repr__(self):
         if self.ok:
@@ -60,9 +60,9 @@ class _Stop(Exception):
 
 
 class _Doctor:
-    def __init__(self, out, wait):
+    def __init__(self, out, wait, modem, trace):
         self.out = out
-        self.d = Diagnosis()
+        self.d = Diagnosis(modem, trace)
         self.deadline = ticks_add(ticks_ms(), int(wait * 1000))
         self.reply_ms = 10000 if wait >= 10 else max(1000, int(wait * 1000))  # the UDP echo's
 
@@ -109,13 +109,10 @@ def run(board=None, server=None, name=None, ping=None, wait=90, bauds=None, out=
     when the first gives nothing (default: the board's, then BAUDS; only with a UART that has
     init()). tries: AT tries per rate.
     """
-    doc = _Doctor(out, wait)
-    d = doc.d
     b = None
     if uart is None:
-        from board import load
-
-        b = load(board)
+        # board.py sits beside the library on a board (mpremote mip install .../boards).
+        b = __import__("board").load(board)
         uart = b.uart()
     first = getattr(b, "BAUD", 115200)
     if bauds is None:
@@ -124,8 +121,8 @@ def run(board=None, server=None, name=None, ping=None, wait=90, bauds=None, out=
         bauds = bauds[:1]  # a socket to the emulator has no rate to change
     trace = Trace(uart, lines=12, out=None)
     modem = Modem(trace)
-    d.modem = modem
-    d.trace = trace
+    doc = _Doctor(out, wait, modem, trace)
+    d = doc.d
     try:
         _uart(doc, modem, uart, trace, bauds, b, tries)
         _echo(doc, modem, trace)
@@ -201,9 +198,9 @@ def _uart(doc, modem, uart, trace, bauds, b, tries):
 
 
 def _echo(doc, modem, trace):
-    trace.flush()
+    trace.end_line()
     modem.command("AT")
-    trace.flush()
+    trace.end_line()
     echo = False
     for line in trace.lines()[-3:]:
         if line[9:10] == "<" and line[11:].startswith("AT\\r"):

@@ -29,20 +29,21 @@
 # line, and its time is spent inside the engine's read: use the ring where timing matters.
 # Loaded only by `import bc26.trace`.
 
-import io
 import sys
 
 from ._compat import ticks_diff, ticks_ms
 
+if sys.implementation.name == "micropython":
+    # select.poll takes a Python object only as an io.IOBase with ioctl().
+    from io import IOBase
+else:  # CPython's select.poll needs only fileno(); its IOBase would close and flush on GC
+    IOBase = object
+
 _HEX = b"0123456789abcdef"
 _PREFIX = 11  # "   12345 > ": 8 digits of ms, the direction, two spaces
-_MP = sys.implementation.name == "micropython"
 
 
-class Trace(io.IOBase if _MP else object):
-    # On MicroPython select.poll takes a Python object only as an io.IOBase with ioctl();
-    # CPython's select.poll needs only fileno(), which __getattr__ forwards.
-
+class Trace(IOBase):  # type: ignore  (IOBase is object on CPython: a union to pyright)
     def __init__(self, uart, lines=0, width=100, out=print):
         """uart: a machine.UART, a socket or anything with the same surface.
 
@@ -226,8 +227,11 @@ class Trace(io.IOBase if _MP else object):
             if self._count < self._slots:
                 self._count += 1
 
-    def flush(self):
-        """End the line being written now (it would end with its line end or the next turn)."""
+    def end_line(self):
+        """End the line being written now (it would end with its line end or the next turn).
+
+        (Not flush(): that is the UART's own, waiting for its transmit buffer, as ever.)
+        """
         self._end()
 
     # --- reading the trace back --------------------------------------------------------------
