@@ -121,3 +121,33 @@ def test_device_tests_through_the_trace(tmp_path):
     assert module_out.startswith(received) and len(module_out) - len(received) < 200
     assert len(sent) > 20000 and len(received) > 20000, (len(sent), len(received))
     assert "the Esc in start(): > \\x1b" in traced and "+QNTP line" in traced, traced
+
+
+def test_a_failing_step_shows_the_module_s_own_words(tmp_path):
+    # The checklist on a board: a step that fails says so with the error and the module's last
+    # lines from the trace, and the summary names it.
+    tcp, udp, ntp = TcpEchoServer(), UdpEchoServer(), NtpServer()
+    try:
+        with emulator_on_tcp(reg_delay=0.2, refuse_connect=True) as (_, port):
+            (tmp_path / "device_settings.py").write_text(
+                SETTINGS.format(tcp=tcp.port, udp=udp.port, ntp=ntp.port, refused=free_port())
+                + "TRACE = 40\n"
+            )
+            proc = run_micropython(
+                [os.path.join(ROOT, "tests_device", "run.py"), "dev_sockets"],
+                env={"BC26_EMU_PORT": str(port)},
+                path=(str(tmp_path),),
+                timeout=240,
+            )
+    finally:
+        for server in (tcp, udp, ntp):
+            server.close()
+    out = proc.stdout + proc.stderr
+    print(out)
+    assert proc.returncode == 1, out
+    fail = [line for line in out.splitlines() if line.startswith("FAIL  dev_sockets.test_udp_both_modes:")]
+    assert fail and "566 Socket connection failed" in fail[0] and "[module: " in fail[0], out
+    assert "+QIOPEN: 0,566" in fail[0], fail
+    assert "ok    dev_sockets.test_refused_connection_names_the_error" in out
+    assert re.search(r"failed: .*dev_sockets.test_udp_both_modes", out), out
+    assert re.search(r"device: [1-9]\d* passed, [1-9]\d* failed", out), out
