@@ -156,44 +156,55 @@ class Trace(IOBase):  # type: ignore  (IOBase is object on CPython: a union to p
     # --- recording ---------------------------------------------------------------------------
 
     def _add(self, data, start, end, d):
-        # Escape data[start:end] into the line being written, in place; never allocates.
+        # Escape data[start:end] into the line being written, in place; never allocates. This
+        # runs for every byte: p is the write position in the ring, lim where a line is full.
         if d != self._dir and self._n:
             self._end()
         self._dir = d
         buf = self._buf
         width = self._width
         base = self._head * width
-        n = self._n
+        lim = base + width - 4
+        p = base + self._n
         text = self._text
         for i in range(start, end):
-            if not n:
-                n = self._begin(base, d)
+            if p == base:
+                p = base + self._begin(base, d)
                 text = False
             c = data[i]
-            p = base + n
             if 32 <= c < 127 and c != 92:
                 buf[p] = c
-                n += 1
+                p += 1
                 text = True
+                if p <= lim:
+                    continue
             elif c == 13 or c == 10 or c == 92:
                 buf[p] = 92
                 buf[p + 1] = 114 if c == 13 else (110 if c == 10 else 92)
-                n += 2
-                text = text or c == 92
+                p += 2
+                # The blank line before an answer stays with it: "\r\nOK\r\n" is one line.
+                if c == 92:
+                    text = True
+                    if p <= lim:
+                        continue
+                elif not ((c == 10 and text) or (c == 13 and d == 62)) and p <= lim:
+                    continue
             else:
                 buf[p] = 92
                 buf[p + 1] = 120
                 buf[p + 2] = _HEX[c >> 4]
                 buf[p + 3] = _HEX[c & 15]
-                n += 4
+                p += 4
                 text = True
-            # The blank line before an answer stays with it: "\r\nOK\r\n" is one line.
-            if (c == 10 and text) or (c == 13 and d == 62) or n > width - 4:
-                self._n = n
-                self._end()
-                base = self._head * width
-                n = 0
-        self._n = n
+                if p <= lim:
+                    continue
+            # The line is complete (a line end) or full: hand it on, start the next slot.
+            self._n = p - base
+            self._end()
+            base = self._head * width
+            lim = base + width - 4
+            p = base
+        self._n = p - base
         self._text = text
 
     def _begin(self, base, d):
