@@ -138,6 +138,14 @@ def instructions():
     return [
         ("cpu", "instructions per URC (callgrind)", n["bc26-urc"], "", n["naive-urc"], "naive"),
         ("cpu", "instructions per 512-byte read (callgrind)", n["bc26-read"], "", n["naive-read"], "naive"),
+        (
+            "cpu",
+            "instructions per 512-byte read, through bc26.trace",
+            n["traced-read"],
+            "",
+            n["bc26-read"],
+            "no trace",
+        ),
     ]
 
 
