@@ -9,3 +9,5 @@ DNS_SERVERS = ("8.8.8.8", "1.1.1.1")  # set with AT+QIDNSCFG
 NAME = ("example.com", None)  # a name to resolve, and the address it must give (None: any)
 PING = "8.8.8.8"
 REFUSED = ("127.0.0.1", 9)  # a port where nobody listens
+TRACE = 40  # keep the last 40 lines of AT traffic (bc26.trace): a failing step shows the module's words
+FACTS = True  # end with the facts a first hardware run should bring back (README, On a board)

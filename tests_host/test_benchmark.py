@@ -41,5 +41,13 @@ def test_benchmark_table():
     wire = [line for line in out.splitlines() if line.startswith("wire")]
     assert len(wire) == 10 and all(line.endswith("1.000") for line in wire), wire
     assert "heapsize=64k)" in out and "does not fit" not in out
+    # The AT trace allocates nothing of its own per read or send (its ring is preallocated).
+    for start in (
+        "alloc     bytes allocated per 512-byte read, through",
+        "alloc     bytes allocated per 1 KB send, through",
+    ):
+        line = row(out, start)
+        assert line.endswith(" 1.000") or value(out, start) == 0, line
+    assert value(out, "ram       heap: Trace(uart, lines=32, width=100)") > 3200  # 32 x 100 bytes of ring
     cycle = row(out, "cycle     telemetry cycle, commands:")
     assert "commands: AT AT+QISTATE? AT+QISEND AT+QRELLOCK " in cycle, cycle

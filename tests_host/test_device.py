@@ -64,8 +64,8 @@ def free_port():
 import pytest  # noqa: E402
 
 
-@pytest.mark.parametrize("noise", ["", "+CEREG: 1"], ids=["plain", "urc-inside-every-answer"])
-def test_device_tests_against_the_emulator(tmp_path, noise):
+def run_device_tests(tmp_path, noise="", extra=""):
+    """(output, emulator) of tests_device/run.py against a fresh emulator and servers."""
     tcp = TcpEchoServer()
     udp = UdpEchoServer()
     ntp = NtpServer()
@@ -73,7 +73,7 @@ def test_device_tests_against_the_emulator(tmp_path, noise):
     try:
         with emulator_on_tcp(reg_delay=0.2, dns_port=dns.port, urc_in_answers=noise) as (emu, port):
             (tmp_path / "device_settings.py").write_text(
-                SETTINGS.format(tcp=tcp.port, udp=udp.port, ntp=ntp.port, refused=free_port())
+                SETTINGS.format(tcp=tcp.port, udp=udp.port, ntp=ntp.port, refused=free_port()) + extra
             )
             proc = run_micropython(
                 [os.path.join(ROOT, "tests_device", "run.py")],
@@ -81,7 +81,6 @@ def test_device_tests_against_the_emulator(tmp_path, noise):
                 path=(str(tmp_path),),
                 timeout=240,
             )
-            commands = list(emu.commands)
     finally:
         for server in (tcp, udp, ntp, dns):
             server.close()
@@ -89,5 +88,66 @@ def test_device_tests_against_the_emulator(tmp_path, noise):
     print(out)
     assert proc.returncode == 0, out
     assert re.search(r"device: [1-9]\d* passed, 0 failed", out), out
+    return out, emu
+
+
+@pytest.mark.parametrize("noise", ["", "+CEREG: 1"], ids=["plain", "urc-inside-every-answer"])
+def test_device_tests_against_the_emulator(tmp_path, noise):
+    out, emu = run_device_tests(tmp_path, noise)
+    commands = list(emu.commands)
     missing = [p for p in MANUAL if not any(re.match(p, c) for c in commands)]
     assert not missing, "never sent: %s" % missing
+
+
+def steps(out):
+    return [line.split(":")[0] for line in out.splitlines() if line.startswith(("ok ", "FAIL "))]
+
+
+def test_device_tests_through_the_trace(tmp_path):
+    # bc26.trace must change nothing: the same steps pass with it, and what it recorded is
+    # what crossed the wire, byte for byte both ways (the emulator's own transcript).
+    from test_trace import wire
+
+    plain, _ = run_device_tests(tmp_path)
+    path = tmp_path / "trace.txt"
+    extra = "TRACE = 40\n_f = open(%r, 'w')\n\ndef TRACE_OUT(line):\n    _f.write(line + '\\n')\n" % str(path)
+    traced, emu = run_device_tests(tmp_path, extra=extra)
+    assert steps(traced) == steps(plain) and len(steps(plain)) > 10, (steps(plain), steps(traced))
+    lines = path.read_text().splitlines()
+    sent, received = wire(lines)
+    assert sent == emu.transcript.bytes_in()
+    module_out = emu.transcript.bytes_out()
+    # The run may end before it read the module's last bytes; never with more than it sent.
+    assert module_out.startswith(received) and len(module_out) - len(received) < 200
+    assert len(sent) > 20000 and len(received) > 20000, (len(sent), len(received))
+    assert "the Esc in start(): > \\x1b" in traced and "+QNTP line" in traced, traced
+
+
+def test_a_failing_step_shows_the_module_s_own_words(tmp_path):
+    # The checklist on a board: a step that fails says so with the error and the module's last
+    # lines from the trace, and the summary names it.
+    tcp, udp, ntp = TcpEchoServer(), UdpEchoServer(), NtpServer()
+    try:
+        with emulator_on_tcp(reg_delay=0.2, refuse_connect=True) as (_, port):
+            (tmp_path / "device_settings.py").write_text(
+                SETTINGS.format(tcp=tcp.port, udp=udp.port, ntp=ntp.port, refused=free_port())
+                + "TRACE = 40\n"
+            )
+            proc = run_micropython(
+                [os.path.join(ROOT, "tests_device", "run.py"), "dev_sockets"],
+                env={"BC26_EMU_PORT": str(port)},
+                path=(str(tmp_path),),
+                timeout=240,
+            )
+    finally:
+        for server in (tcp, udp, ntp):
+            server.close()
+    out = proc.stdout + proc.stderr
+    print(out)
+    assert proc.returncode == 1, out
+    fail = [line for line in out.splitlines() if line.startswith("FAIL  dev_sockets.test_udp_both_modes:")]
+    assert fail and "566 Socket connection failed" in fail[0] and "[module: " in fail[0], out
+    assert "+QIOPEN: 0,566" in fail[0], fail
+    assert "ok    dev_sockets.test_refused_connection_names_the_error" in out
+    assert re.search(r"failed: .*dev_sockets.test_udp_both_modes", out), out
+    assert re.search(r"device: [1-9]\d* passed, [1-9]\d* failed", out), out

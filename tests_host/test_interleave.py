@@ -38,6 +38,9 @@ IP = "10.170.235.216"
 MODES = (bc26.BUFFER, bc26.PUSH)
 CHUNKS = (0, 1, 7)  # 0: everything in one read
 MAX_FAILURES = 1000  # then stop: a library broken everywhere should not wait out every deadline
+# What the modem gets instead of the UART, when set: test_trace.py runs this suite again with
+# every UART wrapped in an AT trace, which must change nothing.
+WRAP = None
 
 # --- the module's side --------------------------------------------------------------------
 
@@ -150,7 +153,7 @@ class Rig:
         self.cfg = cfg
         self.mode = mode
         u = self.u = SplitUART()
-        m = self.m = bc26.Modem(u)
+        m = self.m = bc26.Modem(u if WRAP is None else WRAP(u))
         n = m.net
         n.viewmode, n.showlength, n.send_hex, _ = cfg
         n.recv_hex = n.send_hex

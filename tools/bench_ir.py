@@ -2,6 +2,7 @@
 # (tools/bench_ir.sh): instruction counts do not depend on what else the machine is doing.
 #
 #   micropython tools/bench_ir.py WORKLOAD N      WORKLOAD: bc26-urc naive-urc bc26-read naive-read
+#                                                  traced-read (bc26-read through bc26.trace)
 import sys
 
 import bc26
@@ -31,6 +32,17 @@ elif which == "bc26-read":
     for _ in range(n):
         sock.pending = True
         sock.recv_into(dst)
+elif which == "traced-read":
+    from bc26.trace import Trace
+
+    tmodem = bc26.Modem(Trace(uart, lines=32, out=None))
+    tmodem.net.known = True
+    tsock = bc26.Socket(tmodem.net, 1, "TCP", bc26.BUFFER, 64)
+    tmodem.net.table[1] = tsock
+    uart.reply = bench.QIRD
+    for _ in range(n):
+        tsock.pending = True
+        tsock.recv_into(dst)
 elif which == "naive-read":
     naive_uart.reply = bench.QIRD
     for _ in range(n):

@@ -11,7 +11,7 @@ count() {
     .venv/bin/micropython -X heapsize=160k tools/bench_ir.py "$1" "$2" 2>&1 | awk '/Collected/ {print $4}'
 }
 n=400
-for w in bc26-urc naive-urc bc26-read naive-read; do
+for w in bc26-urc naive-urc bc26-read naive-read traced-read; do
   base=$(count "$w" 0); full=$(count "$w" $n)
   echo "$w: $(( (full - base) / n )) instructions per operation"
 done

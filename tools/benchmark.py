@@ -15,6 +15,7 @@ ratio to its reference:
   module latencies; wall time minus those latencies, per command (tools/bench_session.py).
 - A telemetry cycle: commands and UART bytes from wake to the module back asleep, for the UDP
   socket the module kept.
+- The AT trace (bc26.trace): its heap, and the reads and sends above through it (tools/bench_trace.py).
 """
 
 import os
@@ -137,6 +138,14 @@ def instructions():
     return [
         ("cpu", "instructions per URC (callgrind)", n["bc26-urc"], "", n["naive-urc"], "naive"),
         ("cpu", "instructions per 512-byte read (callgrind)", n["bc26-read"], "", n["naive-read"], "naive"),
+        (
+            "cpu",
+            "instructions per 512-byte read, through bc26.trace",
+            n["traced-read"],
+            "",
+            n["bc26-read"],
+            "no trace",
+        ),
     ]
 
 
@@ -148,6 +157,8 @@ def ram_rows(work):
     )
     code = ["-c", "import bench_ram"]
     rows += parse_rows(micropython(code, "2m", [work]).stdout, " (.mpy)")
+    trace = micropython([os.path.join(ROOT, "tools", "bench_trace.py"), "--ram"], "2m", [work])
+    rows += parse_rows(trace.stdout, " (.mpy)")
     proc = micropython(code, "64k", [work])
     small = parse_rows(proc.stdout, " (.mpy, -X heapsize=64k)")
     if small:
@@ -192,6 +203,10 @@ def main(argv):
         table = ram_rows(work) + wasm_rows(work)
     tools = os.path.join(ROOT, "tools")
     proc = micropython([os.path.join(tools, "bench.py"), "--rows"], "2m", [os.path.join(ROOT, "lib"), tools])
+    if proc.returncode:
+        raise SystemExit(proc.stdout + proc.stderr)
+    table += parse_rows(proc.stdout, "")
+    proc = micropython([os.path.join(tools, "bench_trace.py")], "2m", [os.path.join(ROOT, "lib"), tools])
     if proc.returncode:
         raise SystemExit(proc.stdout + proc.stderr)
     table += parse_rows(proc.stdout, "")

@@ -63,6 +63,20 @@ def describe(code, lowercase=False):
 class CommandError(Exception):
     """Raised by a command handler: the module answers ERROR and remembers `code`."""
 
+    cme = None
+
     def __init__(self, code=INVALID_PARAM):
         super().__init__(code)
         self.code = code
+
+
+# 3GPP TS 27.007 equipment errors that the general commands report (+CME ERROR: <n>, AT+CMEE=1).
+SIM_NOT_INSERTED = 10
+
+
+class CmeError(CommandError):
+    """A general command's error: "+CME ERROR: <cme>" with AT+CMEE=1, a bare ERROR with 0."""
+
+    def __init__(self, cme):
+        super().__init__(UNKNOWN)
+        self.cme = cme

@@ -3,7 +3,7 @@
 import time
 
 from .atparse import NoAnswer
-from .errors import INVALID_PARAM, CommandError
+from .errors import INVALID_PARAM, SIM_NOT_INSERTED, CmeError, CommandError
 from .services_at import format_clock
 
 _TAC, _CI, _ACT_NB = "1A2B", "0C3D4E5F", 9
@@ -11,7 +11,17 @@ _IMEI, _IMSI = "866971030000001", "460001234567890"
 
 
 def _stat(m):
-    return 1 if m.registered else 2  # 1 home network, 2 searching
+    # 1 home network, 5 roaming; 0 not searching (no SIM), 2 searching, 3 denied.
+    if m.registered:
+        return 5 if m.knobs.network == "roaming" else 1
+    if m.knobs.sim != "ready":
+        return 0
+    return 3 if m.knobs.network == "denied" else 2
+
+
+def may_register(m):
+    """Whether the network lets the module in (the knobs sim and network)."""
+    return m.knobs.sim == "ready" and m.knobs.network in ("home", "roaming")
 
 
 def _cereg_fields(m):
@@ -88,7 +98,9 @@ def csq(m, cmd):
         return ["+CSQ: (0-31,99),(0-7,99)"]
     if cmd.form != "exec":
         raise CommandError(INVALID_PARAM)
-    rssi, ber = m.knobs.csq if m.registered else (99, 99)
+    # A cell is heard once registered, and also by a module the network turned away.
+    heard = m.registered or (m.knobs.network == "denied" and m.knobs.sim == "ready")
+    rssi, ber = m.knobs.csq if heard else (99, 99)
     return ["+CSQ: %d,%d" % (rssi, ber)]
 
 
@@ -361,10 +373,47 @@ def _clock(prefix):
     return handler
 
 
+def _sim_present(m):
+    if m.knobs.sim == "missing":
+        raise CmeError(SIM_NOT_INSERTED)
+
+
 def cpin(m, cmd):
+    if cmd.form == "test":
+        return []
     if cmd.form == "read":
-        return ["+CPIN: READY"]
+        _sim_present(m)
+        return ["+CPIN: SIM PIN" if m.knobs.sim == "pin" else "+CPIN: READY"]
     raise CommandError(INVALID_PARAM)
+
+
+def qccid(m, cmd):
+    # +QCCID: 89860... (the AT manual, 4.12): the SIM's ICCID, bare digits.
+    if cmd.form == "test":
+        return []
+    if cmd.form != "exec":
+        raise CommandError(INVALID_PARAM)
+    _sim_present(m)
+    return ["+QCCID: " + m.knobs.iccid]
+
+
+def qcgdefcont(m, cmd):
+    # The attach APN, kept in NVRAM; a new one takes effect after a reboot (AT+QRST=1).
+    if cmd.form == "test":
+        return ['+QCGDEFCONT: ("IP","NONIP","IPV6","IPV4V6"),"APN","USERNAME","PASSWORD"']
+    if cmd.form == "read":
+        kind, apn = m.nv.defcont or ("IP", m.knobs.apn)
+        return ['+QCGDEFCONT: "%s","%s"' % (kind, apn) if apn else '+QCGDEFCONT: "%s"' % kind]
+    if cmd.form != "set":
+        raise CommandError(INVALID_PARAM)
+    p = cmd.params()
+    if not 1 <= len(p) <= 4:
+        raise CommandError(INVALID_PARAM)
+    kind = p.str(0, 10)
+    if kind not in ("IP", "NONIP", "IPV6", "IPV4V6"):
+        raise CommandError(INVALID_PARAM)
+    m.nv.defcont = (kind, p.str(1, 99) if len(p) > 1 else "")
+    return []
 
 
 def cmee(m, cmd):
@@ -426,6 +475,8 @@ COMMANDS = {
     "+QCCLK": _clock("+QCCLK"),
     "+CCLK": _clock("+CCLK"),
     "+CPIN": cpin,
+    "+QCCID": qccid,
+    "+QCGDEFCONT": qcgdefcont,
     "+CMEE": cmee,
     "+CFUN": cfun,
     "+QRST": qrst,

@@ -23,6 +23,14 @@ class Knobs:
     qigeterror_lowercase: bool = False  # "invalid parameters" as in example 4.6 (default: table text)
     remote_close_state: int = 4  # QISTATE <socket_state> after "closed": 4 Remote Closing (or 3 Closing)
     max_nodes: int = 20  # buffer-mode receive nodes per socket (manual 2.4.3)
+    iccid: str = "89860000000000000012"  # AT+QCCID
+    apn: str = ""  # AT+QCGDEFCONT? until set (empty: the network chooses)
+
+    # Bring-up failures (what bc26.doctor must name) -------------------------------------------
+    sim: str = "ready"  # "ready", "missing" (+CME ERROR: 10), "pin" (+CPIN: SIM PIN): no registration
+    network: str = "home"  # "home", "roaming" (stat 5), "searching" (no signal: CSQ 99), "denied" (stat 3)
+    no_dns: bool = False  # the network gave no DNS server: lookups fail until AT+QIDNSCFG sets one
+    wrong_baud: bool = False  # the UART runs at another rate: commands are not understood, output is garbage
 
     # Real networking --------------------------------------------------------------------------
     hosts: dict = None  # name -> "a.b.c.d" or [addresses]; consulted before any DNS
@@ -69,6 +77,10 @@ class Knobs:
             raise ValueError("model must be BC26 or BC20")
         if self.boot not in ("rdy", "brom", "none"):
             raise ValueError("boot must be rdy, brom or none")
+        if self.sim not in ("ready", "missing", "pin"):
+            raise ValueError("sim must be ready, missing or pin")
+        if self.network not in ("home", "roaming", "searching", "denied"):
+            raise ValueError("network must be home, roaming, searching or denied")
         if self.remote_close_state not in (3, 4):
             raise ValueError("remote_close_state must be 3 or 4")
 

@@ -12,6 +12,7 @@ import threading
 from . import errors, general, services_at, tcpip
 from .atparse import NoAnswer, Prompt, parse_command, split_chain, strip_to_at
 from .errors import CommandError
+from .netservices import is_ipv4
 from .sockets import SocketTable
 
 CTRL_Z = 0x1A
@@ -42,6 +43,7 @@ class Nv:
         self.qsclk = 1
         self.psm = [0, "00111000", "00100100"]  # mode, T3412, T3324
         self.edrx = [0, 5, "0101"]  # mode, AcT, value
+        self.defcont = None  # (PDP type, APN) set with AT+QCGDEFCONT; None: the knob apn
 
 
 class Modem:
@@ -90,6 +92,13 @@ class Modem:
         self.later(self.knobs.reg_delay, self._register)
 
     def _register(self):
+        if not general.may_register(self):
+            self.transcript.event(
+                "not registering (sim %s, network %s)" % (self.knobs.sim, self.knobs.network)
+            )
+            if self.cereg_n:
+                self.urc(general.cereg_urc(self))
+            return
         self.registered = True
         self.transcript.event("registered")
         if self.cereg_n:
@@ -104,7 +113,11 @@ class Modem:
 
     def emit(self, data):
         if not self.knobs.silent:
-            self._emit_raw(data if isinstance(data, bytes) else data.encode("latin-1"))
+            data = data if isinstance(data, bytes) else data.encode("latin-1")
+            if self.knobs.wrong_baud:
+                # What a UART at the wrong rate makes of each byte: junk, never a line end.
+                data = bytes(0x80 | ((b * 7 + 3) & 0x7F) for b in data)
+            self._emit_raw(data)
 
     def final(self, text):
         self.emit("\r\n%s\r\n" % text)
@@ -151,8 +164,22 @@ class Modem:
 
     # Input ---------------------------------------------------------------------------------
 
+    def resolve(self, host, done):
+        """Look host up with the module's DNS servers: done(err, [ip, ...], ttl)."""
+        if self.knobs.no_dns and not self.dns_servers and not is_ipv4(host):
+            self._schedule(0, lambda: done(errors.DNS_FAILED, [], 0))
+            return
+        self.services.resolve(host, self.dns_servers, done)
+
     def feed(self, data):
         with self.lock:
+            if self.knobs.wrong_baud:
+                # Read at the wrong rate each byte the driver sends arrives as something else:
+                # no command is understood, only the echo comes back (as junk: see emit()).
+                self.transcript.event("wrong baud: %d bytes not understood" % len(data))
+                if self.echo:
+                    self.emit(bytes(data))
+                return
             if self.knobs.silent:
                 self._note_while_silent(data)
                 return
@@ -284,7 +311,8 @@ class Modem:
             except CommandError as exc:
                 if tcpip_cmd:
                     self.last_error = exc.code
-                self._print(lines, "ERROR")
+                cme = exc.cme is not None and self.cmee
+                self._print(lines, "+CME ERROR: %d" % exc.cme if cme else "ERROR")
                 return
             if answer is Prompt or answer is NoAnswer:
                 self._print(lines, None)

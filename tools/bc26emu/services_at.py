@@ -42,7 +42,7 @@ def _resolve_then(m, host, on_error, on_ok):
         else:
             on_ok(addrs, ttl)
 
-    m.services.resolve(host, m.dns_servers, m.guarded(resolved))
+    m.resolve(host, m.guarded(resolved))
 
 
 # AT+QPING ------------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _dial(m, slot):
             m.guarded(lambda: m.sockets.remote_closed(slot)),
         )
 
-    m.services.resolve(host, m.dns_servers, m.guarded(resolved))
+    m.resolve(host, m.guarded(resolved))
 
 
 # AT+QICLOSE / AT+QISTATE ----------------------------------------------------------------------
