@@ -56,6 +56,9 @@ class Socket:
     send_status, set_mode, available.
     """
 
+    # The <remaining_length> of this socket's last AT+QIRD (showlength 1), or None.
+    remaining = None
+
     def __init__(self, net, cid, kind, mode, rxsize):
         self.net = net
         self.id = cid
@@ -176,6 +179,7 @@ class Socket:
             e.begin((b"+QIRD:",), net.on_qird, net.cmd_timeout + 2 * n)
             net._dst = buf
             net._got = 0
+            net.remaining = None
             if not wait:
                 return -1
             e.wait()
@@ -200,6 +204,7 @@ class Socket:
         if e is not None:
             net._dst = None  # no data comes after the command completed
             e.finish()
+            self.remaining = net.remaining
             k = net._got
             if k:
                 self.pending = True
@@ -407,6 +412,7 @@ class Sockets:
         # The AT+QIRD in progress (Socket._take).
         self._dst = None
         self._got = 0
+        self.remaining = None  # its <remaining_length> (showlength 1)
         # The pushed data in progress.
         self._push = None
         self._push_left = 0
@@ -614,16 +620,18 @@ class Sockets:
                 break
             n = n * 10 + c
             p += 1
-        if n <= 0:
-            return LINE_MORE
-        if not (self.viewmode or self.recv_hex):
-            e.take(n, self.read_sink)
+        if not (self.viewmode or self.recv_hex or self.showlength):
+            if n > 0:
+                e.take(n, self.read_sink)
             return LINE_MORE
         f = e.fields
         f.start(p, end)
         f.int()  # the empty rest of the <n> field: steps over its comma
         if self.showlength:
-            f.int()  # remaining in this node; some firmware prints it negative
+            # Left in the module after this read; some firmware prints it negative.
+            self.remaining = f.int(0)
+        if n <= 0:
+            return LINE_MORE
         if self.viewmode:
             if self.recv_hex:
                 f.rest()
