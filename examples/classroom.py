@@ -6,9 +6,10 @@
 #
 #   mpremote run examples/classroom.py
 #
-# In the unix port against the emulator (tests_host/test_examples.py runs it twice):
+# In the unix port against the emulator and a local UDP echo (tools/run_example.py starts them
+# on 127.0.0.1, sends two readings and stops them; tests_host/test_examples.py does too):
 #
-#   micropython -c "import classroom; classroom.main('unix', ('127.0.0.1', 7), 1, 2)"
+#   make example NAME=classroom
 import time
 
 from board import make_modem

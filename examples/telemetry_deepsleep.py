@@ -10,10 +10,11 @@
 #
 #   mpremote cp examples/telemetry_deepsleep.py :main.py + reset
 #
-# In the unix port against the emulator, deep sleep is simulated (tests_host/test_examples.py
-# runs three wake-ups):
+# In the unix port against the emulator, deep sleep is simulated: tools/run_example.py starts
+# the emulator, a UDP echo and the pin bridge on 127.0.0.1 and runs three wake-ups
+# (tests_host/test_examples.py does too):
 #
-#   micropython -c "import telemetry_deepsleep as t; t.main('unix', 3, ('127.0.0.1', 7), 1000)"
+#   make example NAME=telemetry_deepsleep
 import time
 
 from board import make_modem

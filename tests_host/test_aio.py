@@ -26,6 +26,15 @@ async def _sleep(ms):
     await asyncio.sleep(ms / 1000)
 
 
+async def _within_ms(aw, ms):
+    async def wait():
+        return await aw
+
+    if hasattr(asyncio, "wait_for_ms"):
+        return await asyncio.wait_for_ms(wait(), ms)
+    return await asyncio.wait_for(wait(), ms / 1000)
+
+
 async def _ticker(ms):
     n = 0
     for _ in range(ms // 5):
@@ -159,7 +168,10 @@ def test_the_poller_delivers_urcs_while_no_command_runs():
     u, m, am = make()
 
     async def main():
-        am.start()
+        # Awaiting start() returns at once (the poller itself never ends), and a second
+        # start() is the same poller.
+        started = await _within_ms(am.start(), 1000)
+        assert started is None and am.start().task is am._task
         u.feed(b"\r\n+IP: 10.170.1.2\r\n")
         for _ in range(100):
             if m.ip:

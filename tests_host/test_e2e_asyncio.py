@@ -1,6 +1,6 @@
 # bc26.aio in the unix port: coroutines sharing the module, asyncio streams over
-# bc26.usocket, and examples/publish_periodically.py against a real mosquitto on 127.0.0.1.
-# Runs tests_device/e2e_asyncio.py.
+# bc26.usocket, and MQTT over aio sockets against a real mosquitto on 127.0.0.1
+# (tests_device/e2e_asyncio.py); and examples/publish_periodically.py run unchanged.
 import json
 import os
 
@@ -34,9 +34,7 @@ def test_asyncio_layer_streams_and_the_example(tmp_path):
                         TOPIC=TOPIC,
                         COUNT=COUNT,
                     )
-                    out = run_device(
-                        "e2e_asyncio.py", port, tmp_path, extra=(os.path.join(ROOT, "examples"),)
-                    )
+                    out = run_device("e2e_asyncio.py", port, tmp_path)
                 sub.wait_for(lambda ms: len(ms) >= COUNT, 5)
                 msgs = sub.messages()
             finally:
@@ -53,11 +51,12 @@ def test_asyncio_layer_streams_and_the_example(tmp_path):
 def test_the_example_as_a_user_runs_it(tmp_path):
     # Unchanged, with its default broker: the emulator resolves test.mosquitto.org to
     # 127.0.0.1 and dials the local broker instead of port 1883. It publishes for ever, so
-    # the test stops it after the first reading.
+    # the test stops it after the first reading. umqtt.simple is micropython-lib's, unmodified.
     import subprocess
     import time
 
     from mp import micropython, mp_path
+    from tools.run_example import CLIENTS
 
     with Mosquitto(tmp_path) as broker:
         sub = Subscriber(broker.port, "bc26/example/readings")
@@ -67,7 +66,7 @@ def test_the_example_as_a_user_runs_it(tmp_path):
         }
         try:
             with emulator_on_tcp(**knobs) as (emu, port):
-                env = dict(os.environ, MICROPYPATH=mp_path(), BC26_EMU_PORT=str(port))
+                env = dict(os.environ, MICROPYPATH=mp_path(CLIENTS), BC26_EMU_PORT=str(port))
                 proc = subprocess.Popen(
                     [micropython(), os.path.join(ROOT, "examples", "publish_periodically.py")],
                     env=env,

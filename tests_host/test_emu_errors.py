@@ -52,12 +52,15 @@ def test_invalid_parameters(make_session):
         assert_last_error(s, 552, b"Invalid parameters")
 
 
-def test_ipv6_not_supported(make_session):
+def test_protocol_type_must_match_the_address(make_session):
+    # <protocol_type> 1 (IPv6) with an IPv4 address, or 0 with an IPv6 one (tests_host/test_ipv6.py
+    # has the IPv6 sockets that work).
     s = make_session()
     s.ready()
-    s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",80,0,0,1\r')
-    s.expect_exact(ERROR)
-    assert_last_error(s, 555, b"Operation not supported")
+    for line in (b'AT+QIOPEN=1,0,"TCP","127.0.0.1",80,0,0,1', b'AT+QIOPEN=1,0,"UDP","::1",80,0,0,0'):
+        s.send(line + b"\r")
+        s.expect_exact(ERROR)
+        assert_last_error(s, 552, b"Invalid parameters")
 
 
 def test_before_registration_everything_network_fails(make_session):

@@ -1,75 +1,35 @@
-# The examples run in the MicroPython unix port against the emulator (tests_host/mp.py), with a
-# UDP echo server on 127.0.0.1 and, for the deep-sleep node, a pin bridge: boards/unix.py sends
-# each change of PWRKEY, RESET and PSM_EINT here, and the bridge moves the emulated module's pin.
-import socket
-import threading
+# Every example of examples/ runs in the MicroPython unix port against the emulator, through the
+# same rig as its documented command (`make example NAME=...`, tools/run_example.py): a UDP echo,
+# a mosquitto broker and a pin bridge on 127.0.0.1 (boards/unix.py sends each change of PWRKEY,
+# RESET and PSM_EINT to the bridge, which moves the emulated module's pin).
+import os
+import subprocess
+import sys
 
-from mp import emulator_on_tcp, run_micropython
-from tools.bc26emu import general
-from tools.localservers import UdpEchoServer
-
-
-class PinBridge:
-    """Listens on 127.0.0.1 for b"NAME LEVEL\\n" lines (module-side level); answers each with b"\\n"."""
-
-    def __init__(self, emu):
-        self.emu = emu
-        self.moves = []
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(4)
-        self._listener.settimeout(0.1)
-        self.port = self._listener.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._client, args=(client,), daemon=True).start()
-
-    def _client(self, client):
-        with client:
-            for line in client.makefile("rb"):
-                name, level = line.split()
-                self.moves.append((name.decode(), int(level)))
-                general.pin(self.emu.modem, name.decode(), int(level))
-                client.sendall(b"\n")
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(2)
-        self._listener.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+from mp import ROOT
+from tools.run_example import EXAMPLES, LocalRig
 
 
-def run_example(code, emu_port, pin_port=None, timeout=60):
-    env = {"BC26_EMU_PORT": str(emu_port)}
-    if pin_port:
-        env["BC26_PIN_PORT"] = str(pin_port)
-    proc = run_micropython(["-c", code], env=env, path=("examples",), timeout=timeout)
+def run_example(rig, name, timeout=120):
+    proc = rig.run_example(name, timeout)
     out = proc.stdout + proc.stderr
     print(out)
     assert proc.returncode == 0, out
     return out
 
 
+def test_every_example_has_a_run_here():
+    names = sorted(n[:-3] for n in os.listdir(os.path.join(ROOT, "examples")) if n.endswith(".py"))
+    assert names == sorted(EXAMPLES)
+    for name in names:
+        with open(os.path.join(ROOT, "examples", name + ".py")) as f:
+            assert "make example NAME=%s" % name in f.read(), "examples/%s.py: say how to run it" % name
+
+
 def test_deepsleep_node_reuses_the_kept_udp_socket():
-    with UdpEchoServer() as echo, emulator_on_tcp(reg_delay=0) as (emu, port), PinBridge(emu) as pins:
-        out = run_example(
-            "import telemetry_deepsleep as t; t.main('unix', 3, ('127.0.0.1', %d), 150, 5000)" % echo.port,
-            port,
-            pins.port,
-        )
+    with LocalRig(mqtt=False) as rig:
+        emu, echo, pins = rig.emu, rig.udp, rig.pins
+        out = run_example(rig, "telemetry_deepsleep")
         lines = [x for x in out.splitlines() if x.startswith("wake ")]
         assert len(lines) == 3, out
         assert "opened socket 0" in lines[0] and "module in PSM" in lines[0], out
@@ -92,12 +52,40 @@ def test_deepsleep_node_reuses_the_kept_udp_socket():
 
 
 def test_classroom_runs_twice():
-    with UdpEchoServer() as echo, emulator_on_tcp(reg_delay=0) as (emu, port):
-        out = run_example(
-            "import classroom; classroom.main('unix', ('127.0.0.1', %d), 0.2, 2)" % echo.port,
-            port,
-        )
+    with LocalRig(mqtt=False) as rig:
+        out = run_example(rig, "classroom")
+        emu = rig.emu
         assert out.count("Measured") == 2, out
         assert out.count("The server answered") == 2, out
         assert "Connected to the mobile network" in out, out
         assert sum(1 for c in emu.commands if c.startswith("AT+QISEND")) == 2
+
+
+def test_publish_periodically_goes_through_umqtt_to_the_broker_and_back():
+    with LocalRig() as rig:
+        out = run_example(rig, "publish_periodically")
+        cmds = rig.emu.commands
+    assert out.count('published b\'{"n": ') == 3, out
+    assert out.count('came back b\'{"n": ') == 3, out
+    # One TCP socket to the broker (the redirect to mosquitto happens in the emulator), MQTT
+    # packets as the module's data, and the socket closed at the end.
+    opens = [c for c in cmds if c.startswith("AT+QIOPEN")]
+    assert len(opens) == 1 and '"TCP","127.0.0.1",' in opens[0], cmds
+    assert sum(1 for c in cmds if c.startswith("AT+QISEND")) >= 5, cmds
+    assert any(c.startswith("AT+QICLOSE") for c in cmds), cmds
+
+
+def test_make_examples_runs_them_all():
+    # `make examples` (and `make example NAME=...`) is this command in .venv.
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "tools", "run_example.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    for name in EXAMPLES:
+        assert "== examples/%s.py" % name in out, out
+    assert "Done. Goodbye!" in out and "wake 3:" in out and out.count("came back") == 3, out

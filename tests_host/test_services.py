@@ -342,11 +342,13 @@ def test_ntp_port_clock_and_four_digit_year():
     u.reply(b'AT+QNTP=1,"pool.ntp.org",123,1\r', OK, (10, b'\r\n+QNTP: 0,"2026/07/18,16:32:18-20"\r\n'))
     t = m.ntp("pool.ntp.org", set_clock=True)
     assert t == (2026, 7, 18, 16, 32, 18, -20)
+    assert m.ntp_text == "2026/07/18,16:32:18-20"  # the module's own words, beside the tuple
     assert bc26.utc_seconds(t, 1970) == 1784392338
     u.reply(b'AT+QNTP=1,"10.0.0.5",1123\r', OK + b'\r\n+QNTP:0,"26/10/02,23:50:20+8"\r\n')
     assert m.ntp("10.0.0.5", 1123) == (2026, 10, 2, 23, 50, 20, 8)
     u.reply(b'AT+QNTP=1,"10.0.0.5",123,0\r', OK + b'\r\n+QNTP: 0,"19/06/11,11:08:20"\r\n')
     assert m.ntp("10.0.0.5", set_clock=0) == (2019, 6, 11, 11, 8, 20, None)
+    assert m.ntp_text == "19/06/11,11:08:20"
     assert u.take_tx() == (
         b'AT+QNTP=1,"pool.ntp.org",123,1\rAT+QNTP=1,"10.0.0.5",1123\rAT+QNTP=1,"10.0.0.5",123,0\r'
     )

@@ -84,6 +84,7 @@ def test_manual_4_1_3_read_in_buffer_mode():
     u.feed(b'\r\n+QIURC: "recv",0\r\n')
     u.reply(b"AT+QIRD=0,512\r", b"\r\n+QIRD: 10\r\n1234567890\r\n" + OK)
     assert s.recv_into(buf) == 10 and buf[:10] == b"1234567890"
+    assert s.remaining is None  # showlength 0: the module does not say
     u.reply(b"AT+QIRD=0,512\r", b"\r\n+QIRD: 0\r\n" + OK)
     assert s.recv_into(buf, timeout=0) is None
     assert u.take_tx() == b"AT+QIRD=0,512\rAT+QIRD=0,512\r"
@@ -95,6 +96,9 @@ def test_manual_4_1_3_read_in_buffer_mode():
     assert s.available() == 12
     u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 10,2\r\n1234567890\r\n" + OK)
     assert s.recv_into(buf, 10) == 10 and buf[:10] == b"1234567890"
+    assert s.remaining == 2  # what the module said it still holds
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 2,0\r\n90\r\n" + OK)
+    assert s.recv_into(buf, 10) == 2 and buf[:2] == b"90" and s.remaining == 0
     # viewmode 1: the data on the header line.
     u.reply(b'AT+QICFG="viewmode",1\r', OK)
     m.configure(viewmode=1)
@@ -103,9 +107,13 @@ def test_manual_4_1_3_read_in_buffer_mode():
     u.feed(b'\r\n+QIURC: "recv",0,12\r\n')
     u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 10,2,0123456789\r\n" + OK)
     assert s.recv_into(buf, 10) == 10 and buf[:10] == b"0123456789"
+    assert s.remaining == 2
+    # Some firmware prints the remaining length negative: shown as the module said it.
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 2,-3,01\r\n" + OK)
+    assert s.recv_into(buf, 10) == 2 and buf[:2] == b"01" and s.remaining == -3
     assert u.take_tx() == (
-        b'AT+QICFG="showlength",1\rAT+QIRD=0,10\rAT+QICFG="viewmode",1\r'
-        b'AT+QISEND=0,12,"012345678901"\rAT+QIRD=0,10\r'
+        b'AT+QICFG="showlength",1\rAT+QIRD=0,10\rAT+QIRD=0,10\rAT+QICFG="viewmode",1\r'
+        b'AT+QISEND=0,12,"012345678901"\rAT+QIRD=0,10\rAT+QIRD=0,10\r'
     )
 
 
@@ -418,9 +426,11 @@ def test_send_status_mode_switch_config_and_state_lists():
     u.reply(b'AT+QICFG="showlength"\r', b'\r\n+QICFG: "showlength",1\r\n' + OK)
     u.reply(b'AT+QICFG="echomode"\r', b"\r\nERROR\r\n")
     u.reply(b"AT+QIGETERROR\r", b"\r\n+QIGETERROR: 552,invalid parameters\r\n" + OK)
-    m.read_config()
+    values = m.read_config()
     n = m.net
     assert (n.send_hex, n.recv_hex, n.viewmode, n.showlength, n.echomode) == (True, False, 1, 1, 0)
+    # What it read comes back in configure()'s words.
+    assert values == {"send_hex": True, "recv_hex": False, "viewmode": 1, "showlength": 1, "echomode": 0}
 
 
 def test_open_reads_the_config_first_when_unknown():

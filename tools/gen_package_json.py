@@ -1,13 +1,15 @@
-"""Write package.json (the library, for mip) and boards/package.json (the wiring files) from
+"""Write package.json (the library, for mip), mpy/package.json (the library compiled, whose
+.mpy files tools/build_mpy.py --publish writes) and boards/package.json (the wiring files) from
 the files git tracks in lib/ and boards/, so the lists never drift from the files. The test
 suite checks that the committed files equal what this makes: after adding a module, run this
 and commit package.json with it.
 
-    python tools/gen_package_json.py            # write both
+    python tools/gen_package_json.py            # write all three
     python tools/gen_package_json.py --check    # exit 1 if either is out of date
     python tools/gen_package_json.py --base github:OWNER/REPO    # absolute URLs, for old mip
 
 On a board:  mpremote mip install github:OWNER/REPO            (the library, into /lib/bc26)
+             mpremote mip install github:OWNER/REPO/mpy        (the same compiled: .mpy files)
              mpremote mip install github:OWNER/REPO/boards     (board.py and the board files)
 
 URLs are relative to the package.json by default: mpremote >= 1.25 and mip from 2025 on resolve
@@ -63,6 +65,11 @@ def board_files(tracked=True):
     return [n for n in names if n not in HOST_ONLY_BOARDS]
 
 
+def mpy_files():
+    """Paths under mpy/ of the compiled library (tools/build_mpy.py --publish writes them)."""
+    return [p[:-3] + ".mpy" for p in library_files()]
+
+
 def packages(base=None):
     """{repo-relative path of the package.json: its content as text}."""
     lib = {
@@ -73,7 +80,11 @@ def packages(base=None):
         "urls": [[p, ("%s/boards/%s" % (base, p)) if base else p] for p in board_files()],
         "version": version(),
     }
-    return {"package.json": _dump(lib), "boards/package.json": _dump(boards)}
+    mpy = {
+        "urls": [[p, ("%s/mpy/%s" % (base, p)) if base else p] for p in mpy_files()],
+        "version": version(),
+    }
+    return {"package.json": _dump(lib), "boards/package.json": _dump(boards), "mpy/package.json": _dump(mpy)}
 
 
 def _dump(pkg):
@@ -100,6 +111,7 @@ def main(argv=None):
         if args.check:
             stale.append(rel)
         else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:
                 f.write(text)
             print("wrote", rel)

@@ -19,6 +19,11 @@ import time
 _NTP_EPOCH_OFFSET = 2208988800
 
 
+def _family(host):
+    # "::1" and other IPv6 addresses listen on IPv6.
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
 class _Server:
     """A selector loop on a thread; subclasses register sockets and handle them."""
 
@@ -72,12 +77,12 @@ class TcpEchoServer(_Server):
         self.close_on = close_on
         self.received = bytearray()
         self.clients = []
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener = socket.socket(_family(host), socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind((host, port))
         self._listener.listen(8)
         self._listener.setblocking(False)
-        self.host, self.port = self._listener.getsockname()
+        self.host, self.port = self._listener.getsockname()[:2]
         self._selector.register(self._listener, selectors.EVENT_READ, self._accept)
         self._start()
 
@@ -154,10 +159,10 @@ class UdpEchoServer(_Server):
         self.echo = echo
         self.received = []
         self.last_peer = None
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sock = socket.socket(_family(host), socket.SOCK_DGRAM)
         self._sock.bind((host, port))
         self._sock.setblocking(False)
-        self.host, self.port = self._sock.getsockname()
+        self.host, self.port = self._sock.getsockname()[:2]
         self._selector.register(self._sock, selectors.EVENT_READ, self._read)
         self._start()
 
@@ -180,10 +185,10 @@ class NtpServer(_Server):
         super().__init__("ntp")
         self.offset = offset
         self.requests = 0
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sock = socket.socket(_family(host), socket.SOCK_DGRAM)
         self._sock.bind((host, port))
         self._sock.setblocking(False)
-        self.host, self.port = self._sock.getsockname()
+        self.host, self.port = self._sock.getsockname()[:2]
         self._selector.register(self._sock, selectors.EVENT_READ, self._read)
         self._start()
 
@@ -214,17 +219,20 @@ class NtpServer(_Server):
 
 
 class DnsServer(_Server):
-    """Answers A queries from `records` (name -> address or list); NXDOMAIN for anything else."""
+    """Answers A and AAAA queries from `records` (name -> address or list; an address with ':' is
+    IPv6, answered to AAAA); NXDOMAIN for a name it does not hold. .queries lists the names
+    asked, .qtypes their record types (1 A, 28 AAAA)."""
 
     def __init__(self, records=None, host="127.0.0.1", port=0, ttl=300):
         super().__init__("dns")
         self.records = {k.lower().rstrip("."): v for k, v in (records or {}).items()}
         self.ttl = ttl
         self.queries = []
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.qtypes = []
+        self._sock = socket.socket(_family(host), socket.SOCK_DGRAM)
         self._sock.bind((host, port))
         self._sock.setblocking(False)
-        self.host, self.port = self._sock.getsockname()
+        self.host, self.port = self._sock.getsockname()[:2]
         self._selector.register(self._sock, selectors.EVENT_READ, self._read)
         self._start()
 
@@ -245,14 +253,21 @@ class DnsServer(_Server):
         name = ".".join(labels).lower()
         with self._lock:
             self.queries.append(name)
+            self.qtypes.append(qtype)
         entry = self.records.get(name)
         addrs = [] if entry is None else ([entry] if isinstance(entry, str) else list(entry))
         rcode = 0 if entry is not None else 3
         answers = b""
         if qtype == 1:
+            addrs = [a for a in addrs if ":" not in a]
             for addr in addrs:
                 # Name as a pointer to the question (offset 12), type A, class IN, TTL, 4 bytes.
                 answers += struct.pack("!HHHIH", 0xC00C, 1, 1, self.ttl, 4) + socket.inet_aton(addr)
+        elif qtype == 28:
+            addrs = [a for a in addrs if ":" in a]
+            for addr in addrs:
+                packed = socket.inet_pton(socket.AF_INET6, addr)
+                answers += struct.pack("!HHHIH", 0xC00C, 28, 1, self.ttl, 16) + packed
         else:
             addrs = []
         header = struct.pack("!HHHHHH", qid, 0x8180 | rcode, 1, len(addrs), 0, 0)

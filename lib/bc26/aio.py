@@ -2,7 +2,7 @@
 # never block the event loop, so many coroutines share one module.
 #
 #     am = bc26.aio.AsyncModem(modem)     # modem started and on the network (sync)
-#     am.start()                          # the task that reads the UART while idle
+#     await am.start()                    # the task that reads the UART while idle
 #     sock = await am.open("TCP", host, port)
 #     await sock.send(b"reading 21.5")
 #     reply = await sock.recv(64, timeout=5000)
@@ -53,6 +53,18 @@ else:  # CPython, for host tests
         return asyncio.wait_for(aw, ms / 1000)
 
 
+class _Started:
+    # What AsyncModem.start() returns. CPython awaits through __await__, MicroPython
+    # through __iter__; an empty iterator completes the await at once.
+    def __init__(self, task):
+        self.task = task
+
+    def __await__(self):
+        return iter(())
+
+    __iter__ = __await__
+
+
 class AsyncModem:
     """asyncio access to a Modem: open(), resolve(), ping(), command(); see the top of aio.py.
 
@@ -75,10 +87,15 @@ class AsyncModem:
     # --- the poller ------------------------------------------------------------------
 
     def start(self):
-        """Start the poller task (call from a coroutine); returns it. Idempotent."""
+        """Start the poller task (call from a coroutine). Idempotent.
+
+        Both ``am.start()`` and ``await am.start()`` work: the poller runs until stop(), so
+        what this returns is not the task (awaiting that would wait for ever) but an
+        awaitable that completes at once; its .task is the poller.
+        """
         if self._task is None:
             self._task = asyncio.create_task(self._poll())
-        return self._task
+        return _Started(self._task)
 
     def stop(self):
         if self._task is not None:

@@ -127,7 +127,7 @@ def ntp(modem, server, port=123, set_clock=None, timeout=60000):
     Date and time are UTC (the manual: the module syncs to UTC); zone is the network's,
     in quarter hours, or None. set_clock 1/0 (True/False) sets the module's clock or not;
     None leaves it to the module. timeout: ms to wait for +QNTP. bc26.utc_seconds()
-    turns the tuple into seconds.
+    turns the tuple into seconds. modem.ntp_text keeps the time as the module wrote it.
     """
     server = check_host(server, "NTP server")
     check_range(port, 1, 65535, "NTP port")
@@ -150,6 +150,8 @@ def ntp(modem, server, port=123, set_clock=None, timeout=60000):
         raise BC26Error(err if err > 0 else None)
     f.str()
     text = bytes(line[f.a : f.b])
+    # The module's own words, for a log or for fields the tuple leaves out.
+    modem.ntp_text = text.decode()
     try:
         return parse_time(text)
     except ValueError:

@@ -9,7 +9,11 @@ from .fields import Fields
 
 
 def read_config(m):
-    """Read the module's AT+QICFG values (dataformat, viewmode, showlength persist in NVRAM)."""
+    """Read the module's AT+QICFG values (dataformat, viewmode, showlength persist in NVRAM).
+
+    Returns them as configure() takes them: {"send_hex", "recv_hex", "viewmode",
+    "showlength", "echomode"} (echomode 0 on firmware without it).
+    """
     net = m.net
     for name in ("dataformat", "viewmode", "showlength", "echomode"):
         try:
@@ -34,6 +38,13 @@ def read_config(m):
             elif f.eq(b"echomode"):
                 net.echomode = a
     net.known = True
+    return {
+        "send_hex": net.send_hex,
+        "recv_hex": net.recv_hex,
+        "viewmode": net.viewmode,
+        "showlength": net.showlength,
+        "echomode": net.echomode,
+    }
 
 
 def configure(m, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):

@@ -57,6 +57,9 @@ class Socket:
     send_status, set_mode, available.
     """
 
+    # The <remaining_length> of this socket's last AT+QIRD (showlength 1), or None.
+    remaining = None
+
     def __init__(self, net, cid, kind, mode, rxsize):
         self.net = net
         self.id = cid
@@ -187,6 +190,7 @@ class Socket:
             net._got = 0
             net._room = n
             net._reader = self
+            net.remaining = None
             if not wait:
                 return -1
             try:
@@ -220,6 +224,7 @@ class Socket:
                     self.lost = 2  # read from the module, never handed over
                 self.pending = True  # the module may hold more
                 raise
+            self.remaining = net.remaining
             k = net._got
             if k:
                 self.pending = True
@@ -438,6 +443,7 @@ class Sockets:
         self._reader = None
         self._nib = -1  # hex: the first digit of a pair whose second has not come yet
         self._bad = False  # hex: this record was damaged; the rest of it is dropped
+        self.remaining = None  # its <remaining_length> (showlength 1)
         # The pushed data in progress.
         self._push = None
         self._push_left = 0
@@ -676,22 +682,24 @@ class Sockets:
                 break
             n = n * 10 + c
             p += 1
-        if n <= 0:
-            return LINE_MORE
         if n > _READ_MAX:
             # No read asks for more: a length damaged on the wire. Its data cannot be
             # counted; the read fails and the socket reports the loss.
             self._damage()
             e.abort("impossible AT+QIRD length")
             return LINE_MORE
-        if not (self.viewmode or self.recv_hex):
-            e.take(n, self.read_sink)
+        if not (self.viewmode or self.recv_hex or self.showlength):
+            if n > 0:
+                e.take(n, self.read_sink)
             return LINE_MORE
         f = e.fields
         f.start(p, end)
         f.int()  # the empty rest of the <n> field: steps over its comma
         if self.showlength:
-            f.int()  # remaining in this node; some firmware prints it negative
+            # Left in the module after this read; some firmware prints it negative.
+            self.remaining = f.int(0)
+        if n <= 0:
+            return LINE_MORE
         self._nib = -1
         self._bad = False
         if self.viewmode:

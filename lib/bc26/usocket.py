@@ -144,10 +144,11 @@ class SocketPool:
         self.coalesce = coalesce
 
     def getaddrinfo(self, host, port, af=0, type=0, proto=0, flags=0):
-        """[(AF_INET, type, proto, "", (address, port))], one per address (AT+QIDNSGIP)."""
+        """[(AF_INET or AF_INET6, type, proto, "", (address, port))], one per address
+        (AT+QIDNSGIP); af AF_INET or AF_INET6 keeps only that family."""
         if isinstance(host, (bytes, bytearray)):
             host = bytes(host).decode()
-        if _is_ipv4(host):
+        if _is_ipv4(host) or ":" in host:  # an address, IPv4 or IPv6
             addrs = (host,)
         else:
             if _busy(self.modem):
@@ -158,10 +159,15 @@ class SocketPool:
                 if err.code in (564, 565):  # DNS busy / parse failed
                     raise OSError(_EAI_NONAME, str(err))
                 raise _oserror(err)
-            if not addrs:
-                raise OSError(_EAI_NONAME)
         t = type or SOCK_STREAM
-        return [(AF_INET, t, proto, "", (a, port)) for a in addrs]
+        out = [
+            (AF_INET6 if ":" in a else AF_INET, t, proto, "", (a, port))
+            for a in addrs
+            if not af or (af == AF_INET6) == (":" in a)
+        ]
+        if not out:
+            raise OSError(_EAI_NONAME)
+        return out
 
     def socket(self, af=AF_INET, type=SOCK_STREAM, proto=0):
         return socket(af, type, proto, self)
@@ -309,13 +315,15 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             raise OSError(_EAGAIN)
         ms = self._ms or None  # non-blocking: the module's own limit, as with no timeout
         kind = "UDP" if self._udp else "TCP"
+        # AT+QIOPEN's <protocol_type>: an address says which; a name goes by the socket's family.
+        v6 = ":" in host or (self._ipv6 and not _is_ipv4(host))
         try:
             try:
-                self._s = m.open(kind, host, port, self._local, p.mode, self._ipv6, None, ms, p.rxsize)
+                self._s = m.open(kind, host, port, self._local, p.mode, v6, None, ms, p.rxsize)
             except BC26Error as err:
                 if err.code != 563 or not _reclaim(m.net):
                     raise
-                self._s = m.open(kind, host, port, self._local, p.mode, self._ipv6, None, ms, p.rxsize)
+                self._s = m.open(kind, host, port, self._local, p.mode, v6, None, ms, p.rxsize)
         except BC26Error as err:
             raise _oserror(err)
         self._peer = (host, port)

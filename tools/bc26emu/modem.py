@@ -164,12 +164,13 @@ class Modem:
 
     # Input ---------------------------------------------------------------------------------
 
-    def resolve(self, host, done):
-        """Look host up with the module's DNS servers: done(err, [ip, ...], ttl)."""
+    def resolve(self, host, done, family=4):
+        """Look host up with the module's DNS servers: done(err, [ip, ...], ttl). family as
+        for NetServices.resolve (4, 6, or 0 for both)."""
         if self.knobs.no_dns and not self.dns_servers and not is_ipv4(host):
             self._schedule(0, lambda: done(errors.DNS_FAILED, [], 0))
             return
-        self.services.resolve(host, self.dns_servers, done)
+        self.services.resolve(host, self.dns_servers, done, family)
 
     def feed(self, data):
         with self.lock:

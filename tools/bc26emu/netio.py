@@ -92,8 +92,9 @@ class HostNetwork:
         if not link.alive:
             return
         kind = socket.SOCK_STREAM if link.kind == "TCP" else socket.SOCK_DGRAM
+        v6 = ":" in link.addr[0]
         try:
-            sock = socket.socket(socket.AF_INET, kind)
+            sock = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, kind)
         except OSError:
             self._report_open(link, errors.CREATE_FAILED)
             return
@@ -102,7 +103,7 @@ class HostNetwork:
         if link.local_port:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
-                sock.bind(("0.0.0.0", link.local_port))
+                sock.bind(("::" if v6 else "0.0.0.0", link.local_port))
             except OSError as exc:
                 code = errors.PORT_BUSY if exc.errno == errno.EADDRINUSE else errors.BIND_FAILED
                 self._report_open(link, code)

@@ -24,13 +24,36 @@ def is_ipv4(text):
         return False
 
 
+def is_ipv6(text):
+    try:
+        ipaddress.IPv6Address(text)
+        return True
+    except ValueError:
+        return False
+
+
+def family_of(address):
+    """socket.AF_INET6 for an IPv6 address, else socket.AF_INET."""
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
+
+
+def _of_family(addrs, family):
+    # family 4 or 6: only those addresses; 0: all, IPv4 first.
+    v4 = [a for a in addrs if ":" not in a]
+    v6 = [a for a in addrs if ":" in a]
+    return v4 if family == 4 else v6 if family == 6 else v4 + v6
+
+
 # DNS messages ----------------------------------------------------------------------------------
 
 
-def build_dns_query(name, query_id):
+QTYPE_A, QTYPE_AAAA = 1, 28
+
+
+def build_dns_query(name, query_id, qtype=QTYPE_A):
     header = struct.pack("!HHHHHH", query_id, 0x0100, 1, 0, 0, 0)  # RD set, one question
     labels = b"".join(bytes([len(part)]) + part for part in name.encode("idna").split(b".") if part)
-    return header + labels + b"\0" + struct.pack("!HH", 1, 1)  # A, IN
+    return header + labels + b"\0" + struct.pack("!HH", qtype, 1)  # A or AAAA, IN
 
 
 def _skip_name(msg, pos):
@@ -44,7 +67,7 @@ def _skip_name(msg, pos):
 
 
 def parse_dns_answer(msg, query_id):
-    """(rcode, [ipv4 addresses], min ttl) of a reply to query_id; ValueError on anything else."""
+    """(rcode, [addresses: A, then AAAA], min ttl) of a reply to query_id; ValueError on anything else."""
     if len(msg) < 12:
         raise ValueError("short")
     qid, flags, qdcount, ancount, _, _ = struct.unpack("!HHHHHH", msg[:12])
@@ -58,8 +81,11 @@ def parse_dns_answer(msg, query_id):
         pos = _skip_name(msg, pos)
         rtype, rclass, ttl, rdlen = struct.unpack("!HHIH", msg[pos : pos + 10])
         pos += 10
-        if rtype == 1 and rclass == 1 and rdlen == 4:
+        if rtype == QTYPE_A and rclass == 1 and rdlen == 4:
             addrs.append(socket.inet_ntoa(msg[pos : pos + 4]))
+            ttls.append(ttl)
+        elif rtype == QTYPE_AAAA and rclass == 1 and rdlen == 16:
+            addrs.append(socket.inet_ntop(socket.AF_INET6, msg[pos : pos + 16]))
             ttls.append(ttl)
         pos += rdlen
     return flags & 0x000F, addrs, (min(ttls) if ttls else 0)
@@ -114,26 +140,30 @@ class Services:
 
     # Name resolution ----------------------------------------------------------------------
 
-    def resolve(self, name, servers, done):
+    def resolve(self, name, servers, done, family=4):
         """done(err, [ip, ...], ttl) from the hosts table, an IP literal, the configured servers
-        or, with none configured, the host's own resolver."""
-        if is_ipv4(name):
-            self.reactor.call_soon(done, 0, [name], 0)
+        or, with none configured, the host's own resolver. family 4: IPv4 addresses (A records),
+        6: IPv6 (AAAA), 0: both, IPv4 first (an AAAA query follows the A query)."""
+        if is_ipv4(name) or is_ipv6(name):
+            addrs = _of_family([name], family)
+            self.reactor.call_soon(done, 0 if addrs else errors.DNS_FAILED, addrs, 0)
         elif name in self.hosts:
             entry = self.hosts[name]
-            addrs = [entry] if isinstance(entry, str) else list(entry)
-            self.reactor.call_soon(done, 0, addrs, self.dns_ttl)
+            addrs = _of_family([entry] if isinstance(entry, str) else list(entry), family)
+            self.reactor.call_soon(done, 0 if addrs else errors.DNS_FAILED, addrs, self.dns_ttl)
         elif servers:
-            self.reactor.call_soon(self._query, name, list(servers), done)
+            qtypes = {4: [QTYPE_A], 6: [QTYPE_AAAA]}.get(family, [QTYPE_A, QTYPE_AAAA])
+            self.reactor.call_soon(self._query_types, name, list(servers), qtypes, [], [], done)
         else:
-            thread = threading.Thread(target=self._getaddrinfo, args=(name, done), daemon=True)
+            thread = threading.Thread(target=self._getaddrinfo, args=(name, family, done), daemon=True)
             self._threads.add(thread)
             thread.start()
 
-    def _getaddrinfo(self, name, done):
+    def _getaddrinfo(self, name, family, done):
+        af = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family, socket.AF_UNSPEC)
         try:
-            infos = socket.getaddrinfo(name, None, socket.AF_INET, socket.SOCK_STREAM)
-            addrs = list(dict.fromkeys(info[4][0] for info in infos))
+            infos = socket.getaddrinfo(name, None, af, socket.SOCK_STREAM)
+            addrs = _of_family(list(dict.fromkeys(info[4][0] for info in infos)), family)
         except (OSError, UnicodeError):
             addrs = []
         finally:
@@ -141,19 +171,36 @@ class Services:
         if not self._closed:
             self.reactor.call_soon(done, 0 if addrs else errors.DNS_FAILED, addrs, self.dns_ttl)
 
-    def _query(self, name, servers, done):
+    def _query_types(self, name, servers, qtypes, addrs, ttls, done):
+        # One query per record type, in turn; a name that does not exist (NXDOMAIN) ends it.
+        if not qtypes:
+            addrs = list(dict.fromkeys(addrs))
+            done(0 if addrs else errors.DNS_FAILED, addrs, min(ttls) if addrs else 0)
+            return
+
+        def answered(rcode, found, ttl):
+            if rcode == 0 and found:
+                addrs.extend(found)
+                ttls.append(ttl)
+            rest = [] if rcode != 0 else qtypes[1:]
+            self._query_types(name, servers, rest, addrs, ttls, done)
+
+        self._query(name, servers, qtypes[0], answered)
+
+    def _query(self, name, servers, qtype, done):
+        # done(rcode, addresses, ttl) from the first server that answers; rcode None: none did.
         if not servers:
-            done(errors.DNS_FAILED, [], 0)
+            done(None, [], 0)
             return
         server, rest = servers[0], servers[1:]
         query_id = struct.unpack("!H", os.urandom(2))[0]
         try:
-            packet = build_dns_query(name, query_id)
-            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            packet = build_dns_query(name, query_id, qtype)
+            sock = socket.socket(family_of(server), socket.SOCK_DGRAM)
             sock.setblocking(False)
             sock.sendto(packet, (server, self.dns_port))
         except (OSError, UnicodeError, ValueError):
-            self._query(name, rest, done)
+            self._query(name, rest, qtype, done)
             return
         state = {}
 
@@ -164,7 +211,7 @@ class Services:
             timer.cancel()
             self.reactor.discard(sock)
             if result is None:
-                self._query(name, rest, done)
+                self._query(name, rest, qtype, done)
             else:
                 done(*result)
 
@@ -174,7 +221,7 @@ class Services:
                 rcode, addrs, ttl = parse_dns_answer(msg, query_id)
             except (OSError, ValueError, IndexError, struct.error):
                 return  # stray or broken packet: keep waiting for ours
-            finish((0, addrs, ttl) if rcode == 0 and addrs else (errors.DNS_FAILED, [], 0))
+            finish((rcode, addrs, ttl))
 
         timer = self.reactor.call_later(self.dns_timeout, finish, None)
         self.reactor.watch(sock, 1, readable)
@@ -190,7 +237,7 @@ class Services:
         stamp = struct.pack("!II", int(now), int((now % 1) * 2**32))
         request = bytes([0x23]) + bytes(39) + stamp  # LI 0, version 4, mode 3 (client)
         try:
-            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock = socket.socket(family_of(ip), socket.SOCK_DGRAM)
             sock.setblocking(False)
             sock.sendto(request, (ip, port))
         except OSError:

@@ -4,7 +4,7 @@ import time
 
 from . import errors
 from .errors import INVALID_PARAM, CommandError
-from .netservices import is_ipv4
+from .netservices import is_ipv4, is_ipv6
 
 
 def format_clock(unix_time, tz_quarters):
@@ -35,14 +35,15 @@ def _claim(m, service):
     m.busy.add(service)
 
 
-def _resolve_then(m, host, on_error, on_ok):
+def _resolve_then(m, host, on_error, on_ok, family=4):
+    # family 4 for ping and NTP (the manual: QPING has no IPv6); 0 for AT+QIDNSGIP.
     def resolved(err, addrs, ttl):
         if err or not addrs:
             on_error(errors.DNS_FAILED)
         else:
             on_ok(addrs, ttl)
 
-    m.resolve(host, m.guarded(resolved))
+    m.resolve(host, m.guarded(resolved), family)
 
 
 # AT+QPING ------------------------------------------------------------------------------------
@@ -162,7 +163,8 @@ def qntp(m, cmd):
         m.urc('+QNTP: 0,"%s"' % format_clock(unix_time, m.knobs.tz_quarters))
 
     def ask(addrs, ttl):
-        m.services.ntp(addrs[0], port, m.knobs.ntp_timeout, m.guarded(synced))
+        ip, dest_port = m.knobs.redirected(addrs[0], port)  # as QIOPEN dials
+        m.services.ntp(ip, dest_port, m.knobs.ntp_timeout, m.guarded(synced))
 
     def start():
         if not m.registered:
@@ -204,7 +206,7 @@ def qidnsgip(m, cmd):
         if not m.registered:
             fail(errors.PDP_OPEN_FAILED)
         else:
-            _resolve_then(m, host, fail, answered)
+            _resolve_then(m, host, fail, answered, 0)  # A and AAAA: IPv4 addresses first
 
     m.later(m.knobs.dns_latency, start)
     return []
@@ -224,7 +226,7 @@ def qidnscfg(m, cmd):
             return []
         return ["+QIDNSCFG: 1," + ",".join('"%s"' % s for s in m.dns_servers)]
     servers = [p.str(i, 64) for i in range(1, len(p))]
-    if not all(is_ipv4(s) for s in servers):
+    if not all(is_ipv4(s) or is_ipv6(s) for s in servers):
         raise CommandError(INVALID_PARAM)
     if not m.registered:
         raise CommandError(errors.PDP_OPEN_FAILED)  # manual note 3: only after +IP:

@@ -11,8 +11,9 @@ _URC_MAX = 1400  # manual 2.4 note 4
 
 
 class Slot:
-    def __init__(self, connect_id, kind, host, remote_port, local_port, access_mode):
+    def __init__(self, connect_id, kind, host, remote_port, local_port, access_mode, ipv6=False):
         self.connect_id = connect_id
+        self.ipv6 = ipv6  # <protocol_type> 1: the host is an IPv6 address or a name with AAAA records
         self.kind = kind
         self.host = host
         self.remote_port = remote_port

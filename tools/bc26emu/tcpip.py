@@ -3,6 +3,7 @@
 from . import errors
 from .atparse import Prompt, decode_hex, unquote_data
 from .errors import INVALID_PARAM, CommandError
+from .netservices import is_ipv4, is_ipv6
 from .sockets import BUFFER, CLOSING, CONNECTED, DIRECT_PUSH, INITIAL, Slot
 
 _INLINE_TEXT_MAX, _INLINE_HEX_MAX = 1024, 512
@@ -37,13 +38,14 @@ def qiopen(m, cmd):
     remote_port = p.int(4, 1, 65535)
     local_port = p.int(5, 0, 65535, default=0)
     access_mode = p.int(6, 0, 1, default=BUFFER)
-    if p.int(7, 0, 1, default=0) == 1:
-        raise CommandError(errors.NOT_SUPPORTED)  # IPv6
+    ipv6 = p.int(7, 0, 1, default=0) == 1  # <protocol_type>: 0 IPv4, 1 IPv6
+    if (ipv6 and is_ipv4(host)) or (not ipv6 and is_ipv6(host)):
+        raise CommandError(INVALID_PARAM)  # an address of the other protocol
     if m.sockets.get(connect_id) is not None:
         # The identity is taken: OK now, the refusal comes as the URC (as seen on real modules).
         m.later(0, _open_result, m, None, connect_id, errors.SOCKET_ID_USED)
         return []
-    slot = Slot(connect_id, kind, host, remote_port, local_port, access_mode)
+    slot = Slot(connect_id, kind, host, remote_port, local_port, access_mode, ipv6)
     m.sockets.slots[connect_id] = slot
     if not m.registered:
         m.later(0, _open_result, m, slot, connect_id, errors.PDP_OPEN_FAILED)
@@ -89,7 +91,7 @@ def _dial(m, slot):
             m.guarded(lambda: m.sockets.remote_closed(slot)),
         )
 
-    m.resolve(host, m.guarded(resolved))
+    m.resolve(host, m.guarded(resolved), 6 if slot.ipv6 else 4)
 
 
 # AT+QICLOSE / AT+QISTATE ----------------------------------------------------------------------
