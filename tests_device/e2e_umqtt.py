@@ -10,7 +10,7 @@
 #      again (robust reconnects on the OSError that follows)
 import sys
 
-from e2e_common import Timer, bring_up, check, marker, settings
+from e2e_common import Timer, bring_up, check, marker, settings, unmodified
 
 modem = bring_up()
 import bc26.usocket  # noqa: E402
@@ -18,6 +18,9 @@ import bc26.usocket  # noqa: E402
 bc26.usocket.install(modem)
 from umqtt.robust import MQTTClient as RobustClient  # noqa: E402
 from umqtt.simple import MQTTClient  # noqa: E402
+import umqtt.simple  # noqa: E402
+
+unmodified(umqtt.simple)
 
 tag = settings.TAG
 host, port = settings.MQTT

@@ -1,6 +1,7 @@
 # Helpers of the end-to-end tests (test_e2e_*.py): real servers on 127.0.0.1 (mosquitto, an
 # HTTP server), the settings file the device scripts read, and UART byte counts taken from
-# the emulator's transcript.
+# the emulator's transcript. The client libraries are micropython-lib's current releases,
+# unmodified, from ../shared/clients (see its README), ahead of the unix port's frozen ones.
 import hashlib
 import http.server
 import json
@@ -15,7 +16,9 @@ import pytest
 
 from mp import ROOT, run_micropython
 
-PACKAGES = os.path.join(ROOT, "build", "mp-packages")
+CLIENTS = os.path.join(os.path.dirname(ROOT), "shared", "clients")
+MPLIB = os.path.join(CLIENTS, "micropython-lib")  # umqtt, requests, aiohttp, ntptime
+MQTT_AS = os.path.join(CLIENTS, "mqtt_as")
 
 
 def free_port():
@@ -49,7 +52,8 @@ def run_device(script, emu_port, tmp_path, timeout=90, extra=()):
     proc = run_micropython(
         [os.path.join(ROOT, "tests_device", script)],
         env={"BC26_EMU_PORT": str(emu_port)},
-        path=(str(tmp_path), PACKAGES) + tuple(extra),
+        path=(str(tmp_path),) + tuple(extra),
+        before=clients(),
         timeout=timeout,
     )
     out = proc.stdout + proc.stderr
@@ -58,14 +62,12 @@ def run_device(script, emu_port, tmp_path, timeout=90, extra=()):
     return out
 
 
-def packages():
-    """The client libraries from PyPI (cached in build/mp-packages)."""
-    from tools.fetch_mip_packages import fetch_all
-
-    try:
-        return fetch_all()
-    except OSError as err:
-        pytest.fail("cannot fetch the umqtt packages from PyPI (%s); once fetched they are cached" % err)
+def clients():
+    """The folders of the unmodified client libraries; a missing one fails the test."""
+    for d in (MPLIB, MQTT_AS):
+        if not os.path.isdir(d):
+            pytest.fail("the client libraries are missing: %s (see ../shared/clients/README.md)" % d)
+    return (MPLIB, MQTT_AS)
 
 
 # --- mosquitto ------------------------------------------------------------------------
