@@ -2,6 +2,7 @@
 # HTTP server), the settings file the device scripts read, and UART byte counts taken from
 # the emulator's transcript. The client libraries are micropython-lib's current releases,
 # unmodified, from ../shared/clients (see its README), ahead of the unix port's frozen ones.
+import getpass
 import hashlib
 import http.server
 import json
@@ -83,21 +84,38 @@ def mosquitto_binary():
 
 
 class Mosquitto:
-    """A mosquitto broker on 127.0.0.1 with a free port and its own config file."""
+    """A mosquitto broker on 127.0.0.1 with a free port and its own config file.
 
-    def __init__(self, tmp_path):
+    With tls (certs()): .tls_port is a TLS listener with the server certificate of the test CA,
+    .rogue_port one whose certificate names the same hosts but comes from another CA.
+    """
+
+    def __init__(self, tmp_path, tls=None):
         exe = mosquitto_binary()
         self.port = free_port()
         conf = tmp_path / "mosquitto.conf"
-        conf.write_text(
-            "listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n"
-            "log_type error\nlog_type warning\n" % self.port
+        # As root mosquitto would switch to its own user, who cannot read the test's key files.
+        text = (
+            "user %s\nallow_anonymous true\npersistence false\nlog_dest stderr\n"
+            "log_type error\nlog_type warning\nlistener %d 127.0.0.1\n" % (getpass.getuser(), self.port)
         )
+        self.tls_port = self.rogue_port = None
+        if tls is not None:
+            self.tls_port = free_port()
+            self.rogue_port = free_port()
+            for port, cert, key in (
+                (self.tls_port, tls["server_pem"], tls["server_key"]),
+                (self.rogue_port, tls["rogue_pem"], tls["rogue_key"]),
+            ):
+                text += "listener %d 127.0.0.1\ncertfile %s\nkeyfile %s\n" % (port, cert, key)
+        conf.write_text(text)
         self.proc = subprocess.Popen(
             [exe, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         try:
-            wait_port(self.port)
+            for port in (self.port, self.tls_port, self.rogue_port):
+                if port:
+                    wait_port(port)
         except OSError:
             self.close()
             raise
@@ -229,8 +247,19 @@ def pattern(n):
 
 
 class HttpServer:
-    def __init__(self):
+    """http.server on 127.0.0.1; with tls (certs()), HTTPS with the given certificate."""
+
+    def __init__(self, tls=None, cert="server"):
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        if tls is not None:
+            from tools.tlscerts import server_context
+
+            # The handshake runs in the request's thread, not in accept() on the serving one.
+            self.server.socket = server_context(tls, cert).wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            # A client that refuses the certificate ends the handshake with an alert: expected.
+            self.server.handle_error = lambda request, address: None
         self.server.posted = []
         self.port = self.server.server_address[1]
         self.posted = self.server.posted
@@ -249,6 +278,20 @@ class HttpServer:
 
     def __exit__(self, *exc):
         self.close()
+
+
+# --- certificates -------------------------------------------------------------------------
+
+
+def certs(tmp_path):
+    """A test CA, a server certificate for 127.0.0.1 and tools.tlscerts.NAMES, and a rogue
+    one from another CA, made now with the openssl command (tools/tlscerts.py)."""
+    from tools import tlscerts
+
+    try:
+        return tlscerts.make(str(tmp_path / "tls"))
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 # --- the UART, as the emulator saw it ------------------------------------------------------
