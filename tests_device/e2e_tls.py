@@ -22,11 +22,10 @@ mode = bc26.PUSH if settings.MODE == "push" else bc26.BUFFER
 # Push mode: the module sends data whether anyone reads or not, so the socket's buffer must
 # hold a TLS record in flight (up to 16 KB plaintext; mbedTLS here reads in pieces).
 bc26.usocket.install(modem, mode=mode, rxsize=4096)
-import tls  # noqa: E402
-
 import requests  # noqa: E402
-from umqtt.simple import MQTTClient  # noqa: E402
+import tls  # noqa: E402
 import umqtt.simple  # noqa: E402
+from umqtt.simple import MQTTClient  # noqa: E402
 
 unmodified(umqtt.simple)
 unmodified(requests)

@@ -16,9 +16,9 @@ modem = bring_up()
 import bc26.usocket  # noqa: E402
 
 bc26.usocket.install(modem)
+import umqtt.simple  # noqa: E402
 from umqtt.robust import MQTTClient as RobustClient  # noqa: E402
 from umqtt.simple import MQTTClient  # noqa: E402
-import umqtt.simple  # noqa: E402
 
 unmodified(umqtt.simple)
 

@@ -16,9 +16,11 @@ COUNT = 5
 @pytest.mark.parametrize("mode", ["buffer", "push"])
 def test_mqtts_and_https_verified(tmp_path, mode):
     tls = certs(tmp_path)
-    with Mosquitto(tmp_path, tls=tls) as broker, HttpServer(tls=tls) as web, HttpServer(
-        tls=tls, cert="rogue"
-    ) as rogue:
+    with (
+        Mosquitto(tmp_path, tls=tls) as broker,
+        HttpServer(tls=tls) as web,
+        HttpServer(tls=tls, cert="rogue") as rogue,
+    ):
         sub = Subscriber(broker.port, TAG + "/#")
         try:
 
@@ -66,4 +68,7 @@ def test_mqtts_and_https_verified(tmp_path, mode):
     opens = [c for c in commands if c.startswith("AT+QIOPEN=")]
     assert opens and all(c.endswith(",%d" % (1 if mode == "push" else 0)) for c in opens), opens
     to_module, from_module = spans[0]
-    print("TLS handshake + MQTT CONNECT, %s mode: %d bytes to / %d from the module" % (mode, to_module, from_module))
+    print(
+        "TLS handshake + MQTT CONNECT, %s mode: %d bytes to / %d from the module"
+        % (mode, to_module, from_module)
+    )

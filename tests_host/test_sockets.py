@@ -343,7 +343,8 @@ def test_data_announced_with_the_empty_read_is_read_before_a_remote_close_ends_i
     u, m = make()
     s = opened(u, m)
     u.feed(b'\r\n+QIURC: "recv",0\r\n')
-    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 0\r\n" + OK + b'\r\n+QIURC: "recv",0\r\n\r\n+QIURC: "closed",0\r\n')
+    late = b'\r\n+QIURC: "recv",0\r\n\r\n+QIURC: "closed",0\r\n'
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 0\r\n" + OK + late)
     u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 4\r\nlast\r\n" + OK)
     u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 0\r\n" + OK)
     u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")

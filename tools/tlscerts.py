@@ -12,9 +12,11 @@ long as the folder.
 
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
+import threading
 
 # The names the server certificate holds: what a client may dial (the emulator's hosts map
 # them to 127.0.0.1). Any other name that reaches the server is a wrong host.
@@ -42,7 +44,9 @@ def make(folder):
             "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", ca + ".pem",
         )  # fmt: skip
         _openssl(folder, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", leaf + ".key")
-        _openssl(folder, "req", "-new", "-key", leaf + ".key", "-subj", "/CN=localhost", "-out", leaf + ".csr")
+        _openssl(
+            folder, "req", "-new", "-key", leaf + ".key", "-subj", "/CN=localhost", "-out", leaf + ".csr"
+        )
         _openssl(
             folder, "x509", "-req", "-in", leaf + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
             "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", leaf + ".pem",
@@ -59,6 +63,54 @@ def server_context(certs, which="server"):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(certs[which + "_pem"], certs[which + "_key"])
     return ctx
+
+
+class TlsEchoServer:
+    """A TLS echo server on 127.0.0.1 (a thread per client), serving certs' server certificate."""
+
+    def __init__(self, certs, which="server"):
+        self._ctx = server_context(certs, which)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self.handshakes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="tls-echo", daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._echo, args=(conn,), daemon=True).start()
+
+    def _echo(self, conn):
+        conn.settimeout(30)
+        try:
+            with self._ctx.wrap_socket(conn, server_side=True) as tls:
+                self.handshakes += 1
+                while True:
+                    data = tls.recv(4096)
+                    if not data:
+                        break
+                    tls.sendall(data)
+        except (OSError, ssl.SSLError):
+            pass  # a client that refused the certificate, or went away
+        finally:
+            conn.close()
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(2)
+        self._listener.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 if __name__ == "__main__":
