@@ -11,7 +11,45 @@ _IMEI, _IMSI = "866971030000001", "460001234567890"
 
 
 def _stat(m):
-    return 1 if m.registered else 2  # 1 home network, 2 searching
+    if m.registered:
+        return 1  # home network
+    if m.denied:
+        return 3  # registration denied
+    return 2 if m.cfun == 1 and m.attach else 0  # searching (with or without coverage) / not
+
+
+# --- the network: coverage (the emulator's drop_network/restore_network), AT+CFUN, AT+CGATT ----
+
+
+def wants_network(m):
+    return m.coverage and m.cfun == 1 and m.attach
+
+
+def network_changed(m, why):
+    """After coverage, CFUN or CGATT changed: lose the network, or look for it again."""
+    if not wants_network(m):
+        m.denied = False
+        if m.registered:
+            lose_network(m, why)
+        elif m.cereg_n:
+            m.urc(cereg_urc(m))
+    elif not m.registered and not m.denied:
+        m.later(m.knobs.reg_delay, m._register)
+
+
+def lose_network(m, why):
+    # The default PDN goes with the registration: the sockets' connections are gone (each
+    # connected one says "closed"), then "pdpdeact" and the new +CEREG.
+    m.registered = False
+    m.transcript.event("network lost: " + why)
+    for slot in list(m.sockets.slots.values()):
+        if slot.link is not None:
+            m.net.close(slot.link)
+            slot.link = None
+        m.sockets.remote_closed(slot)
+    m.urc('+QIURC: "pdpdeact",1')
+    if m.cereg_n:
+        m.urc(cereg_urc(m))
 
 
 def _cereg_fields(m):
@@ -99,7 +137,8 @@ def cgatt(m, cmd):
         return ["+CGATT: %d" % (1 if m.registered else 0)]
     if cmd.form != "set":
         raise CommandError(INVALID_PARAM)
-    _one_param(cmd, 0, 1)
+    m.attach = _one_param(cmd, 0, 1) == 1
+    network_changed(m, "AT+CGATT=0")
     return []
 
 
@@ -380,9 +419,46 @@ def cmee(m, cmd):
 
 def cfun(m, cmd):
     if cmd.form == "read":
-        return ["+CFUN: 1"]
+        return ["+CFUN: %d" % m.cfun]
     if cmd.form == "test":
         return ["+CFUN: (0,1,4,7),(0,1)"]
+    if cmd.form != "set":
+        raise CommandError(INVALID_PARAM)
+    p = cmd.params()
+    fun = p.int(0, 0, 7)
+    if fun not in (0, 1, 4, 7) or p.int(1, 0, 1, default=0) == 1:
+        raise CommandError(INVALID_PARAM)  # <rst>=1 is not emulated
+    m.cfun = 1 if fun == 1 else 0  # 4 and 7 turn the radio off too
+    network_changed(m, "AT+CFUN=%d" % fun)
+    return []
+
+
+_PDP_TYPES = ("IP", "IPV6", "IPV4V6", "NON-IP")
+
+
+def qcgdefcont(m, cmd):
+    # The PDP context of the attach (BC26 AT manual 4.7), kept in NVRAM; it takes effect at the
+    # next boot (AT+QRST=1), as the manual's examples do it.
+    if cmd.form == "test":
+        return ['+QCGDEFCONT: ("IP","IPV6","IPV4V6","Non-IP"),,,']
+    if cmd.form == "read":
+        kind, apn, user, password = m.nv.pdp
+        line = '+QCGDEFCONT: "%s","%s"' % (kind, apn)
+        if user or password:
+            line += ',"%s","%s"' % (user, password)
+        return [line]
+    if cmd.form != "set":
+        raise CommandError(INVALID_PARAM)
+    p = cmd.params()
+    if len(p) not in (1, 2, 4):
+        raise CommandError(INVALID_PARAM)
+    kind = p.str(0, 10, need_quotes=True)
+    if kind.upper() not in _PDP_TYPES:
+        raise CommandError(INVALID_PARAM)
+    apn = p.str(1, 99, default="", need_quotes=True)
+    user = p.str(2, 64, default="", need_quotes=True)
+    password = p.str(3, 64, default="", need_quotes=True)
+    m.nv.pdp = ["Non-IP" if kind.upper() == "NON-IP" else kind.upper(), apn, user, password]
     return []
 
 
@@ -428,6 +504,7 @@ COMMANDS = {
     "+CPIN": cpin,
     "+CMEE": cmee,
     "+CFUN": cfun,
+    "+QCGDEFCONT": qcgdefcont,
     "+QRST": qrst,
     "+CGSN": cgsn,
     "+CIMI": cimi,

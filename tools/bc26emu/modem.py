@@ -42,6 +42,7 @@ class Nv:
         self.qsclk = 1
         self.psm = [0, "00111000", "00100100"]  # mode, T3412, T3324
         self.edrx = [0, 5, "0101"]  # mode, AcT, value
+        self.pdp = ["IP", "", "", ""]  # AT+QCGDEFCONT: type, APN, user, password (used from the next boot)
 
 
 class Modem:
@@ -73,6 +74,11 @@ class Modem:
         self.cereg_n = self.knobs.cereg
         self.cmee = 0
         self.registered = False
+        self.denied = False  # the network refused the attach (+CEREG stat 3): a wrong APN
+        self.coverage = getattr(self, "coverage", True)  # the network, not the module: kept over a reboot
+        self.cfun = 1  # AT+CFUN: 0 radio off
+        self.attach = True  # AT+CGATT: 0 detached
+        self.apn = self.nv.pdp[1]  # AT+QCGDEFCONT takes effect at boot
         self.last_error = errors.OK
         self.dns_servers = []
         self.rtc_offset = 0.0
@@ -90,6 +96,15 @@ class Modem:
         self.later(self.knobs.reg_delay, self._register)
 
     def _register(self):
+        if self.registered or not general.wants_network(self):
+            return
+        want = self.knobs.network_apn
+        if want is not None and self.apn != want:
+            self.denied = True
+            self.transcript.event("attach refused: APN %r" % self.apn)
+            if self.cereg_n:
+                self.urc(general.cereg_urc(self))
+            return
         self.registered = True
         self.transcript.event("registered")
         if self.cereg_n:
