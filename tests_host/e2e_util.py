@@ -48,15 +48,20 @@ def write_settings(path, **values):
     (path / "e2e_settings.py").write_text("\n".join(lines) + "\n")
 
 
-def run_device(script, emu_port, tmp_path, timeout=90, extra=()):
+def run_device(script, emu_port, tmp_path, timeout=90, extra=(), heapsize="256k"):
     """Run tests_device/<script> in the unix port; its output, or a failed test."""
-    proc = run_micropython(
-        [os.path.join(ROOT, "tests_device", script)],
-        env={"BC26_EMU_PORT": str(emu_port)},
-        path=(str(tmp_path),) + tuple(extra),
-        before=clients(),
-        timeout=timeout,
-    )
+    try:
+        proc = run_micropython(
+            [os.path.join(ROOT, "tests_device", script)],
+            env={"BC26_EMU_PORT": str(emu_port)},
+            path=(str(tmp_path),) + tuple(extra),
+            before=clients(),
+            timeout=timeout,
+            heapsize=heapsize,
+        )
+    except subprocess.TimeoutExpired as err:
+        said = [(x or b"").decode(errors="replace") for x in (err.stdout, err.stderr)]
+        pytest.fail("%s ran over %d s; it said:\n%s" % (script, timeout, "".join(said)))
     out = proc.stdout + proc.stderr
     print(out)
     assert proc.returncode == 0, out
