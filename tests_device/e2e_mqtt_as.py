@@ -60,7 +60,7 @@ ups = downs = 0
 
 
 async def receive():
-    async for topic, msg, retained in client.queue:
+    async for topic, msg, _retained in client.queue:
         print("RECEIVED", topic, msg)
         got.append(msg)
 
