@@ -9,6 +9,8 @@
 #      bytes and AT commands between two MARK lines
 #   3. refused: a certificate from another CA, and a name the certificate does not hold
 #   4. HTTPS with requests: GET and POST (requests makes its own context, see below)
+#   5. HTTPS with aiohttp (asyncio streams) and the verifying context: GET and POST; the
+#      rogue server refused
 import sys
 
 from e2e_common import Timer, bring_up, check, marker, settings, unmodified
@@ -137,5 +139,35 @@ info = r.json()
 print("HTTPS POST 2000 bytes %d ms" % t.ms())
 check(info["length"] == 2000, info)
 check(not open_ids(), "sockets left open: %r" % open_ids())
+
+# --- HTTPS with aiohttp, verified ----------------------------------------------------------
+import asyncio  # noqa: E402
+
+import aiohttp  # noqa: E402
+
+unmodified(aiohttp)
+
+
+async def aio_https():
+    async with aiohttp.ClientSession() as session:
+        t = Timer()
+        async with session.get(base + "/json", ssl=context()) as resp:
+            check(resp.status == 200 and (await resp.json())["ok"] is True, "aiohttp GET")
+        print("aiohttp HTTPS GET json, verified, %d ms" % t.ms())
+        async with session.post(base + "/upload", data=body, ssl=context()) as resp:
+            check((await resp.json())["length"] == 2000, "aiohttp POST")
+        rogue = "https://%s:%d" % settings.HTTPS_ROGUE
+        try:
+            async with session.get(rogue + "/json", ssl=context()) as resp:
+                raise AssertionError("aiohttp accepted the rogue server")
+        except ValueError as e:
+            print("REFUSED rogue aiohttp", repr(e))
+            check("not correctly signed" in str(e), e)
+
+
+asyncio.run(aio_https())
+# The refused connection's socket: asyncio's open_connection leaves it to the collector.
+for i in open_ids():
+    modem.net.table[i].close()
 print("E2E TLS OK")
 sys.exit(0)
