@@ -159,7 +159,6 @@ def tls_rows():
     cmds = [e[2] for e in part if e[1] == "cmd"]
     to_module = sum(len(e[2]) for e in part if e[1] == "in")
     from_module = sum(len(e[2]) for e in part if e[1] == "out")
-    data_in = sum(len(e[2]) for e in part if e[1] == "data")
     kinds = {}
     for c in cmds:
         kinds[c.split("=")[0]] = kinds.get(c.split("=")[0], 0) + 1
@@ -182,7 +181,7 @@ def tls_rows():
                 to_module + from_module,
                 "B",
                 None,
-                "%d to, %d from; %d sent as data" % (to_module, from_module, data_in),
+                "%d to, %d from" % (to_module, from_module),
             ),
             ("tls", "32-bit heap rows: none, the webassembly port has no ssl/tls module", 0, "", None, ""),
         ]
