@@ -168,8 +168,8 @@ def tls_rows():
         + [
             (
                 "tls",
-                "TLS handshake + 4-byte echo: AT commands (%s)"
-                % ", ".join("%d %s" % (n, k) for k, n in kinds.items()),
+                "TLS handshake + 4-byte echo: AT commands, %s"
+                % " ".join("%s %d" % (k[3:], n) for k, n in kinds.items()),
                 len(cmds),
                 "",
                 None,
