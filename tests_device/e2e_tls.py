@@ -22,7 +22,7 @@ import bc26.usocket  # noqa: E402
 
 mode = bc26.PUSH if settings.MODE == "push" else bc26.BUFFER
 # Push mode: the module sends data whether anyone reads or not, so the socket's buffer must
-# hold a TLS record in flight (up to 16 KB plaintext; mbedTLS here reads in pieces).
+# hold what the server sends before the client reads (the handshake's flight: about 1.2 KB).
 bc26.usocket.install(modem, mode=mode, rxsize=4096)
 import requests  # noqa: E402
 import tls  # noqa: E402

@@ -36,7 +36,7 @@ def test_mqtts_and_https_verified(tmp_path, mode):
                 "web.bc26.test": "127.0.0.1",
                 "wrong.bc26.test": "127.0.0.1",  # reaches the server, but not in its certificate
             }
-            with emulator_on_tcp(hosts=hosts, log=str(tmp_path / "emu.log")) as (emu, port):
+            with emulator_on_tcp(hosts=hosts) as (emu, port):
                 write_settings(
                     tmp_path,
                     MODE=mode,

@@ -10,6 +10,9 @@
 #     bc26.netif.install(modem)          # "import network" now gives this module, so code
 #     import network                     # that asks network.WLAN(network.STA_IF) gets the NIC
 #
+# mqtt_as runs on it unmodified: bc26.usocket.install(modem), bc26.netif.install(modem), then
+# import mqtt_as (on the unix port, which has no machine.unique_id, stand that in first).
+#
 # The state comes from the module's own news: +CEREG (registration), +IP: (the address),
 # +QIURC: "pdpdeact" (the network took the PDN away) and a restart (RDY, the boot banner):
 # the last three, and a +CEREG that is not "registered", clear the address (Modem.ip) until
