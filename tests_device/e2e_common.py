@@ -51,3 +51,12 @@ def check(cond, what):
     # Not assert: MicroPython built with optimisation drops asserts.
     if not cond:
         raise AssertionError(what)
+
+
+def unmodified(module):
+    # The host runner puts ../shared/clients ahead of the unix port's frozen modules: make
+    # sure that copy, not a frozen or installed one, is the one under test.
+    where = getattr(module, "__file__", "")
+    if settings.BOARD == "unix":
+        check("shared/clients" in where, "%s from %s" % (module.__name__, where))
+    print("client", module.__name__, "from", where)

@@ -1,17 +1,19 @@
-# End to end: micropython-lib's requests (frozen into the unix port), unmodified, over the
+# End to end: micropython-lib's requests 1.1.1 (../shared/clients), unmodified, over the
 # BC26 through bc26.usocket, against a real HTTP server the host runner starts
 # (tests_host/test_e2e_requests.py): GET with and without Content-Length, JSON, a 404, and
 # POST of a few KB holding every byte value.
 import binascii
 import hashlib
 
-from e2e_common import Timer, bring_up, check, settings
+from e2e_common import Timer, bring_up, check, settings, unmodified
 
 modem = bring_up()
 import bc26.usocket  # noqa: E402
 
 bc26.usocket.install(modem, coalesce=getattr(settings, "COALESCE", 0))
 import requests  # noqa: E402
+
+unmodified(requests)
 
 base = settings.HTTP
 

@@ -10,14 +10,17 @@
 #      again (robust reconnects on the OSError that follows)
 import sys
 
-from e2e_common import Timer, bring_up, check, marker, settings
+from e2e_common import Timer, bring_up, check, marker, settings, unmodified
 
 modem = bring_up()
 import bc26.usocket  # noqa: E402
 
 bc26.usocket.install(modem)
+import umqtt.simple  # noqa: E402
 from umqtt.robust import MQTTClient as RobustClient  # noqa: E402
 from umqtt.simple import MQTTClient  # noqa: E402
+
+unmodified(umqtt.simple)
 
 tag = settings.TAG
 host, port = settings.MQTT

@@ -1,6 +1,8 @@
 # Helpers of the end-to-end tests (test_e2e_*.py): real servers on 127.0.0.1 (mosquitto, an
 # HTTP server), the settings file the device scripts read, and UART byte counts taken from
-# the emulator's transcript.
+# the emulator's transcript. The client libraries are micropython-lib's current releases,
+# unmodified, from ../shared/clients (see its README), ahead of the unix port's frozen ones.
+import getpass
 import hashlib
 import http.server
 import json
@@ -15,7 +17,9 @@ import pytest
 
 from mp import ROOT, run_micropython
 
-PACKAGES = os.path.join(ROOT, "build", "mp-packages")
+CLIENTS = os.path.join(os.path.dirname(ROOT), "shared", "clients")
+MPLIB = os.path.join(CLIENTS, "micropython-lib")  # umqtt, requests, aiohttp, ntptime
+MQTT_AS = os.path.join(CLIENTS, "mqtt_as")
 
 
 def free_port():
@@ -44,28 +48,32 @@ def write_settings(path, **values):
     (path / "e2e_settings.py").write_text("\n".join(lines) + "\n")
 
 
-def run_device(script, emu_port, tmp_path, timeout=90, extra=()):
+def run_device(script, emu_port, tmp_path, timeout=90, extra=(), heapsize="256k"):
     """Run tests_device/<script> in the unix port; its output, or a failed test."""
-    proc = run_micropython(
-        [os.path.join(ROOT, "tests_device", script)],
-        env={"BC26_EMU_PORT": str(emu_port)},
-        path=(str(tmp_path), PACKAGES) + tuple(extra),
-        timeout=timeout,
-    )
+    try:
+        proc = run_micropython(
+            [os.path.join(ROOT, "tests_device", script)],
+            env={"BC26_EMU_PORT": str(emu_port)},
+            path=(str(tmp_path),) + tuple(extra),
+            before=clients(),
+            timeout=timeout,
+            heapsize=heapsize,
+        )
+    except subprocess.TimeoutExpired as err:
+        said = [(x or b"").decode(errors="replace") for x in (err.stdout, err.stderr)]
+        pytest.fail("%s ran over %d s; it said:\n%s" % (script, timeout, "".join(said)))
     out = proc.stdout + proc.stderr
     print(out)
     assert proc.returncode == 0, out
     return out
 
 
-def packages():
-    """The client libraries from PyPI (cached in build/mp-packages)."""
-    from tools.fetch_mip_packages import fetch_all
-
-    try:
-        return fetch_all()
-    except OSError as err:
-        pytest.fail("cannot fetch the umqtt packages from PyPI (%s); once fetched they are cached" % err)
+def clients():
+    """The folders of the unmodified client libraries; a missing one fails the test."""
+    for d in (MPLIB, MQTT_AS):
+        if not os.path.isdir(d):
+            pytest.fail("the client libraries are missing: %s (see ../shared/clients/README.md)" % d)
+    return (MPLIB, MQTT_AS)
 
 
 # --- mosquitto ------------------------------------------------------------------------
@@ -81,21 +89,38 @@ def mosquitto_binary():
 
 
 class Mosquitto:
-    """A mosquitto broker on 127.0.0.1 with a free port and its own config file."""
+    """A mosquitto broker on 127.0.0.1 with a free port and its own config file.
 
-    def __init__(self, tmp_path):
+    With tls (certs()): .tls_port is a TLS listener with the server certificate of the test CA,
+    .rogue_port one whose certificate names the same hosts but comes from another CA.
+    """
+
+    def __init__(self, tmp_path, tls=None):
         exe = mosquitto_binary()
         self.port = free_port()
         conf = tmp_path / "mosquitto.conf"
-        conf.write_text(
-            "listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n"
-            "log_type error\nlog_type warning\n" % self.port
+        # As root mosquitto would switch to its own user, who cannot read the test's key files.
+        text = (
+            "user %s\nallow_anonymous true\npersistence false\nlog_dest stderr\n"
+            "log_type error\nlog_type warning\nlistener %d 127.0.0.1\n" % (getpass.getuser(), self.port)
         )
+        self.tls_port = self.rogue_port = None
+        if tls is not None:
+            self.tls_port = free_port()
+            self.rogue_port = free_port()
+            for port, cert, key in (
+                (self.tls_port, tls["server_pem"], tls["server_key"]),
+                (self.rogue_port, tls["rogue_pem"], tls["rogue_key"]),
+            ):
+                text += "listener %d 127.0.0.1\ncertfile %s\nkeyfile %s\n" % (port, cert, key)
+        conf.write_text(text)
         self.proc = subprocess.Popen(
             [exe, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         try:
-            wait_port(self.port)
+            for port in (self.port, self.tls_port, self.rogue_port):
+                if port:
+                    wait_port(port)
         except OSError:
             self.close()
             raise
@@ -227,8 +252,19 @@ def pattern(n):
 
 
 class HttpServer:
-    def __init__(self):
+    """http.server on 127.0.0.1; with tls (certs()), HTTPS with the given certificate."""
+
+    def __init__(self, tls=None, cert="server"):
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        if tls is not None:
+            from tools.tlscerts import server_context
+
+            # The handshake runs in the request's thread, not in accept() on the serving one.
+            self.server.socket = server_context(tls, cert).wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            # A client that refuses the certificate ends the handshake with an alert: expected.
+            self.server.handle_error = lambda request, address: None
         self.server.posted = []
         self.port = self.server.server_address[1]
         self.posted = self.server.posted
@@ -247,6 +283,20 @@ class HttpServer:
 
     def __exit__(self, *exc):
         self.close()
+
+
+# --- certificates -------------------------------------------------------------------------
+
+
+def certs(tmp_path):
+    """A test CA, a server certificate for 127.0.0.1 and tools.tlscerts.NAMES, and a rogue
+    one from another CA, made now with the openssl command (tools/tlscerts.py)."""
+    from tools import tlscerts
+
+    try:
+        return tlscerts.make(str(tmp_path / "tls"))
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 # --- the UART, as the emulator saw it ------------------------------------------------------

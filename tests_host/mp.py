@@ -26,8 +26,9 @@ def micropython():
     return exe
 
 
-def mp_path(*extra):
-    dirs = [
+def mp_path(*extra, before=()):
+    # before: folders searched ahead of the unix port's frozen modules (a newer requests).
+    dirs = list(before) + [
         ".frozen",
         os.path.join(ROOT, "lib"),
         os.path.join(ROOT, "boards"),
@@ -36,10 +37,10 @@ def mp_path(*extra):
     return ":".join(dirs + [os.path.join(ROOT, d) for d in extra] + [HERE])
 
 
-def run_micropython(args, heapsize="256k", timeout=300, env=None, path=()):
+def run_micropython(args, heapsize="256k", timeout=300, env=None, path=(), before=()):
     """Run micropython with args from the repo root; returns the CompletedProcess."""
     full = dict(os.environ)
-    full["MICROPYPATH"] = mp_path(*path)
+    full["MICROPYPATH"] = mp_path(*path, before=before)
     if env:
         full.update(env)
     return subprocess.run(

@@ -1,4 +1,4 @@
-# micropython-lib's requests (frozen into the unix port, unmodified) over bc26.usocket and
+# micropython-lib's requests 1.1.1 (../shared/clients, unmodified) over bc26.usocket and
 # the emulator, against http.server on 127.0.0.1. Runs tests_device/e2e_requests.py.
 import json
 

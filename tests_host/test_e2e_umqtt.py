@@ -1,9 +1,9 @@
-# umqtt.simple and umqtt.robust (micropython-lib, from PyPI, unmodified) in the MicroPython
-# unix port, over bc26.usocket and the emulator, against a real mosquitto on 127.0.0.1;
-# mosquitto_sub and mosquitto_pub on the other side. Runs tests_device/e2e_umqtt.py.
+# umqtt.simple 1.8.0 and umqtt.robust 1.0.3 (micropython-lib, ../shared/clients, unmodified)
+# in the MicroPython unix port, over bc26.usocket and the emulator, against a real mosquitto
+# on 127.0.0.1; mosquitto_sub and mosquitto_pub on the other side. Runs tests_device/e2e_umqtt.py.
 import threading
 
-from e2e_util import Mosquitto, Subscriber, packages, publish, run_device, uart_bytes, write_settings
+from e2e_util import Mosquitto, Subscriber, publish, run_device, uart_bytes, write_settings
 
 from mp import emulator_on_tcp
 
@@ -12,7 +12,6 @@ COUNT = 20
 
 
 def test_umqtt_simple_and_robust_against_mosquitto(tmp_path):
-    packages()
     with Mosquitto(tmp_path) as broker:
         sub = Subscriber(broker.port, TAG + "/#")
         try:

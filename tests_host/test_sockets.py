@@ -344,6 +344,23 @@ def test_remote_close_lets_the_rest_be_read_then_closes():
     raises(bc26.BC26Error, s.recv, 10)
 
 
+def test_data_announced_with_the_empty_read_is_read_before_a_remote_close_ends_it():
+    # Seen with TLS over the emulator: the peer sends its last bytes and closes while an
+    # AT+QIRD runs; "recv" and "closed" come right after its empty answer. The data the
+    # "recv" announced is still in the module and must be read before the end of stream.
+    u, m = make()
+    s = opened(u, m)
+    u.feed(b'\r\n+QIURC: "recv",0\r\n')
+    late = b'\r\n+QIURC: "recv",0\r\n\r\n+QIURC: "closed",0\r\n'
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 0\r\n" + OK + late)
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 4\r\nlast\r\n" + OK)
+    u.reply(b"AT+QIRD=0,10\r", b"\r\n+QIRD: 0\r\n" + OK)
+    u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
+    assert s.recv(10) == b"last"
+    assert s.recv(10) == b""
+    assert u.take_tx() == b"AT+QIRD=0,10\rAT+QIRD=0,10\rAT+QIRD=0,10\rAT+QICLOSE=0\r"
+
+
 def test_remote_close_in_push_mode_frees_the_id_at_once_data_stays():
     u, m = make()
     s = opened(u, m, mode=bc26.PUSH)

@@ -16,6 +16,8 @@ ratio to its reference:
 - A telemetry cycle: commands and UART bytes from wake to the module back asleep, for the UDP
   socket the module kept.
 - The AT trace (bc26.trace): its heap, and the reads and sends above through it (tools/bench_trace.py).
+- TLS over the module (the unix port's ssl, verifying): heap held by a session, AT commands and
+  UART bytes of a handshake (tools/bench_tls.py against tools/tlscerts.TlsEchoServer).
 """
 
 import os
@@ -129,6 +131,91 @@ def session():
     ]
 
 
+def tls_rows():
+    """TLS over the module with the unix port's ssl: heap of a session, UART cost of a handshake."""
+    from tools import tlscerts
+
+    with tempfile.TemporaryDirectory(prefix="bc26-tls-") as folder:
+        try:
+            certs = tlscerts.make(folder)
+        except RuntimeError as err:
+            return [("tls", "TLS rows: skipped, %s" % err, 0, "", None, "")]
+        server = tlscerts.TlsEchoServer(certs)
+        emu = Emulator(reg_delay=0)
+        args = [os.path.join(ROOT, "tools", "bench_tls.py"), "127.0.0.1", str(server.port), certs["ca_der"]]
+        path = [os.path.join(ROOT, d) for d in ("lib", "boards")]
+        try:
+            port = emu.serve_tcp("127.0.0.1", 0).port
+            env = {"BC26_EMU_PORT": str(port)}
+            proc = micropython(args, "512k", path, env)
+            entries = list(emu.transcript.entries)
+            c_heap = tls_c_heap(args, path, env, folder)
+        finally:
+            emu.close()
+            server.close()
+    if proc.returncode:
+        raise SystemExit("TLS session failed:\n" + proc.stdout + proc.stderr)
+    marks = [i for i, e in enumerate(entries) if e[1] == "cmd" and e[2] == "ATI"]
+    part = entries[marks[0] + 1 : marks[1]]
+    cmds = [e[2] for e in part if e[1] == "cmd"]
+    to_module = sum(len(e[2]) for e in part if e[1] == "in")
+    from_module = sum(len(e[2]) for e in part if e[1] == "out")
+    kinds = {}
+    for c in cmds:
+        kinds[c.split("=")[0]] = kinds.get(c.split("=")[0], 0) + 1
+    return (
+        parse_rows(proc.stdout, "")
+        + c_heap
+        + [
+            (
+                "tls",
+                "TLS handshake + 4-byte echo: AT commands, %s"
+                % " ".join("%s %d" % (k[3:], n) for k, n in kinds.items()),
+                len(cmds),
+                "",
+                None,
+                "",
+            ),
+            (
+                "tls",
+                "the same: UART bytes to / from the module",
+                to_module + from_module,
+                "B",
+                None,
+                "%d to, %d from" % (to_module, from_module),
+            ),
+            ("tls", "32-bit heap rows: none, the webassembly port has no ssl/tls module", 0, "", None, ""),
+        ]
+    )
+
+
+def tls_c_heap(args, path, env, folder):
+    """Peak C heap of a TLS session: the unix port's mbedTLS allocates with malloc, which the
+    GC never sees. valgrind's massif gives the process's peak with a session and without one
+    (the same program, stopped before it); the difference is the session's.
+
+    (The unix port here is a CPython extension: the process is CPython running MicroPython,
+    and both runs carry CPython's own share alike.)
+    """
+    if not shutil.which("valgrind"):  # tools/bench_ir.sh installs it
+        return [("tls", "C heap of a TLS session: skipped, no valgrind here", 0, "", None, "")]
+    peaks = []
+    for extra in ([], ["idle"]):
+        out = os.path.join(folder, "massif.out")
+        cmd = ["valgrind", "--tool=massif", "--soname-synonyms=somalloc=NONE", "--massif-out-file=" + out]
+        full = dict(os.environ, MICROPYPATH=".frozen:" + ":".join(path), **env)
+        proc = subprocess.run(
+            cmd + [MP, "-X", "heapsize=512k"] + args + extra,
+            cwd=ROOT, env=full, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        if proc.returncode:
+            raise SystemExit("TLS session under massif failed:\n" + proc.stdout + proc.stderr)
+        with open(out) as f:
+            peaks.append(max(int(line.split("=")[1]) for line in f if line.startswith("mem_heap_B=")))
+    what = "peak C heap of a TLS session (mbedTLS: malloc in the unix port), massif"
+    return [("tls", what, peaks[0] - peaks[1], "B", None, "")]
+
+
 def instructions():
     out = subprocess.run(
         ["bash", os.path.join(ROOT, "tools", "bench_ir.sh")], capture_output=True, text=True, check=True
@@ -213,6 +300,7 @@ def main(argv):
     if "--no-ir" not in argv:
         table += instructions()
     table += session()
+    table += tls_rows()
     print("bc26 benchmark (MicroPython unix port, x86-64; `make bench`), %.0f s" % (time.monotonic() - t0))
     print("%-9s %-72s %12s %-4s %12s  %-26s %s" % ("", "what", "bc26", "", "reference", "", "ratio"))
     for section, name, value, unit, ref, refname in table:

@@ -237,7 +237,8 @@ class Socket:
             self.lost = False
             if not self.udp:
                 raise DataLost("socket %d (%d x buff full)" % (self.id, self.buff_full))
-        if self.remote_closed:
+        # A "recv" URC that came with the empty answer announced data the module still holds.
+        if self.remote_closed and not self.pending:
             return -3
         return None
 

@@ -95,6 +95,23 @@ class Emulator:
         """Reset as if RESET were pulled: RDY, sockets forgotten, registration starts over."""
         self.modem.reboot("reboot (requested)")
 
+    def drop_network(self):
+        """The network goes away (coverage lost): each connected socket is closed ("closed"),
+        then +QIURC: "pdpdeact",1 and +CEREG: 2 (with AT+CEREG>=1). restore_network() ends it."""
+        from .general import network_changed
+
+        with self.modem.lock:
+            self.modem.coverage = False
+            network_changed(self.modem, "coverage lost (requested)")
+
+    def restore_network(self):
+        """The network is back: registration again after reg_delay (+CEREG: 1, +IP:)."""
+        from .general import network_changed
+
+        with self.modem.lock:
+            self.modem.coverage = True
+            network_changed(self.modem, "coverage back (requested)")
+
     def wait_registered(self, timeout=5.0):
         deadline = time.monotonic() + timeout
         while not self.modem.registered:

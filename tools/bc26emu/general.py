@@ -11,17 +11,54 @@ _IMEI, _IMSI = "866971030000001", "460001234567890"
 
 
 def _stat(m):
-    # 1 home network, 5 roaming; 0 not searching (no SIM), 2 searching, 3 denied.
+    # 1 home network, 5 roaming; 0 not searching (no SIM, radio off, detached), 2 searching,
+    # 3 denied (the knob network, or a wrong APN).
     if m.registered:
         return 5 if m.knobs.network == "roaming" else 1
     if m.knobs.sim != "ready":
         return 0
-    return 3 if m.knobs.network == "denied" else 2
+    if m.denied or m.knobs.network == "denied":
+        return 3
+    return 2 if m.cfun == 1 and m.attach else 0
 
 
 def may_register(m):
     """Whether the network lets the module in (the knobs sim and network)."""
     return m.knobs.sim == "ready" and m.knobs.network in ("home", "roaming")
+
+
+# --- the network: coverage (the emulator's drop_network/restore_network), AT+CFUN, AT+CGATT ----
+
+
+def wants_network(m):
+    return m.coverage and m.cfun == 1 and m.attach
+
+
+def network_changed(m, why):
+    """After coverage, CFUN or CGATT changed: lose the network, or look for it again."""
+    if not wants_network(m):
+        m.denied = False
+        if m.registered:
+            lose_network(m, why)
+        elif m.cereg_n:
+            m.urc(cereg_urc(m))
+    elif not m.registered and not m.denied:
+        m.later(m.knobs.reg_delay, m._register)
+
+
+def lose_network(m, why):
+    # The default PDN goes with the registration: the sockets' connections are gone (each
+    # connected one says "closed"), then "pdpdeact" and the new +CEREG.
+    m.registered = False
+    m.transcript.event("network lost: " + why)
+    for slot in list(m.sockets.slots.values()):
+        if slot.link is not None:
+            m.net.close(slot.link)
+            slot.link = None
+        m.sockets.remote_closed(slot)
+    m.urc('+QIURC: "pdpdeact",1')
+    if m.cereg_n:
+        m.urc(cereg_urc(m))
 
 
 def _cereg_fields(m):
@@ -111,7 +148,8 @@ def cgatt(m, cmd):
         return ["+CGATT: %d" % (1 if m.registered else 0)]
     if cmd.form != "set":
         raise CommandError(INVALID_PARAM)
-    _one_param(cmd, 0, 1)
+    m.attach = _one_param(cmd, 0, 1) == 1
+    network_changed(m, "AT+CGATT=0")
     return []
 
 
@@ -397,25 +435,6 @@ def qccid(m, cmd):
     return ["+QCCID: " + m.knobs.iccid]
 
 
-def qcgdefcont(m, cmd):
-    # The attach APN, kept in NVRAM; a new one takes effect after a reboot (AT+QRST=1).
-    if cmd.form == "test":
-        return ['+QCGDEFCONT: ("IP","NONIP","IPV6","IPV4V6"),"APN","USERNAME","PASSWORD"']
-    if cmd.form == "read":
-        kind, apn = m.nv.defcont or ("IP", m.knobs.apn)
-        return ['+QCGDEFCONT: "%s","%s"' % (kind, apn) if apn else '+QCGDEFCONT: "%s"' % kind]
-    if cmd.form != "set":
-        raise CommandError(INVALID_PARAM)
-    p = cmd.params()
-    if not 1 <= len(p) <= 4:
-        raise CommandError(INVALID_PARAM)
-    kind = p.str(0, 10)
-    if kind not in ("IP", "NONIP", "IPV6", "IPV4V6"):
-        raise CommandError(INVALID_PARAM)
-    m.nv.defcont = (kind, p.str(1, 99) if len(p) > 1 else "")
-    return []
-
-
 def cmee(m, cmd):
     if cmd.form == "test":
         return ["+CMEE: (0-2)"]
@@ -429,9 +448,47 @@ def cmee(m, cmd):
 
 def cfun(m, cmd):
     if cmd.form == "read":
-        return ["+CFUN: 1"]
+        return ["+CFUN: %d" % m.cfun]
     if cmd.form == "test":
         return ["+CFUN: (0,1,4,7),(0,1)"]
+    if cmd.form != "set":
+        raise CommandError(INVALID_PARAM)
+    p = cmd.params()
+    fun = p.int(0, 0, 7)
+    if fun not in (0, 1, 4, 7) or p.int(1, 0, 1, default=0) == 1:
+        raise CommandError(INVALID_PARAM)  # <rst>=1 is not emulated
+    m.cfun = 1 if fun == 1 else 0  # 4 and 7 turn the radio off too
+    network_changed(m, "AT+CFUN=%d" % fun)
+    return []
+
+
+_PDP_TYPES = ("IP", "IPV6", "IPV4V6", "NON-IP")
+
+
+def qcgdefcont(m, cmd):
+    # The PDP context of the attach (BC26 AT manual 4.7), kept in NVRAM; it takes effect at the
+    # next boot (AT+QRST=1), as the manual's examples do it.
+    if cmd.form == "test":
+        return ['+QCGDEFCONT: ("IP","IPV6","IPV4V6","Non-IP"),,,']
+    if cmd.form == "read":
+        kind, apn, user, password = m.nv.pdp
+        apn = apn or m.knobs.apn  # the knob: what the SIM's network chose, until one is set
+        line = '+QCGDEFCONT: "%s","%s"' % (kind, apn)
+        if user or password:
+            line += ',"%s","%s"' % (user, password)
+        return [line]
+    if cmd.form != "set":
+        raise CommandError(INVALID_PARAM)
+    p = cmd.params()
+    if len(p) not in (1, 2, 4):
+        raise CommandError(INVALID_PARAM)
+    kind = p.str(0, 10, need_quotes=True)
+    if kind.upper() not in _PDP_TYPES:
+        raise CommandError(INVALID_PARAM)
+    apn = p.str(1, 99, default="", need_quotes=True)
+    user = p.str(2, 64, default="", need_quotes=True)
+    password = p.str(3, 64, default="", need_quotes=True)
+    m.nv.pdp = ["Non-IP" if kind.upper() == "NON-IP" else kind.upper(), apn, user, password]
     return []
 
 

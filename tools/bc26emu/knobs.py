@@ -13,7 +13,8 @@ class Knobs:
     model: str = "BC26"  # "BC26" or "BC20": what ATI prints
     revision: str = ""  # ATI revision line; empty means the model's first release
     ip: str = "10.170.235.216"  # the address the module pretends the network gave it (+IP:, CGPADDR)
-    reg_delay: float = 0.0  # seconds from power-on to registration (+CEREG, +IP:)
+    reg_delay: float = 0.0  # seconds from power-on (or attach, or coverage back) to registration
+    network_apn: str = None  # the network attaches only with this APN (AT+QCGDEFCONT); None: any
     boot: str = "rdy"  # what is printed at power-on: "rdy" (\r\nRDY\r\n), "brom" (MediaTek banner), "none"
     csq: tuple = (23, 99)  # +CSQ once registered (99,99 before)
     cereg: int = 0  # initial AT+CEREG=<n>

@@ -43,7 +43,7 @@ class Nv:
         self.qsclk = 1
         self.psm = [0, "00111000", "00100100"]  # mode, T3412, T3324
         self.edrx = [0, 5, "0101"]  # mode, AcT, value
-        self.defcont = None  # (PDP type, APN) set with AT+QCGDEFCONT; None: the knob apn
+        self.pdp = ["IP", "", "", ""]  # AT+QCGDEFCONT: type, APN, user, password (used from the next boot)
 
 
 class Modem:
@@ -75,6 +75,11 @@ class Modem:
         self.cereg_n = self.knobs.cereg
         self.cmee = 0
         self.registered = False
+        self.denied = False  # the network refused the attach (+CEREG stat 3): a wrong APN
+        self.coverage = getattr(self, "coverage", True)  # the network, not the module: kept over a reboot
+        self.cfun = 1  # AT+CFUN: 0 radio off
+        self.attach = True  # AT+CGATT: 0 detached
+        self.apn = self.nv.pdp[1] or self.knobs.apn  # AT+QCGDEFCONT takes effect at boot
         self.last_error = errors.OK
         self.dns_servers = []
         self.rtc_offset = 0.0
@@ -92,10 +97,19 @@ class Modem:
         self.later(self.knobs.reg_delay, self._register)
 
     def _register(self):
+        if self.registered or not general.wants_network(self):
+            return
         if not general.may_register(self):
             self.transcript.event(
                 "not registering (sim %s, network %s)" % (self.knobs.sim, self.knobs.network)
             )
+            if self.cereg_n:
+                self.urc(general.cereg_urc(self))
+            return
+        want = self.knobs.network_apn
+        if want is not None and self.apn != want:
+            self.denied = True
+            self.transcript.event("attach refused: APN %r" % self.apn)
             if self.cereg_n:
                 self.urc(general.cereg_urc(self))
             return

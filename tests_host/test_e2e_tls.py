@@ -1,0 +1,74 @@
+# TLS over bc26.usocket with the unix port's own ssl (mbedTLS): umqtt.simple over MQTTS and
+# requests over HTTPS, unmodified (../shared/clients), against mosquitto with TLS listeners
+# and an HTTPS http.server on 127.0.0.1, with certificates made for the run (openssl), in
+# both access modes. Runs tests_device/e2e_tls.py.
+import threading
+
+import pytest
+from e2e_util import HttpServer, Mosquitto, Subscriber, certs, publish, run_device, uart_bytes, write_settings
+
+from mp import emulator_on_tcp
+
+TAG = "bc26tls"
+COUNT = 5
+
+
+@pytest.mark.parametrize("mode", ["buffer", "push"])
+def test_mqtts_and_https_verified(tmp_path, mode):
+    tls = certs(tmp_path)
+    with (
+        Mosquitto(tmp_path, tls=tls) as broker,
+        HttpServer(tls=tls) as web,
+        HttpServer(tls=tls, cert="rogue") as rogue,
+    ):
+        sub = Subscriber(broker.port, TAG + "/#")
+        try:
+
+            def answer():
+                if sub.wait_for(lambda ms: any(t == TAG + "/status" for t, _, _ in ms), 60):
+                    publish(broker.port, TAG + "/in/q0", b"zero \x00\r\nOK\r\n", qos=0)
+                    publish(broker.port, TAG + "/in/q1", b"one", qos=1)
+
+            helper = threading.Thread(target=answer, daemon=True)
+            helper.start()
+            hosts = {
+                "broker.bc26.test": "127.0.0.1",
+                "web.bc26.test": "127.0.0.1",
+                "wrong.bc26.test": "127.0.0.1",  # reaches the server, but not in its certificate
+            }
+            with emulator_on_tcp(hosts=hosts) as (emu, port):
+                write_settings(
+                    tmp_path,
+                    MODE=mode,
+                    CA=tls["ca_der"],
+                    MQTTS=("broker.bc26.test", broker.tls_port),
+                    ROGUE_PORT=broker.rogue_port,
+                    WRONG_NAME="wrong.bc26.test",
+                    HTTPS="https://web.bc26.test:%d" % web.port,
+                    HTTPS_ROGUE=("web.bc26.test", rogue.port),
+                    TAG=TAG,
+                    COUNT=COUNT,
+                )
+                out = run_device("e2e_tls.py", port, tmp_path, timeout=120)
+                spans = uart_bytes(emu)
+                commands = emu.commands
+            helper.join(5)
+            sub.wait_for(lambda ms: [t for t, _, _ in ms].count(TAG + "/out/q1") == COUNT, 5)
+            msgs = sub.messages()
+        finally:
+            sub.close()
+        posted = list(web.posted)
+    assert "E2E TLS OK" in out
+    assert [p for t, _, p in msgs if t == TAG + "/out/q1"] == [b"secret %d" % i for i in range(COUNT)]
+    assert posted == [bytes((i * 7) & 0xFF for i in range(2000))] * 2  # requests, then aiohttp
+    # Each refusal says why, in mbedTLS's words.
+    assert out.count("REFUSED") == 4, out
+    assert out.count("not correctly signed by the trusted CA") >= 3 and "does not match" in out, out
+    # Every byte went through the module's TCP sockets in the chosen access mode.
+    opens = [c for c in commands if c.startswith("AT+QIOPEN=")]
+    assert opens and all(c.endswith(",%d" % (1 if mode == "push" else 0)) for c in opens), opens
+    to_module, from_module = spans[0]
+    print(
+        "TLS handshake + MQTT CONNECT, %s mode: %d bytes to / %d from the module"
+        % (mode, to_module, from_module)
+    )
