@@ -294,11 +294,13 @@ def main(argv=None):
         servers.append(("dns", DnsServer(records, port=args.dns)))
     if not servers:
         parser.error("choose at least one server")
-    for kind, server in servers:
-        print("%s %s:%d" % (kind, server.host, server.port), flush=True)
+    # The handlers go in before the addresses are printed: a caller that has read them may
+    # stop the servers at once.
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
+    for kind, server in servers:
+        print("%s %s:%d" % (kind, server.host, server.port), flush=True)
     while not done.wait(0.5):
         pass
     for _, server in servers:

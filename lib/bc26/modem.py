@@ -80,7 +80,8 @@ class Modem:
         late = e.stale  # something gave up before: its answer may still come
         e.stale = False
         answered = False  # an AT was answered OK, but the OK may have been a late one
-        for _ in range(tries):
+        missed = 0  # tries that got no answer (the AT that confirms an answer is extra)
+        while missed < tries:
             if answered:
                 # Let late answers come and go before the AT that confirms: an OK that came
                 # late completed the last AT, whose own OK would complete the next command,
@@ -97,16 +98,17 @@ class Modem:
                     e.stale = False  # the tries that timed out set it; the module is in step
                     return
                 answered = True
+                continue
             except BC26Timeout:
                 late = True
-                answered = False
             except BC26Error as err:
                 # A bare ERROR is an answer (the AT met the end of a garbled line): try
                 # again. A restart or power-down is no answer: the AT may still be answered
                 # after the boot.
                 if err.code is None and err.name != "ERROR":
                     late = True
-                    answered = False
+            answered = False
+            missed += 1
         e.stale = True
         raise BC26Error(None, "no answer to AT")
 

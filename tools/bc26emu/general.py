@@ -473,7 +473,9 @@ def qcgdefcont(m, cmd):
     if cmd.form == "read":
         kind, apn, user, password = m.nv.pdp
         apn = apn or m.knobs.apn  # the knob: what the SIM's network chose, until one is set
-        line = '+QCGDEFCONT: "%s","%s"' % (kind, apn)
+        line = '+QCGDEFCONT: "%s"' % kind
+        if apn or user or password:
+            line += ',"%s"' % apn
         if user or password:
             line += ',"%s","%s"' % (user, password)
         return [line]
