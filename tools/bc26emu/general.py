@@ -10,12 +10,12 @@ _TAC, _CI, _ACT_NB = "1A2B", "0C3D4E5F", 9
 _IMEI, _IMSI = "866971030000001", "460001234567890"
 
 
-def _stat(m):
+def registration_stat(m):
     return 1 if m.registered else 2  # 1 home network, 2 searching
 
 
 def _cereg_fields(m):
-    fields = "%d" % _stat(m)
+    fields = "%d" % registration_stat(m)
     n = m.cereg_n
     if n >= 2 and m.registered:
         fields += ',"%s","%s",%d' % (_TAC, _CI, _ACT_NB)
