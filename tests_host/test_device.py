@@ -63,7 +63,6 @@ def free_port():
 
 import pytest  # noqa: E402
 
-
 # The tidy emulator; one URC inside every answer; and the realistic profile (pieces of 1-64 bytes
 # at 115200 baud, answers after up to 300 ms, URCs after the echo, inside answers and after OK,
 # late recv notices after AT+QIRD, a boot that ignores AT), seeded so a failure can be replayed.
