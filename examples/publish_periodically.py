@@ -59,12 +59,28 @@ def mqtt_publish(topic, payload):
     return _packet(0x30, _string(topic) + payload)  # QoS 0, not retained
 
 
+async def recv_exactly(sock, n, timeout_ms):
+    # TCP is a stream: recv returns what has arrived so far, and a module on a 115200 baud UART
+    # hands a reply over in pieces. Read until all n bytes are here, within one deadline.
+    data = b""
+    deadline = time.ticks_add(time.ticks_ms(), timeout_ms)
+    while len(data) < n:
+        left = time.ticks_diff(deadline, time.ticks_ms())
+        if left <= 0:
+            raise OSError("%d of %d bytes in %d ms" % (len(data), n, timeout_ms))
+        part = await sock.recv(n - len(data), timeout=left)
+        if not part:
+            raise OSError("the broker closed the connection")
+        data += part
+    return data
+
+
 async def publisher(am, broker, topic, period_ms, count, client_id):
     sock = await am.open("TCP", broker[0], broker[1])  # the module resolves a name itself
     try:
         await sock.send(mqtt_connect(client_id))
-        ack = await sock.recv(4, timeout=10000)
-        if not ack or ack[0] != 0x20 or ack[3] != 0:
+        ack = await recv_exactly(sock, 4, 10000)
+        if ack[0] != 0x20 or ack[3] != 0:
             raise OSError("broker refused: %r" % ack)
         n = 0
         while count is None or n < count:
