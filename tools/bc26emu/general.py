@@ -294,7 +294,9 @@ def _arm_psm(m, lock=True):
         elif _psm_allowed(m):
             enter_psm(m)
 
-    m.later(((_LOCK_S if lock else 0) + seconds) / PSM_TIME_SCALE, check)
+    # The timers run scaled, the answers do not: a module with slow answers (answer_delay) must
+    # not fall asleep before its answer is out, which a real one, 10 s after a command, never does.
+    m.later(((_LOCK_S if lock else 0) + seconds) / PSM_TIME_SCALE + m.knobs.answer_delay, check)
 
 
 def enter_psm(m):
