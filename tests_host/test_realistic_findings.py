@@ -2,8 +2,9 @@
 # wire bytes that cause it, played by a FakeUART so it fails the same way every run. Marked
 # xfail(strict=True): when the library is fixed they pass, strict turns that into a failure,
 # and the mark comes off. tools/bc26emu/knobs.py describes the profile.
-import bc26
 import pytest
+
+import bc26
 from fakeuart import FakeUART
 
 OK = b"\r\nOK\r\n"
