@@ -25,7 +25,13 @@ s = modem.open("TCP", host, tcp_port)
 for i in range(20):
     reading = b"node=7 seq=%02d t=21.5" % i
     s.send(reading)
-    if s.recv(len(reading), 5000) != reading:
+    reply = b""
+    while len(reply) < len(reading):  # TCP is a stream: a reply may come in pieces
+        part = s.recv(len(reading) - len(reply), 5000)
+        if not part:
+            break
+        reply += part
+    if reply != reading:
         raise SystemExit("wrong reply")
 s.close()
 print("SESSION_US", time.ticks_diff(time.ticks_us(), t0))

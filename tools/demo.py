@@ -1,12 +1,17 @@
 """The demo: bc26 in the real MicroPython unix port, driving the BC26 emulator.
 
     python3 tools/demo.py            (or: make demo, which sets up .venv first)
+    python3 tools/demo.py --profile realistic [--seed N]   (or BC26EMU_PROFILE=realistic make demo)
+
+The realistic profile makes the emulator behave like a module on a real UART: output in pieces,
+answers after up to 300 ms, URCs in between, a boot that ignores AT (tools/bc26emu/knobs.py).
 
 Starts on 127.0.0.1 a TCP echo, a UDP echo, an NTP and a DNS server, and the emulator behind a
 TCP port; runs tools/demo_app.py in MicroPython; then prints the AT transcript the emulator saw
 and a summary. Exits non-zero if any step failed.
 """
 
+import argparse
 import os
 import subprocess
 import sys
@@ -16,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from tools.bc26emu.emulator import Emulator  # noqa: E402
+from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
 from tools.localservers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer  # noqa: E402
 
 NAME = "sensor.bc26.test"
@@ -58,15 +64,21 @@ def transcript(entries):
     return out
 
 
-def main():
+def main(argv=None):
+    env = profile_from_env()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--profile", choices=sorted(PROFILES), default=env.get("profile", "tidy"))
+    ap.add_argument("--seed", type=int, default=env.get("seed", 0), help="the emulator's random draws")
+    args = ap.parse_args(argv)
     servers = [TcpEchoServer(), UdpEchoServer(), NtpServer(), DnsServer({NAME: "127.0.0.1"})]
     tcp, udp, ntp, dns = servers
-    emu = Emulator(reg_delay=0.3, dns_port=dns.port)
+    emu = Emulator(reg_delay=0.3, dns_port=dns.port, profile=args.profile, seed=args.seed)
     try:
         listener = emu.serve_tcp("127.0.0.1", 0)
         print(
-            "bc26 demo: emulator on 127.0.0.1:%d, echo servers tcp %d / udp %d, ntp %d, dns %d"
-            % (listener.port, tcp.port, udp.port, ntp.port, dns.port)
+            "bc26 demo: emulator on 127.0.0.1:%d (%s profile, seed %d), echo servers tcp %d / udp %d, "
+            "ntp %d, dns %d"
+            % (listener.port, args.profile, args.seed, tcp.port, udp.port, ntp.port, dns.port)
         )
         print("running tools/demo_app.py in %s\n" % micropython())
         env = dict(os.environ)

@@ -4,6 +4,7 @@
 #   micropython tools/demo_app.py TCP_ECHO UDP_ECHO NTP DNS_NAME
 # Each step prints one line; the last line says how many steps passed. Exit status 1 if any failed.
 import sys
+import time
 
 import bc26
 import unix  # boards/unix.py: the emulator on $BC26_EMU_PORT stands in for the UART
@@ -53,12 +54,31 @@ def _():
     return "rssi %d (%s dBm)" % (rssi, dbm)
 
 
+def receive(s, kind, n, timeout_ms):
+    # A UDP datagram comes whole in one recv. TCP is a stream: the module hands over what has
+    # arrived, and at 115200 baud a reply often arrives in pieces, so read until all n bytes are
+    # here, within one deadline for the whole reply.
+    if kind == "UDP":
+        return s.recv(n, timeout_ms)
+    reply = b""
+    deadline = time.ticks_add(time.ticks_ms(), timeout_ms)
+    while len(reply) < n:
+        left = time.ticks_diff(deadline, time.ticks_ms())
+        if left <= 0:
+            raise AssertionError("only %d of %d bytes in %d ms" % (len(reply), n, timeout_ms))
+        part = s.recv(n - len(reply), left)
+        if not part:
+            raise AssertionError("the stream ended after %d of %d bytes" % (len(reply), n))
+        reply += part
+    return reply
+
+
 def echo_readings(kind, mode, port):
     s = modem.open(kind, SERVER, port, mode=mode)
     got = 0
     for r in readings(3):
         s.send(r)
-        reply = s.recv(len(r), 5000)
+        reply = receive(s, kind, len(r), 5000)
         if reply != r:
             raise AssertionError("reply %r for %r" % (reply, r))
         got += 1
@@ -93,8 +113,14 @@ def _():
     s.send(blob)
     back = bytearray()
     buf = bytearray(512)
+    deadline = time.ticks_add(time.ticks_ms(), 10000)
     while len(back) < len(blob):
-        n = s.recv_into(buf, 0, 5000)
+        left = time.ticks_diff(deadline, time.ticks_ms())
+        if left <= 0:
+            raise AssertionError("only %d of %d bytes back" % (len(back), len(blob)))
+        n = s.recv_into(buf, 0, left)
+        if not n:
+            raise AssertionError("the stream ended after %d of %d bytes" % (len(back), len(blob)))
         back.extend(buf[:n])
     s.close()
     if bytes(back) != blob:

@@ -1,6 +1,7 @@
 """The soak: long runs that do not belong in the default test command (make soak).
 
     python3 tools/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 72k]
+                          [--profile realistic [--seed N]]   (or BC26EMU_PROFILE=realistic make soak)
 
 1. No data lost: tests_device/soak_stream.py in the MicroPython unix port, compiled to .mpy and
    run with a small heap, sends checksummed messages through the emulator to a TCP echo in both
@@ -21,6 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from tools.bc26emu.emulator import Emulator  # noqa: E402
+from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
 from tools.build_mpy import build, compile_one  # noqa: E402
 from tools.localservers import TcpEchoServer  # noqa: E402
 
@@ -41,9 +43,10 @@ def compile_mpy(dest):
         compile_one(os.path.join(ROOT, rel), os.path.join(dest, name[:-3] + ".mpy"), name, 3)
 
 
-def stream(messages, max_size, heap):
+def stream(messages, max_size, heap, **knobs):
+    """knobs: for the emulator (profile="realistic", seed=...)."""
     echo = TcpEchoServer()
-    emu = Emulator(reg_delay=0)
+    emu = Emulator(reg_delay=0, **knobs)
     work = tempfile.mkdtemp(prefix="bc26-soak-")
     try:
         compile_mpy(work)
@@ -95,13 +98,16 @@ def main(argv=None):
     ap.add_argument("--max-size", type=int, default=1460)
     ap.add_argument("--heap", default="72k", help="70k: the smallest that passes here")
     ap.add_argument("--fuzz-seeds", type=int, default=100)
+    env = profile_from_env()
+    ap.add_argument("--profile", choices=sorted(PROFILES), default=env.get("profile", "tidy"))
+    ap.add_argument("--seed", type=int, default=env.get("seed", 0), help="the emulator's random draws")
     args = ap.parse_args(argv)
     failed = False
-    proc, took = stream(args.messages, args.max_size, args.heap)
+    proc, took = stream(args.messages, args.max_size, args.heap, profile=args.profile, seed=args.seed)
     print(proc.stdout + proc.stderr, end="")
     print(
-        "stream soak: %s in %.0f s (MicroPython unix port, -X heapsize=%s, from .mpy)"
-        % ("passed" if proc.returncode == 0 else "FAILED", took, args.heap)
+        "stream soak: %s in %.0f s (MicroPython unix port, -X heapsize=%s, from .mpy, %s emulator, seed %d)"
+        % ("passed" if proc.returncode == 0 else "FAILED", took, args.heap, args.profile, args.seed)
     )
     failed |= proc.returncode != 0
     if args.fuzz_seeds:

@@ -2,6 +2,8 @@
 
 The first line on stdout says where it listens, e.g. "bc26emu listening tcp 127.0.0.1:40123" or
 "bc26emu listening pty /dev/pts/5". Every knob of knobs.Knobs is a flag (reg_delay -> --reg-delay).
+--profile realistic (or BC26EMU_PROFILE=realistic, and BC26EMU_SEED for --seed, in the
+environment) makes it behave like a module on a real UART; flags given beside it win.
 """
 
 import argparse
@@ -11,7 +13,7 @@ import sys
 import threading
 
 from .emulator import Emulator
-from .knobs import Knobs
+from .knobs import Knobs, profile_from_env
 
 
 def _pairs(values, what):
@@ -62,8 +64,8 @@ def build_parser():
     return parser
 
 
-def knobs_from_args(args):
-    knobs = {}
+def knobs_from_args(args, environ=None):
+    knobs = profile_from_env(environ)  # flags override the environment
     for field in dataclasses.fields(Knobs):
         value = getattr(args, field.name, None)
         if value is not None and field.name not in ("hosts", "redirect", "csq", "fail_next"):

@@ -2,7 +2,7 @@
 
 import time
 
-from .knobs import Knobs
+from .knobs import Knobs, with_profile
 from .modem import Modem
 from .netio import HostNetwork
 from .netservices import Services
@@ -19,7 +19,7 @@ class Emulator:
     """
 
     def __init__(self, on_output=None, **knobs):
-        self.knobs = Knobs(**knobs)
+        self.knobs = Knobs(**with_profile(knobs))
         self.started_at = time.monotonic()
         self.transcript = Transcript(self.knobs.log, start=self.started_at)
         self.output = OutputPipe(
@@ -28,6 +28,8 @@ class Emulator:
             drop_rate=self.knobs.drop_rate,
             corrupt_rate=self.knobs.corrupt_rate,
             seed=self.knobs.seed,
+            chunk_max=self.knobs.chunk_max,
+            chunk_gap=self.knobs.chunk_gap,
         )
         self._on_output = on_output
         self._closed = False
@@ -51,17 +53,22 @@ class Emulator:
             clock=time.time,
         )
 
-    def _emit(self, data):
-        self.output.push(data)
+    def _emit(self, data, hold=0.0):
+        self.output.push(data, hold)
         if self._on_output:
             self._on_output(data)
 
     # The two ends of the UART ----------------------------------------------------------------
 
+    def host_attached(self):
+        """The host is there (a client connected, a UART was made): a first boot starts now."""
+        self.modem.host_attached()
+
     def feed(self, data):
         """Bytes written by the driver to the module."""
         if self._closed or not data:
             return
+        self.modem.host_attached()
         self.transcript.received(data)
         self.modem.feed(data)
 

@@ -61,8 +61,13 @@ def lose_network(m, why):
         m.urc(cereg_urc(m))
 
 
+def registration_stat(m):
+    """The <stat> of +CEREG now."""
+    return _stat(m)
+
+
 def _cereg_fields(m):
-    fields = "%d" % _stat(m)
+    fields = "%d" % registration_stat(m)
     n = m.cereg_n
     if n >= 2 and m.registered:
         fields += ',"%s","%s",%d' % (_TAC, _CI, _ACT_NB)
@@ -344,7 +349,9 @@ def _arm_psm(m, lock=True):
         elif _psm_allowed(m):
             enter_psm(m)
 
-    m.later(((_LOCK_S if lock else 0) + seconds) / PSM_TIME_SCALE, check)
+    # The timers run scaled, the answers do not: a module with slow answers (answer_delay) must
+    # not fall asleep before its answer is out, which a real one, 10 s after a command, never does.
+    m.later(((_LOCK_S if lock else 0) + seconds) / PSM_TIME_SCALE + m.knobs.answer_delay, check)
 
 
 def enter_psm(m):

@@ -57,6 +57,13 @@ class Modem:
         self.clock = clock  # time.time-like; the RTC (NTP may move it)
         self.lock = threading.RLock()
         self._rng = random.Random(knobs.seed + 1)  # apart from the output pipe's, so faults stay independent
+        # The realistic profile's draws (delays, noise, late notices): a stream of their own, so
+        # turning them on does not change which URCs the duplicate fault hits.
+        self._real_rng = random.Random("realistic %d" % knobs.seed)
+        self._hold = 0.0  # the next output waits this long (a slow answer); see emit()
+        self._after_answer = []  # lines a handler wants printed after its final result
+        self._ready = True  # False while booting: every byte is ignored
+        self._boot_waiting = False  # the first boot waits for the host (host_attached)
         self.nv = Nv()
         self.handlers = {}
         for table in (general.COMMANDS, tcpip.COMMANDS, services_at.COMMANDS):
@@ -91,10 +98,40 @@ class Modem:
         self._data_target = None  # (connectID, fixed byte count or None)
         self.sockets.forget_all()
         self.transcript.event(reason)
+        self._hold = 0.0
+        self._after_answer = []
+        if not (self.knobs.boot_time or self.knobs.boot_deaf):
+            self._ready = True
+            self._booted()
+            return
+        # A real module ignores the UART until it has booted, and for a moment after its banner.
+        self._ready = False
+        if reason == "power on":
+            self._boot_waiting = True  # host_attached() starts the clock
+        else:
+            self._boot_waiting = False
+            self.later(self.knobs.boot_time, self._booted)
+
+    def host_attached(self):
+        with self.lock:
+            if self._boot_waiting:
+                self._boot_waiting = False
+                self.later(self.knobs.boot_time, self._booted)
+
+    def _booted(self):
         banner = {"rdy": b"\r\nRDY\r\n", "brom": _BROM_BANNER, "none": b""}[self.knobs.boot]
         if banner:
             self.emit(banner)
+        if not self._ready:
+            self.later(self.knobs.boot_deaf, self._now_ready)
         self.later(self.knobs.reg_delay, self._register)
+
+    def _now_ready(self):
+        self._ready = True
+        self._line.clear()
+        self._line_overflow = False
+        self._after_cr = False
+        self.transcript.event("ready")
 
     def _register(self):
         if self.registered or not general.wants_network(self):
@@ -125,16 +162,48 @@ class Modem:
 
     # Output --------------------------------------------------------------------------------
 
-    def emit(self, data):
+    def emit(self, data, hold=0.0):
+        # The first output after a command carries its answer delay (_hold); the output pipe
+        # keeps order, so whatever is printed later waits behind it.
+        hold = max(hold, self._hold)
+        self._hold = 0.0
         if not self.knobs.silent:
             data = data if isinstance(data, bytes) else data.encode("latin-1")
             if self.knobs.wrong_baud:
                 # What a UART at the wrong rate makes of each byte: junk, never a line end.
                 data = bytes(0x80 | ((b * 7 + 3) & 0x7F) for b in data)
-            self._emit_raw(data)
+            self._emit_raw(data, hold)
 
-    def final(self, text):
-        self.emit("\r\n%s\r\n" % text)
+    def final(self, text, hold=0.0):
+        self.emit(b"\r\n" + text.encode() + b"\r\n" + self.noise(), hold)
+
+    def answer_delay(self):
+        """Seconds before an answer starts: up to knobs.answer_delay, mostly short (cubed uniform)."""
+        limit = self.knobs.answer_delay
+        return limit * self._real_rng.random() ** 3 if limit else 0.0
+
+    def noise(self):
+        """An unsolicited line, framed, with probability knobs.urc_noise_rate; else b"".
+
+        Lines a real module prints on its own at any time and that change nothing: the
+        registration status as it is, and the signalling connection going up or down.
+        """
+        if not self.chance(self.knobs.urc_noise_rate):
+            return b""
+        pick = self._real_rng.randrange(3)
+        if pick == 0:
+            line = b"+CEREG: %d" % general.registration_stat(self)
+        else:
+            line = b"+CSCON: %d" % (pick - 1)
+        return b"\r\n" + line + b"\r\n"
+
+    def chance(self, rate):
+        """True with probability rate, from the realistic profile's own random stream."""
+        return bool(rate) and self._real_rng.random() < rate
+
+    def after_answer(self, body):
+        """From a handler: print this unsolicited line right after the command's final result."""
+        self._after_answer.append(b"\r\n" + (body if isinstance(body, bytes) else body.encode()) + b"\r\n")
 
     def urc(self, body):
         """Print an unsolicited line, with the URC faults applied."""
@@ -195,7 +264,7 @@ class Modem:
                 if self.echo:
                     self.emit(bytes(data))
                 return
-            if self.knobs.silent:
+            if self.knobs.silent or not self._ready:
                 self._note_while_silent(data)
                 return
             view = memoryview(bytes(data))
@@ -275,6 +344,7 @@ class Modem:
         self._data_target = None
         self._after_cr = False
         self.last_error = errors.OK
+        self._hold = self.answer_delay()
         try:
             if not send:
                 raise CommandError(errors.CANCEL_SEND)
@@ -282,6 +352,7 @@ class Modem:
         except CommandError as exc:
             self.last_error = exc.code
             self.final("ERROR")
+        self._hold = 0.0
 
     # Command lines ------------------------------------------------------------------------
 
@@ -292,6 +363,19 @@ class Modem:
             return  # noise without an AT prefix: a real module ignores it
         self.transcript.command("AT" + body)
         self.commands_seen += 1
+        # After the echo, before the (possibly slow) answer: where a URC often lands.
+        noise = self.noise()
+        if noise:
+            self.emit(noise)
+        self._hold = self.answer_delay()
+        self._after_answer = []
+        try:
+            self._run_checked_line(body, text, overflow)
+        finally:
+            self._hold = 0.0  # a command that printed nothing (AT+QRST) leaves no delay behind
+            self._after_answer = []
+
+    def _run_checked_line(self, body, text, overflow):
         reboot_on = self.knobs.reboot_on
         if reboot_on and ("AT" + body).upper().startswith(reboot_on.upper()):
             self.knobs.reboot_on = None
@@ -339,13 +423,22 @@ class Modem:
         out = bytearray()
         # Real modules let an unsolicited line cut into an answer (+CEREG: before another
         # command's lines, peers.md section 5): the knob puts one before the first answer line
-        # and before the final result. Never between a header and its data: that is one record.
+        # and before the final result; urc_noise_rate at random there, between lines and after
+        # the result. Never between a header and its data: that is one record.
         noise = b"\r\n" + self.knobs.urc_in_answers.encode() + b"\r\n" if self.knobs.urc_in_answers else b""
         if lines:
-            out += noise + b"\r\n"
+            out += noise + self.noise() + b"\r\n"
+            between = False  # no noise before the first line (it had its chance) or after a header
             for line in lines:
-                out += (line if isinstance(line, bytes) else line.encode("latin-1")) + b"\r\n"
+                line = line if isinstance(line, bytes) else line.encode("latin-1")
+                if between:
+                    out += self.noise()
+                out += line + b"\r\n"
+                between = not line.startswith(b"+QIRD:")  # counted data follows its header directly
         if result:
-            out += noise + b"\r\n" + result.encode() + b"\r\n"
+            out += noise + self.noise() + b"\r\n" + result.encode() + b"\r\n" + self.noise()
+            for late in self._after_answer:
+                out += late
+            self._after_answer = []
         if out:
             self.emit(bytes(out))

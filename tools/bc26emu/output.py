@@ -82,16 +82,28 @@ class OutputPipe:
     Bytes pushed together are stamped with the moment each one finishes on the wire (10 bits per
     byte: start, 8 data, stop), so a reader polling any()/read() sees them trickle in as on a
     real UART. Drop and corrupt faults apply here, to what the module prints, with a seeded RNG.
+
+    With chunk_max, each push is cut into pieces of 1..chunk_max bytes with up to chunk_gap
+    seconds between them, and a piece becomes readable whole once its last byte is on the wire
+    (a UART driver hands over what its FIFO and interrupt gave it, not byte by byte). A push may
+    be held back (hold seconds: a slow answer); whatever is pushed later still comes after it,
+    as a module prints its output in order.
     """
 
     MAX_BUFFERED = 1 << 20
 
-    def __init__(self, transcript, baud=None, drop_rate=0.0, corrupt_rate=0.0, seed=0):
+    def __init__(
+        self, transcript, baud=None, drop_rate=0.0, corrupt_rate=0.0, seed=0, chunk_max=0, chunk_gap=0.0
+    ):
         self.transcript = transcript
         self.baud = baud
         self.drop_rate = drop_rate
         self.corrupt_rate = corrupt_rate
+        self.chunk_max = chunk_max
+        self.chunk_gap = chunk_gap
         self._rng = random.Random(seed)
+        # Its own stream, so pieces do not shift which bytes the faults hit (str seeds are stable).
+        self._piece_rng = random.Random("pieces %d" % seed)
         self._chunks = collections.deque()  # [start, seconds per byte, data, consumed]
         self._busy_until = 0.0
         self._cond = threading.Condition()
@@ -109,7 +121,7 @@ class OutputPipe:
             out.append(byte)
         return bytes(out)
 
-    def push(self, data):
+    def push(self, data, hold=0.0):
         data = self._mangle(bytes(data))
         if not data:
             return
@@ -117,9 +129,21 @@ class OutputPipe:
         now = time.monotonic()
         with self._cond:
             per_byte = 10.0 / self.baud if self.baud else 0.0
-            start = max(now, self._busy_until)
-            self._busy_until = start + per_byte * len(data)
-            self._chunks.append([start, per_byte, data, 0])
+            start = max(now + hold, self._busy_until)
+            if self.chunk_max:
+                rng = self._piece_rng
+                i = 0
+                while i < len(data):
+                    piece = data[i : i + rng.randint(1, self.chunk_max)]
+                    if i and self.chunk_gap:
+                        start += rng.uniform(0.0, self.chunk_gap)
+                    start += per_byte * len(piece)
+                    self._chunks.append([start, 0.0, piece, 0])  # readable whole at its end
+                    i += len(piece)
+                self._busy_until = start
+            else:
+                self._busy_until = start + per_byte * len(data)
+                self._chunks.append([start, per_byte, data, 0])
             self._buffered += len(data)
             while self._buffered > self.MAX_BUFFERED and len(self._chunks) > 1:
                 old = self._chunks.popleft()
@@ -129,6 +153,8 @@ class OutputPipe:
     @staticmethod
     def _ready_in(chunk, now):
         start, per_byte, data, consumed = chunk
+        if now < start:
+            return 0  # held back, or a piece still on the wire
         if not per_byte:
             return len(data) - consumed
         done = min(len(data), int((now - start) / per_byte + 1e-9))

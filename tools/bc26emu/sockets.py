@@ -26,6 +26,7 @@ class Slot:
         self.recv_urc_armed = True  # the next arrival into an empty buffer is announced
         self.full_reported = False
         self.sent = 0
+        self.last_read = 0  # bytes the latest AT+QIRD returned
 
     def state_line(self):
         return '+QISTATE: %d,"%s","%s",%d,%d,%d,1,%d' % (
@@ -90,10 +91,13 @@ class SocketTable:
         slot.nodes.append(bytearray(data))
         if slot.recv_urc_armed:
             slot.recv_urc_armed = False
-            if m.nv.showlength:
-                m.urc('+QIURC: "recv",%d,%d' % (slot.connect_id, len(data)))
-            else:
-                m.urc('+QIURC: "recv",%d' % slot.connect_id)
+            m.urc(self.recv_notice(slot, len(data)))
+
+    def recv_notice(self, slot, length):
+        """The buffer-mode notice that `length` bytes arrived (with showlength, the length shows)."""
+        if self.modem.nv.showlength:
+            return '+QIURC: "recv",%d,%d' % (slot.connect_id, length)
+        return '+QIURC: "recv",%d' % slot.connect_id
 
     def _payload(self, data):
         return encode_hex(data) if self.modem.nv.recv_hex else bytes(data)
@@ -124,9 +128,11 @@ class SocketTable:
         m = self.modem
         if not slot.nodes:
             slot.recv_urc_armed = True
+            slot.last_read = 0
             return ["+QIRD: 0"]
         node = slot.nodes[0]
         chunk = bytes(node[:limit])
+        slot.last_read = len(chunk)
         del node[:limit]
         remaining = len(node)
         if not remaining:

@@ -121,7 +121,7 @@ def qiclose(m, cmd):
 def _closed(m, slot):
     if slot is not None:
         m.sockets.drop(slot)
-    m.final("CLOSE OK")
+    m.final("CLOSE OK", m.answer_delay())
 
 
 def qistate(m, cmd):
@@ -156,11 +156,12 @@ def _start_send(m, slot, data):
             m.last_error = errors.WRITE_FAILED
         result = "SEND OK" if ok else "SEND FAIL"
         if m.knobs.send_latency > 0:
-            m.later(m.knobs.send_latency, m.final, result)
+            m.later(m.knobs.send_latency, m.final, result, m.answer_delay())
         else:
             # At once, on the thread that did the send: an echo from the peer cannot overtake it,
-            # just as the radio round trip never beats SEND OK on a real module.
-            m.final(result)
+            # just as the radio round trip never beats SEND OK on a real module (a slow answer
+            # is held in the output pipe, and the echo's notice waits behind it).
+            m.final(result, m.answer_delay())
 
     if m.knobs.send_fail:
         m.later(0, report, False)
@@ -256,7 +257,12 @@ def qird(m, cmd):
         raise CommandError(errors.SOCKET_CLOSED)
     if slot.access_mode == DIRECT_PUSH:
         raise CommandError(errors.NOT_ALLOWED)
-    return m.sockets.read(slot, limit)
+    lines = m.sockets.read(slot, limit)
+    if slot.last_read and m.chance(m.knobs.late_recv_rate):
+        # The notice of data that arrived while the host was already reading it: it comes after
+        # the read's OK although the data it announces has been read (the next read may get 0).
+        m.after_answer(m.sockets.recv_notice(slot, slot.last_read))
+    return lines
 
 
 def qiswtmd(m, cmd):

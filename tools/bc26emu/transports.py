@@ -20,6 +20,7 @@ class EmulatedUART:
     def __init__(self, emulator, timeout=0):
         self.emulator = emulator
         self.timeout = timeout
+        emulator.host_attached()
 
     def init(self, *args, timeout=None, **kwargs):
         if timeout is not None:
@@ -157,6 +158,7 @@ class TcpUartServer:
                 continue
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._client = client
+            self.emulator.host_attached()
             self._pump.attach(client.sendall)
             self._read_client(client)
             self._pump.detach()
