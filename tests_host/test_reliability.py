@@ -154,13 +154,13 @@ def test_item5_a_cancelled_open_frees_the_engine_and_closes_the_socket():
     u, m = make()
     am = AsyncModem(m, tick_ms=2)
     u.reply(b"AT+QIOPEN=1,0,", OK)  # +QIOPEN never comes in time
+    u.auto(b"AT\r", OK)
+    u.reply(b"AT+QICLOSE=0\r", CLOSE)
 
     async def main():
         am.start()
         cancelled = await _cancel_after(am.open("TCP", "10.0.0.1", 7, connect_id=0), 50)
-        u.auto(b"AT\r", OK)
-        u.reply(b"AT+QICLOSE=0\r", CLOSE)
-        for _ in range(100):  # the poller closes the socket the module may have opened
+        for _ in range(500):  # the poller closes the socket the module may have opened
             await asyncio.sleep(0.01)
             if m.net.table[0] is None:
                 break
@@ -450,3 +450,21 @@ def test_item20_malformed_urcs_and_odd_numbers_raise_only_documented_errors():
     pool = us.SocketPool(m)
     raises(ValueError, pool.socket().settimeout, float("nan"))
     raises(ValueError, pool.socket().settimeout, -1)
+
+
+def test_item20_garbled_answers_raise_the_module_s_error_not_a_caller_s():
+    # The class of item 20: a field from the wire that does not parse is BC26Error (the
+    # module's side), never ValueError/UnicodeError (which would blame the caller's arguments).
+    u, m = make()
+    s = opened(u, m)
+    for cmd, answer, call in (
+        (b"AT+QSCLK?\r", b"\r\n+QSCLK: x\r\n", lambda: m.sleep_mode()),
+        (b"AT+CPSMS?\r", b'\r\n+CPSMS: 1,,,"0010z001","00100100"\r\n', lambda: m.psm_config()),
+        (b"AT+CEDRXS?\r", b'\r\n+CEDRXS: 5,"01x1"\r\n', lambda: m.edrx_config()),
+        (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 12,a,b\r\n", lambda: s.send_status()),
+    ):
+        u.reply(cmd, answer + OK)
+        err = raises(bc26.BC26Error, call)
+        assert "unreadable" in str(err), err
+    u.reply(b'AT+QNTP=1,"10.0.0.1"\r', OK + b'\r\n+QNTP: 0,"\xff\xfe/01/01,00:00:00+32"\r\n')
+    raises(bc26.BC26Error, m.ntp, "10.0.0.1")

@@ -31,6 +31,7 @@ import asyncio
 import sys
 
 from ._compat import ticks_diff, ticks_ms
+from .checks import WAIT_MAX
 from .errors import BC26Error, BC26Timeout
 from .sockets import BUFFER, TAKE
 
@@ -301,8 +302,8 @@ class AsyncSocket:
             n = nbytes
         if timeout == -1:
             timeout = s.timeout
-        if timeout is not None and not 0 <= timeout <= 86400000:
-            raise ValueError("timeout must be 0..86400000 ms or None")
+        if timeout is not None and not 0 <= timeout <= WAIT_MAX:
+            raise ValueError("timeout must be 0..%d ms or None" % WAIT_MAX)
         if n == 0:
             return 0
         t0 = ticks_ms()

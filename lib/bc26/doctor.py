@@ -14,6 +14,7 @@
 
 from ._compat import sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
+from .fields import as_text
 from .modem import Modem
 from .trace import Trace
 
@@ -63,6 +64,8 @@ class _Doctor:
     def __init__(self, out, wait, modem, trace):
         self.out = out
         self.d = Diagnosis(modem, trace)
+        if not 0 < wait <= 3600:  # also refuses nan and inf
+            raise ValueError("wait must be 0..3600 s")
         self.deadline = ticks_add(ticks_ms(), int(wait * 1000))
         self.reply_ms = 10000 if wait >= 10 else max(1000, int(wait * 1000))  # the UDP echo's
 
@@ -314,7 +317,7 @@ def _registration(doc, modem):
 def _attach(doc, modem):
     while True:
         lines = modem.command("AT+CGATT?", expect=(b"+CGATT:",), timeout=5000)
-        state = _field(lines[0].decode()) if lines else ""
+        state = _field(as_text(lines[0])) if lines else ""
         if state == "1":
             doc.ok("attach", "Attached to the packet network (AT+CGATT? 1).")
             return

@@ -14,6 +14,7 @@
 # send commands; they set state that the caller acts on afterwards.
 
 from ._compat import const, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .checks import WAIT_MAX
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields, as_text
 
@@ -38,9 +39,6 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 _PROMPT_HOLD = const(2000)
 # How much longer than its own wait a trailer that a command gave up on is still expected.
 _OWED_GRACE = const(5000)
-# The longest wait a deadline may name: boards' ticks_ms() wraps at 2**30 ms and ticks_diff
-# is only right within half of that, so a longer one would end at once.
-_MAX_WAIT = const(86400000)
 
 # Command results.
 _OK = const(1)
@@ -675,8 +673,8 @@ class Engine:
             if ticks_diff(self._deadline, ticks_ms()) > 0:
                 raise BC26Error(None, "busy: a command is pending")
             self.abandon()  # left behind by a caller that went away; it is overdue
-        if not (0 < timeout <= _MAX_WAIT and 0 <= trailer <= _MAX_WAIT):
-            raise ValueError("timeout must be 1..%d ms" % _MAX_WAIT)
+        if not (0 < timeout <= WAIT_MAX and 0 <= trailer <= WAIT_MAX):
+            raise ValueError("timeout must be 1..%d ms" % WAIT_MAX)
         # Dispatch what already arrived, so an earlier URC is never taken for this answer.
         if self._fill() or self._r < self._w:
             self._process()
@@ -704,8 +702,8 @@ class Engine:
 
     def resume(self, timeout=1000, trailer=None):
         """After the prompt and the data: wait for the final result."""
-        if not 0 < timeout <= _MAX_WAIT:
-            raise ValueError("timeout must be 1..%d ms" % _MAX_WAIT)
+        if not 0 < timeout <= WAIT_MAX:
+            raise ValueError("timeout must be 1..%d ms" % WAIT_MAX)
         if trailer is not None:
             self._trailer_ms = trailer
         self.state = _WAIT_FINAL

@@ -8,7 +8,7 @@
 # Modem imports this module the first time one of its functions is used.
 
 from ._compat import ticks_diff, ticks_ms
-from .checks import check_range
+from .checks import WAIT_MAX, check_range
 from .engine import LINE_MORE, LINE_NOT_MINE
 from .errors import BC26Timeout
 from .fields import Fields
@@ -123,7 +123,7 @@ def wait_network(modem, timeout=180000, every=3000):
     Asks first and again every ``every`` ms, so a module registered before the MCU
     started is seen at once. BC26Timeout after timeout ms, naming the registration state.
     """
-    check_range(timeout, 0, 86400000, "timeout")
+    check_range(timeout, 0, WAIT_MAX, "timeout")
     check_range(every, 100, 600000, "every")
     t0 = ticks_ms()
     e = modem.engine

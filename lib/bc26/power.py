@@ -7,7 +7,8 @@
 # the module's pin directly (open-drain) is active=0. A pin that is not wired is None.
 
 from ._compat import sleep_ms, ticks_diff, ticks_ms
-from .checks import check_range
+from .checks import WAIT_MAX, check_range
+from .errors import BC26Error
 from .fields import Fields
 
 _OK_MS = 2000
@@ -185,6 +186,15 @@ def wake(modem, ms=100, tries=20):
 # --- sleep, PSM, eDRX ------------------------------------------------------------------------
 
 
+def _wire(fn, *args):
+    # A value the module printed that does not decode is damage on the line (or firmware we do
+    # not know): a BC26Error, never the ValueError that is meant for a caller's arguments.
+    try:
+        return fn(*args)
+    except ValueError as err:
+        raise BC26Error(None, "unreadable answer (%s)" % err)
+
+
 def _fields(modem, cmd, prefix):
     # Every field of the answer line of cmd as str, quotes removed; [] when there is none.
     lines = modem.command(cmd, expect=(prefix,), timeout=_OK_MS)
@@ -213,7 +223,7 @@ def set_sleep(modem, mode):
 def sleep_mode(modem):
     """AT+QSCLK?: the sleep mode (0-2)."""
     f = _fields(modem, "AT+QSCLK?", b"+QSCLK:")
-    return int(f[0]) if f else None
+    return _wire(int, f[0]) if f else None
 
 
 def set_psm(modem, periodic_tau=None, active_time=None, mode=1):
@@ -246,13 +256,13 @@ def psm_bits(modem):
     # AT+CPSMS?: (mode, T3412 bits, T3324 bits), None where absent.
     f = _fields(modem, "AT+CPSMS?", b"+CPSMS:")
     f += ["", "", "", "", ""]
-    return int(f[0] or 0), f[3] or None, f[4] or None
+    return _wire(int, f[0] or "0"), f[3] or None, f[4] or None
 
 
 def psm_config(modem):
     """AT+CPSMS?: (mode, periodic_tau, active_time), seconds, None where absent or off."""
     mode, tau, act = psm_bits(modem)
-    return mode, _seconds(decode_tau, tau), _seconds(decode_active, act)
+    return mode, _wire(_seconds, decode_tau, tau), _wire(_seconds, decode_active, act)
 
 
 def psm_granted(modem):
@@ -270,7 +280,7 @@ def psm_granted(modem):
             modem.command("AT+CEREG=", n, timeout=_OK_MS)
     if r is None or not r.periodic_tau or not r.active_time:
         return None
-    return decode_tau(r.periodic_tau), decode_active(r.active_time)
+    return _wire(decode_tau, r.periodic_tau), _wire(decode_active, r.active_time)
 
 
 def set_edrx(modem, cycle=None, mode=1):
@@ -294,7 +304,7 @@ def set_edrx(modem, cycle=None, mode=1):
 def edrx_config(modem):
     """AT+CEDRXS?: the requested eDRX cycle in seconds, or None when eDRX is off."""
     f = _fields(modem, "AT+CEDRXS?", b"+CEDRXS:")
-    return decode_edrx(f[1]) if len(f) > 1 and f[1] else None
+    return _wire(decode_edrx, f[1]) if len(f) > 1 and f[1] else None
 
 
 def edrx_granted(modem):
@@ -302,7 +312,7 @@ def edrx_granted(modem):
     f = _fields(modem, "AT+CEDRXRDP", b"+CEDRXRDP:")
     if len(f) < 4 or not f[2]:
         return None
-    return decode_edrx(f[1]), decode_edrx(f[2]), decode_ptw(f[3])
+    return _wire(decode_edrx, f[1]), _wire(decode_edrx, f[2]), _wire(decode_ptw, f[3])
 
 
 # --- PSM events ------------------------------------------------------------------------------
@@ -338,7 +348,7 @@ def watch(modem):
 
 def wait_psm(modem, timeout=10000):
     """Wait up to timeout ms for +QNBIOTEVENT: "ENTER PSM"; True if it came."""
-    check_range(timeout, 0, 86400000, "timeout")
+    check_range(timeout, 0, WAIT_MAX, "timeout")
     watch(modem)
     t0 = ticks_ms()
     while modem.psm_state != "PSM":

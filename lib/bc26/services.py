@@ -10,7 +10,7 @@
 from .checks import check_host, check_range, check_text
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE
 from .errors import BC26Error, BC26Timeout, error_name
-from .fields import Fields
+from .fields import Fields, as_text
 
 _QUOTE = 34
 _COMMA = 44
@@ -151,7 +151,7 @@ def ntp(modem, server, port=123, set_clock=None, timeout=60000):
     f.str()
     text = bytes(line[f.a : f.b])
     # The module's own words, for a log or for fields the tuple leaves out.
-    modem.ntp_text = text.decode()
+    modem.ntp_text = as_text(text)
     try:
         return parse_time(text)
     except ValueError:

@@ -6,7 +6,17 @@
 # knows them: it reads them before the first socket opens, and records what it sets.
 
 from ._compat import const, lazy, ticks_add, ticks_diff, ticks_ms
-from .checks import check_host, check_range
+from .checks import (
+    DATA_HEX_MAX,
+    DATA_TEXT_MAX,
+    INLINE_HEX_MAX,
+    INLINE_TEXT_MAX,
+    READ_MAX,
+    URC_MAX,
+    WAIT_MAX,
+    check_host,
+    check_range,
+)
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE
 from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
 from .ring import Ring
@@ -15,13 +25,6 @@ BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC
 
 _QUOTE = const(34)
-# The manual's limits (sockextra.py checks the explicit send forms against the same values).
-_INLINE_TEXT_MAX = const(1024)  # AT+QISEND=<id>,<len>,<data>
-_INLINE_HEX_MAX = const(512)
-_DATA_TEXT_MAX = const(1460)  # after the '>' prompt
-_DATA_HEX_MAX = const(730)
-_READ_MAX = const(512)  # AT+QIRD
-_URC_MAX = const(1400)  # the longest URC (manual 2.4): pushed data is shorter still
 _SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
 _HEX_BUF = const(128)  # hex goes in and out through a buffer this long (see Sockets.hex_out)
 
@@ -101,8 +104,8 @@ class Socket:
             n = nbytes
         if timeout == -1:
             timeout = self.timeout
-        if timeout is not None and not 0 <= timeout <= 86400000:
-            raise ValueError("timeout must be 0..86400000 ms or None")
+        if timeout is not None and not 0 <= timeout <= WAIT_MAX:
+            raise ValueError("timeout must be 0..%d ms or None" % WAIT_MAX)
         if n == 0:
             return 0
         k = self._take(buf, n, False)
@@ -175,8 +178,8 @@ class Socket:
             # +QIRD: 0 whenever data was announced. The flag is cleared before the read, so
             # a "recv" URC that arrives with the empty answer sets it again.
             self.pending = False
-            if n > _READ_MAX:
-                n = _READ_MAX
+            if n > READ_MAX:
+                n = READ_MAX
             # The hot path of buffer mode: the same command over and over is built once.
             tag = 0x10000 | self.id << 12 | n
             if e.cmd_tag != tag:
@@ -314,11 +317,11 @@ class Socket:
         hexed = net.send_hex
         k = n - off
         if form == 0:
-            if k <= (_INLINE_HEX_MAX if hexed else _INLINE_TEXT_MAX):
+            if k <= (INLINE_HEX_MAX if hexed else INLINE_TEXT_MAX):
                 form = 1 if hexed else _inline_kind(data, off, n)
             if form == 0:
                 form = 3
-                m = _DATA_HEX_MAX if hexed else _DATA_TEXT_MAX
+                m = DATA_HEX_MAX if hexed else DATA_TEXT_MAX
                 if k > m:
                     k = m
         if form >= 3 and form < 5:
@@ -522,10 +525,10 @@ class Sockets:
             self.modem.read_config()  # blocking: four short commands, once per boot (start() does it)
         if timeout is None:
             timeout = self.open_timeout
-        check_range(timeout, 1, 86400000, "timeout")
-        if self.viewmode and len(self.e.buf) < _URC_MAX + 64:
+        check_range(timeout, 1, WAIT_MAX, "timeout")
+        if self.viewmode and len(self.e.buf) < URC_MAX + 64:
             # viewmode 1 puts the data inside the record: the buffer must hold the longest.
-            raise ValueError("viewmode 1 needs rxbuf >= %d; configure(viewmode=0)" % (_URC_MAX + 64))
+            raise ValueError("viewmode 1 needs rxbuf >= %d; configure(viewmode=0)" % (URC_MAX + 64))
         self._open_id = connect_id
         self._open_err = -1
         parts = ["AT+QIOPEN=1,", connect_id, ',"', kind, '","', host, '",', port, ",", local_port, ",", mode]
@@ -683,7 +686,7 @@ class Sockets:
                 break
             n = n * 10 + c
             p += 1
-        if n > _READ_MAX:
+        if n > READ_MAX:
             # No read asks for more: a length damaged on the wire. Its data cannot be
             # counted; the read fails and the socket reports the loss.
             self._damage()
@@ -777,7 +780,7 @@ class Sockets:
             # Not ours: with viewmode 0 a push URC and a buffer-mode one look alike; with
             # viewmode 1 pushed data follows a comma, a buffer-mode notice ends in its length.
             return
-        if not 0 < n <= (_URC_MAX // 2 if self.recv_hex else _URC_MAX):
+        if not 0 < n <= (URC_MAX // 2 if self.recv_hex else URC_MAX):
             # A length no URC can carry: damaged on the wire, so its data cannot be counted.
             self.damaged += 1
             if sock is not None and sock.ring is not None:

@@ -3,20 +3,11 @@
 # Here: the explicit send forms (inline, fixed length, Ctrl+Z, QISENDEX), the sent/acked
 # counters, available(), the access-mode switch and AT+QISTATE (AT+QICFG is sockcfg.py).
 
-from ._compat import const
-from .checks import check_range
+from .checks import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, QISENDEX_MAX, check_range
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields
 from .ring import Ring
 from .sockets import BUFFER, PUSH, _inline_kind
-
-# The manual's limits, as in sockets.py (private there, so that they cost no RAM; a test
-# checks that the two agree).
-_INLINE_TEXT_MAX = const(1024)
-_INLINE_HEX_MAX = const(512)
-_DATA_TEXT_MAX = const(1460)
-_DATA_HEX_MAX = const(730)
-_QISENDEX_MAX = const(512)  # AT+QISENDEX
 
 STATE_NAMES = ("Initial", "Connecting", "Connected", "Closing", "Remote Closing")
 
@@ -60,9 +51,9 @@ def send_inline(sock, data, quote=None):
     data = _as_bytes(data)
     n = len(data)
     if sock.net.send_hex:
-        check_range(n, 1, _INLINE_HEX_MAX, "inline hex payload length")
+        check_range(n, 1, INLINE_HEX_MAX, "inline hex payload length")
         return sock.send(data, 1)
-    check_range(n, 1, _INLINE_TEXT_MAX, "inline payload length")
+    check_range(n, 1, INLINE_TEXT_MAX, "inline payload length")
     kind = 2
     for c in data:
         if c < 32 or c > 126 or c == 59:
@@ -91,7 +82,7 @@ def send_fixed(sock, data):
     bytes (730 in hex send format)."""
     data = _as_bytes(data)
     n = len(data)
-    check_range(n, 1, _DATA_HEX_MAX if sock.net.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
+    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
     return sock.send(data, 3)
 
 
@@ -100,7 +91,7 @@ def send_stream(sock, data, cancel=False):
     so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
     data = _as_bytes(data)
     n = len(data)
-    check_range(n, 1, _DATA_HEX_MAX if sock.net.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
+    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
     if not sock.net.send_hex:
         for c in data:
             if c == 0x1A or c == 0x1B:
@@ -111,7 +102,7 @@ def send_stream(sock, data, cancel=False):
 def send_hex(sock, data):
     """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
     data = _as_bytes(data)
-    check_range(len(data), 1, _QISENDEX_MAX, "QISENDEX payload length")
+    check_range(len(data), 1, QISENDEX_MAX, "QISENDEX payload length")
     return sock.send(data, 5)
 
 
@@ -120,8 +111,13 @@ def send_status(sock):
     lines = sock.net.modem.command("AT+QISEND=", sock.id, ",0", expect=(b"+QISEND:",), tcpip=True)
     if not lines:
         raise BC26Error(None, "no +QISEND answer")
-    v = [int(x) for x in lines[0][8:].split(b",")]
-    return v[0], v[1], v[2]
+    line = lines[0]
+    f = Fields(line)
+    f.start(8, len(line))
+    sent, acked, unacked = f.int(), f.int(), f.int()
+    if sent is None or acked is None or unacked is None:
+        raise BC26Error(None, "unreadable +QISEND answer")
+    return sent, acked, unacked
 
 
 def available(sock):
