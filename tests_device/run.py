@@ -73,7 +73,41 @@ def esc_answer(trace):
     return "not in the trace any more: set TRACE = 40 or more"
 
 
-def facts(modem, trace, esc):
+def banner(modem, trace, board):
+    """What the module prints as it restarts: RESET if the board file wires it, else AT+QRST=1."""
+    pins = board.pins() if hasattr(board, "pins") else (None, None, None)
+    modem.set_pins(pins[0], pins[1], pins[2], getattr(board, "ACTIVE", 1))
+    said = []
+    out = trace.out
+
+    def both(line):
+        said.append(line)
+        if out is not None:
+            out(line)
+
+    trace.end_line()
+    trace.out = both  # every line from here, whatever the ring keeps
+    try:
+        modem.reset()
+        modem.poll()
+        trace.end_line()
+    finally:
+        trace.out = out
+    print("boot banner (%s):" % ("RESET" if pins[1] is not None else "AT+QRST=1"), end=" ")
+    heard = []
+    for x in said:
+        if x[9:10] == "<":
+            if x[11:13] == "AT":
+                break  # the echo of the first AT after the restart: the banner is over
+            heard.append(x[11:])
+    print(" | ".join(heard) or "nothing")
+    kept = modem.start()  # the restarted module: echo on again, its AT+QICFG values
+    for sock in kept:
+        sock.close()
+    modem.wait_network(60000)
+
+
+def facts(modem, trace, esc, board):
     """What differs between firmware releases and nobody could check without hardware."""
     print("--- bring these back from a first hardware run (README, On a board) ---")
     try:
@@ -82,6 +116,11 @@ def facts(modem, trace, esc):
         print("revision: ATI failed:", e)
     if esc is not None:
         print("the Esc in start():", esc)
+    if trace is not None:
+        try:
+            banner(modem, trace, board)
+        except Exception as e:
+            print("boot banner: the restart failed:", e)
     try:
         host, port = settings.NTP
         modem.ntp(host, port)
@@ -132,7 +171,7 @@ def main(names):
                 if s is not None:
                     s.close()
     if getattr(settings, "FACTS", True):
-        facts(modem, trace, esc)
+        facts(modem, trace, esc, board)
     if check.failed:
         print("failed:", ", ".join(check.failed))
     print("device: %d passed, %d failed" % (check.passed, len(check.failed)))

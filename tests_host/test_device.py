@@ -131,6 +131,7 @@ def test_device_tests_through_the_trace(tmp_path):
     assert module_out.startswith(received) and len(module_out) - len(received) < 200
     assert len(sent) > 20000 and len(received) > 20000, (len(sent), len(received))
     assert "the Esc in start(): > \\x1b" in traced and "+QNTP line" in traced, traced
+    assert "boot banner (AT+QRST=1): \\r\\nRDY\\r\\n" in traced, traced
 
 
 def test_a_failing_step_shows_the_module_s_own_words(tmp_path):

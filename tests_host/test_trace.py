@@ -174,6 +174,8 @@ def test_the_ring_keeps_the_last_lines_and_print_shows_them():
     assert [line[11:] for line in t.lines()] == ["AT+N7\\r", "AT+N8\\r", "AT+N9\\r"]
     assert str(t).split("\n") == t.lines()
     assert t.bytes_out == 60
+    t.write(b"AT+PART")  # a line still being written takes the oldest slot of a full ring
+    assert [line[11:] for line in t.lines()] == ["AT+N8\\r", "AT+N9\\r", "AT+PART ..."], t.lines()
 
 
 def test_same_surface_and_return_values():

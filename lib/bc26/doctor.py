@@ -155,20 +155,32 @@ def run(board=None, server=None, name=None, ping=None, wait=90, bauds=None, out=
 # --- the steps -----------------------------------------------------------------------------
 
 
+def _synced(modem, trace, tries):
+    # AT until OK (Modem.sync). A module that has just booted may answer the first ATs with
+    # its banner and an OK that sync() cannot yet trust: when an OK was heard, ask again
+    # before calling the line garbled.
+    for _ in range(2):
+        try:
+            modem.sync(tries, 300)
+            return True
+        except BC26Error:
+            if not any(line[9:10] == "<" and "OK\\r" in line for line in trace.lines()):
+                return False
+    return False
+
+
 def _uart(doc, modem, uart, trace, bauds, b, tries):
     garbage = False
     for baud in bauds:
         if baud != bauds[0] or len(bauds) > 1:
             uart.init(baudrate=baud)
         before = trace.bytes_in
-        try:
-            modem.sync(tries, 300)
+        if _synced(modem, trace, tries):
             doc.d.baud = baud
             extra = "" if baud == bauds[0] else ": set BAUD = %d in the board file" % baud
             doc.ok("uart", "The module answers AT with OK at %d baud%s." % (baud, extra))
             return
-        except BC26Error:
-            garbage = garbage or trace.bytes_in > before
+        garbage = garbage or trace.bytes_in > before
     rates = ", ".join("%d" % x for x in bauds)
     if not garbage and b is not None:
         # Maybe it is off: press PWRKEY once (board files with the pin wired), then ask again.

@@ -258,7 +258,9 @@ class Trace(IOBase):  # type: ignore  (IOBase is object on CPython: a union to p
         w = self._width
         buf = self._buf
         if self._keep:
-            for k in range(self._count):
+            # In a full ring the line being written has taken the oldest line's slot.
+            first = 1 if self._n and self._count == self._slots else 0
+            for k in range(first, self._count):
                 h = (self._head - self._count + k) % self._slots
                 out(bytes(buf[h * w : h * w + self._len[h]]).decode())
         if self._n:
