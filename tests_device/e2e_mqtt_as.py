@@ -11,6 +11,9 @@
 #   3. mqtt_as sees the interface go down, reconnects by itself and republishes what was not
 #      acknowledged; once it has subscribed again ("<tag>/status resubscribed") the host
 #      publishes "in 1"
+#   4. a second client over MQTTS (mqtt_as's ssl=True, ssl_params verifying against the test
+#      CA) publishes at QoS 1 and receives its own message back; a third, expecting another
+#      name, is refused
 #
 # A clean session on each connect (mqtt_as's default): 0.8.3 refuses a CONNACK whose
 # session-present flag is set ("CONNACK flags not 0"), so with clean=False it cannot
@@ -111,6 +114,40 @@ async def main():
     await client.disconnect()
 
 
+async def over_tls():
+    import ssl
+
+    with open(settings.CA, "rb") as f:
+        ca = f.read()
+    tconf = dict(config)
+    tconf["client_id"] = b"bc26-e2e-tls"
+    tconf["port"] = settings.MQTTS_PORT
+    tconf["ssl"] = True
+    tconf["ssl_params"] = {"cert_reqs": ssl.CERT_REQUIRED, "cadata": ca, "server_hostname": host}
+    tls_client = MQTTClient(tconf)
+    t = Timer()
+    await tls_client.connect(quick=True)
+    print("MQTTS connected in %d ms:" % t.ms(), tls_client._sock)
+    await tls_client.subscribe(tag + "/tls", 1)
+    await tls_client.publish(tag + "/tls", "over TLS", qos=1)
+    async for topic, msg, _retained in tls_client.queue:
+        print("RECEIVED over TLS", topic, msg)
+        check(msg == b"over TLS", msg)
+        break
+    await tls_client.disconnect()
+    # Verification is on: a name the certificate does not hold is refused.
+    tconf["client_id"] = b"bc26-e2e-wrong"
+    tconf["ssl_params"] = dict(tconf["ssl_params"], server_hostname="wrong.bc26.test")
+    wrong = MQTTClient(tconf)
+    try:
+        await wrong.connect(quick=True)
+        raise AssertionError("mqtt_as accepted a certificate for another name")
+    except ValueError as e:
+        print("REFUSED wrong name", repr(e))
+        check("does not match" in str(e), e)
+
+
 asyncio.run(main())
+asyncio.run(over_tls())
 print("E2E MQTT_AS OK")
 sys.exit(0)

@@ -2,11 +2,11 @@
 # port over bc26.usocket, with bc26.netif as its network module, against a real mosquitto on
 # 127.0.0.1: connect, subscribe, QoS 0 and 1 both ways, and a network outage in the middle
 # (the emulator's drop_network/restore_network) that mqtt_as rides out by itself, losing no
-# QoS 1 message. Runs tests_device/e2e_mqtt_as.py.
+# QoS 1 message; then MQTTS with mqtt_as's own ssl parameters. Runs tests_device/e2e_mqtt_as.py.
 import threading
 import time
 
-from e2e_util import Mosquitto, Subscriber, publish, run_device, write_settings
+from e2e_util import Mosquitto, Subscriber, certs, publish, run_device, write_settings
 
 from mp import emulator_on_tcp
 
@@ -16,7 +16,8 @@ DROP_AFTER = 5  # QoS 1 readings the broker has before the network goes
 
 
 def test_mqtt_as_rides_out_a_network_outage(tmp_path):
-    with Mosquitto(tmp_path) as broker:
+    tls = certs(tmp_path)
+    with Mosquitto(tmp_path, tls=tls) as broker:
         sub = Subscriber(broker.port, TAG + "/#")
         events = []
         try:
@@ -42,7 +43,14 @@ def test_mqtt_as_rides_out_a_network_outage(tmp_path):
 
                 helper = threading.Thread(target=host_side, daemon=True)
                 helper.start()
-                write_settings(tmp_path, MQTT=("broker.bc26.test", broker.port), TAG=TAG, COUNT=COUNT)
+                write_settings(
+                    tmp_path,
+                    MQTT=("broker.bc26.test", broker.port),
+                    MQTTS_PORT=broker.tls_port,
+                    CA=tls["ca_der"],
+                    TAG=TAG,
+                    COUNT=COUNT,
+                )
                 # mqtt_as compiled from source at import needs more than 256 KB at its peak.
                 out = run_device("e2e_mqtt_as.py", port, tmp_path, timeout=90, heapsize="1m")
                 helper.join(10)
@@ -57,8 +65,9 @@ def test_mqtt_as_rides_out_a_network_outage(tmp_path):
     # Every QoS 1 reading arrived, in order of first arrival; a republished one may come twice.
     assert sorted(set(q1), key=lambda p: int(p.split()[1])) == [b"reading %d" % i for i in range(COUNT)]
     assert [p for t, _, p in msgs if t == TAG + "/out/q0"] == [b"reading %d" % i for i in range(3)]
+    assert [p for t, _, p in msgs if t == TAG + "/tls"] == [b"over TLS"]  # through mosquitto's TLS port
     # It noticed, detached and attached again, and opened a new connection to the broker.
-    assert "DOWN 1" in out and "UP 2" in out
+    assert "DOWN 1" in out and "UP 2" in out and "REFUSED wrong name" in out
     assert "AT+CGATT=1" in commands
     assert sum(c.startswith("AT+QIOPEN=") for c in commands) >= 2  # before and after the outage
     print("QoS 1 readings: %d sent, %d delivered (republished: %d)" % (COUNT, len(q1), len(q1) - COUNT))

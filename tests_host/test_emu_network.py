@@ -61,7 +61,7 @@ def test_qcgdefcont_is_stored_and_takes_effect_after_a_restart(make_session):
     while not s.emu.modem.denied and time.monotonic() < deadline:  # the attempt runs on a timer
         time.sleep(0.005)
     assert s.command(b"AT+CEREG?") == b"\r\n+CEREG: 0,3\r\n" + OK
-    assert s.command(b"AT+QCGDEFCONT?") == b'\r\n+QCGDEFCONT: "IP",""\r\n' + OK
+    assert s.command(b"AT+QCGDEFCONT?") == b'\r\n+QCGDEFCONT: "IP"\r\n' + OK  # no APN: the type alone
     s.command(b'AT+QCGDEFCONT="IP","iot.bc26.test"')
     assert s.command(b"AT+QCGDEFCONT?") == b'\r\n+QCGDEFCONT: "IP","iot.bc26.test"\r\n' + OK
     s.assert_quiet(0.1)  # stored, not used until the module restarts

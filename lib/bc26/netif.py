@@ -16,8 +16,8 @@
 # The state comes from the module's own news: +CEREG (registration), +IP: (the address),
 # +QIURC: "pdpdeact" (the network took the PDN away) and a restart (RDY, the boot banner):
 # the last three, and a +CEREG that is not "registered", clear the address (Modem.ip) until
-# the next +IP:. The NIC takes over those URCs from Modem and Sockets when it is made, doing
-# what they did and then its own part. Loaded only when used (nothing in "import bc26").
+# the next +IP:. The NIC listens to those URCs beside the library (Engine.listen), after Modem
+# and Sockets have handled them. Loaded only when used (nothing in "import bc26").
 #
 # connect() and disconnect() return at once, as on WiFi: registration takes the network its
 # time (seconds to minutes on NB-IoT); poll isconnected() or status(). Only an APN change
@@ -65,10 +65,10 @@ class NIC:
         self._detached = False  # disconnect() (AT+CGATT=0)
         self.lost = 0  # times the address was lost (pdpdeact, deregistration, restart)
         e = modem.engine
-        e.on(b"+CEREG:", self._on_cereg, b"")
-        e.on(b"+QIURC:", self._on_pdpdeact, b'"pdpdeact"')
+        e.listen(b"+CEREG:", self._on_cereg)
+        e.listen(b'+QIURC: "pdpdeact"', self._on_pdpdeact)
         for banner in (b"RDY", b"Leaving the BROM", b"POWERED DOWN"):
-            e.on(banner, self._on_restart, b"")
+            e.listen(banner, self._on_restart)
 
     def __repr__(self):
         return "<bc26 NIC status %d %s>" % (self.status(), self.modem.ip)
@@ -81,21 +81,16 @@ class NIC:
         self.modem.ip = None
 
     def _on_cereg(self, buf, s, end):
-        # As Modem's handler: the URC form "+CEREG: <stat>[,...]"; any stat but registered
-        # (1 home, 5 roaming) means the PDN, and so the address, went with it.
-        f = self.modem.engine.fields
-        f.start(s + 7, end)
-        stat = f.int()
-        if stat is not None:
-            self.modem.reg = stat
-            if stat != 1 and stat != 5:
-                self._lose()
+        # Modem has read <stat> into .reg: any but registered (1 home, 5 roaming) means the
+        # PDN, and so the address, went with it.
+        reg = self.modem.reg
+        if reg != 1 and reg != 5:
+            self._lose()
 
     def _on_pdpdeact(self, buf, s, end):
         self._lose()
 
     def _on_restart(self, buf, s, end):
-        self.modem.net.on_restart(buf, s, end)
         self.modem.reg = None
         self._lose()
 
