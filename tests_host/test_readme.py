@@ -4,8 +4,9 @@
 # that rots fails here. What a snippet takes for granted is set up before it, and only that:
 # `uart` (the emulator's UART, when the snippet names it), a started `modem` (when it uses one
 # without making it), `host`/`port` (a TCP echo), `data`, `buf`, `n` and `handler`; the board
-# the README names (esp32_devkitc) is the unix port's stand-in. A block whose first line is
-# "# README: not run here" is skipped (there are none today).
+# the README names (esp32_devkitc) is the unix port's stand-in; for the TLS snippet (port 8883)
+# a mosquitto TLS listener whose certificate names broker.example, and its CA in ca.der. A block
+# whose first line is "# README: not run here" is skipped (there are none today).
 import os
 import re
 
@@ -33,7 +34,7 @@ def blocks():
 
 def prelude(code, rig):
     pre = ["import sys", "import bc26", "import unix", "sys.modules['esp32_devkitc'] = unix"]
-    uses = lambda name: re.search(r"\b%s\b" % name, code) is not None  # noqa: E731
+    uses = lambda name: re.search(r"(?<![.\w])%s\b" % name, code) is not None  # noqa: E731
     defines_modem = re.search(r"^\s*modem\s*=", code, re.M) is not None
     if uses("uart") or (uses("modem") and not defines_modem):
         pre.append("uart = unix.uart()")
@@ -61,7 +62,7 @@ def test_the_readme_has_python_blocks():
 def test_readme_block_runs(line, code):
     if code.lstrip().startswith(SKIP):
         pytest.skip("marked: needs a board")
-    with LocalRig(mqtt="umqtt" in code) as rig:
+    with LocalRig(mqtt="umqtt" in code, tls="8883" in code) as rig:
         script = prelude(code, rig) + code + "\nprint('README block done')\n"
         proc = rig.run(script, timeout=120, path=())
         out = proc.stdout + proc.stderr

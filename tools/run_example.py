@@ -11,6 +11,7 @@ the README uses (example.com, pool.ntp.org, test.mosquitto.org, 192.0.2.10) are 
 """
 
 import argparse
+import getpass
 import os
 import shutil
 import socket
@@ -72,20 +73,28 @@ def wait_port(port, timeout=10.0):
 
 
 class Mosquitto:
-    """Debian's mosquitto on 127.0.0.1 at a free port (tools/ensure_mosquitto.sh installs it)."""
+    """Debian's mosquitto on 127.0.0.1 at a free port (tools/ensure_mosquitto.sh installs it);
+    with tls=(certificate file, key file) also a TLS listener on .tls_port."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         if not os.path.exists(exe):
             raise SystemExit("mosquitto is missing: bash tools/ensure_mosquitto.sh")
         self.port = free_port()
+        self.tls_port = free_port() if tls else None
         self._dir = tempfile.TemporaryDirectory()
         conf = os.path.join(self._dir.name, "mosquitto.conf")
         with open(conf, "w") as f:
-            f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % self.port)
+            # As root, mosquitto drops to its own user, which cannot read our key file: stay us.
+            f.write("user %s\n" % getpass.getuser())
+            f.write("allow_anonymous true\npersistence false\nlistener %d 127.0.0.1\n" % self.port)
+            if tls:
+                f.write("listener %d 127.0.0.1\ncertfile %s\nkeyfile %s\n" % (self.tls_port, tls[0], tls[1]))
         self.proc = subprocess.Popen([exe, "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_port(self.port)
+            if tls:
+                wait_port(self.tls_port)
         except OSError:
             self.close()
             raise
@@ -143,27 +152,37 @@ class LocalRig:
     """The emulator and the local servers the examples and README's snippets talk to.
 
     Attributes: emu, port (the emulator's UART port), udp and tcp (echo servers), ntp, broker
-    (mosquitto, with mqtt=True), pins (the pin bridge).
+    (mosquitto, with mqtt=True), pins (the pin bridge), cwd (where programs run). With tls=True
+    the broker also has a TLS listener (port 8883 of broker.example) whose certificate a test
+    CA signed, and cwd holds that CA as ca.der (tools/tlscerts.py makes them now).
     """
 
-    def __init__(self, mqtt=True, **knobs):
+    def __init__(self, mqtt=True, tls=False, **knobs):
         self._open = []
+        self.cwd = ROOT
         try:
             self.udp = self._keep(UdpEchoServer())
             self.tcp = self._keep(TcpEchoServer())
             self.ntp = self._keep(NtpServer())
-            self.broker = self._keep(Mosquitto()) if mqtt else None
-            mqtt_port = self.broker.port if mqtt else 1
+            certs = None
+            if tls:
+                from tools import tlscerts
+
+                self._tmp = self._keep(tempfile.TemporaryDirectory())
+                self.cwd = self._tmp.name
+                certs = tlscerts.make(self.cwd, tlscerts.NAMES + ("broker.example",))
+            tls_files = (certs["server_pem"], certs["server_key"]) if certs else None
+            self.broker = self._keep(Mosquitto(tls_files)) if mqtt or tls else None
+            mqtt_port = self.broker.port if self.broker else 1
             # The README's names and addresses, all pointing here.
-            knobs.setdefault(
-                "hosts",
-                {n: "127.0.0.1" for n in ("example.com", "pool.ntp.org", "test.mosquitto.org")},
-            )
+            names = ("example.com", "pool.ntp.org", "test.mosquitto.org", "broker.example")
+            knobs.setdefault("hosts", {n: "127.0.0.1" for n in names})
             knobs.setdefault(
                 "redirect",
                 {
                     "127.0.0.1:80": "127.0.0.1:%d" % self.tcp.port,
                     "127.0.0.1:1883": "127.0.0.1:%d" % mqtt_port,
+                    "127.0.0.1:8883": "127.0.0.1:%d" % (self.broker.tls_port if tls else 1),
                     "127.0.0.1:123": "127.0.0.1:%d" % self.ntp.port,
                     "192.0.2.10:5683": "127.0.0.1:%d" % self.udp.port,
                 },
@@ -182,7 +201,8 @@ class LocalRig:
 
     def close(self):
         while self._open:
-            self._open.pop().close()
+            thing = self._open.pop()
+            (thing.cleanup if isinstance(thing, tempfile.TemporaryDirectory) else thing.close)()
 
     def __enter__(self):
         return self
@@ -201,7 +221,7 @@ class LocalRig:
         env["BC26_PIN_PORT"] = str(self.pins.port)
         return subprocess.run(
             [micropython(), "-X", "heapsize=" + heapsize, "-c", code],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=env,
             capture_output=True,
             text=True,

@@ -1,7 +1,7 @@
 """Certificates made on the spot for the TLS tests and the benchmark, with the openssl command.
 
-make(folder) writes a test CA and a server certificate it signed for 127.0.0.1 and NAMES (EC
-P-256, valid two days), and a "rogue" CA with a certificate for the same names, which a client
+make(folder, names=NAMES) writes a test CA and a server certificate it signed for 127.0.0.1 and
+names (EC P-256, valid two days), and a "rogue" CA with a certificate for the same names, which a client
 that trusts only the test CA must refuse. It returns their paths by name; ca_der is the test
 CA in DER, as MicroPython's tls.SSLContext.load_verify_locations takes it. server_context()
 is a CPython ssl context that serves one of them. Nothing here is a secret: the keys live as
@@ -30,9 +30,9 @@ def _openssl(folder, *args):
     subprocess.run([exe, *args], cwd=folder, check=True, capture_output=True, timeout=30)
 
 
-def make(folder):
+def make(folder, names=NAMES):
     os.makedirs(folder, exist_ok=True)
-    san = "subjectAltName=" + ",".join(["DNS:" + n for n in NAMES] + ["IP:127.0.0.1"])
+    san = "subjectAltName=" + ",".join(["DNS:" + n for n in names] + ["IP:127.0.0.1"])
     with open(os.path.join(folder, "server.ext"), "w") as f:
         f.write(san + "\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
     out = {}
