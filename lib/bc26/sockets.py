@@ -360,9 +360,7 @@ class Socket:
         # names: a call whose state fits in 11 words allocates no frame on the heap.)
         e = self.net.e
         if e.state != 4:  # PROMPTED (engine.py)
-            if e.result == 3:  # TIMEOUT: a late prompt would leave the module in data mode
-                e.write(b"\x1b")
-            e.finish()
+            e.finish()  # a timeout has sent Esc already, for a prompt that comes late
             raise BC26Error(None, "no data prompt")
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
