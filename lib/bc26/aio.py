@@ -219,7 +219,7 @@ class AsyncModem:
             if sock.released or sock.closed:
                 raise BC26Error(567)
             if e.stale:
-                await self._drive(self.modem.sync_steps(3, 200))  # Modem.ready()
+                await self._drive(self.modem.sync_steps(3, 300))  # Modem.ready()
             try:
                 k = sock._qisend(data, off, n)
                 await self._complete()

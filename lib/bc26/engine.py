@@ -98,6 +98,7 @@ class Engine:
         self._owed = None
         self._paid = False  # the pending command's wait saw a debt paid
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
+        self.at_ok = None  # set after begin(): called when the command's OK is read
         self._quiet_ms = 0
         self._limit = 0
         self._listeners = None  # the user's URC listeners (listen()): [(prefix, handler)]
@@ -371,6 +372,8 @@ class Engine:
                     self._r = self._scan = r + 4 if r + 3 < w and buf[r + 3] == _LF else r + 3
                     self.state = _DONE
                     self.result = _OK
+                    if self.at_ok is not None:
+                        self._ok_now()
                     continue
             if c == _GT and self.state == _WAIT_PROMPT and not self._discard:
                 self._r = r + 1
@@ -428,13 +431,16 @@ class Engine:
             if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
                 if st == _WAIT_TRAILER:
                     self._unknown(s, e)
-                elif self._trailer_ms:
+                    return
+                if self._trailer_ms:
                     self._taken = True
                     self.state = _WAIT_TRAILER
                     self._deadline = ticks_add(ticks_ms(), self._trailer_ms)
                 else:
                     self.state = _DONE
                     self.result = _OK
+                if self.at_ok is not None:
+                    self._ok_now()
                 return
             if n == 5 and c == 69 and buf.startswith(b"ERROR", s):
                 self.code = None
@@ -476,6 +482,12 @@ class Engine:
         if self._listeners is not None and self._tell(s, e):
             return
         self._unknown(s, e)
+
+    def _ok_now(self):
+        # The pending command's OK: its at_ok runs before any record after it is read.
+        fn = self.at_ok
+        self.at_ok = None
+        fn()
 
     def _pay(self, s, e):
         # A trailer that a command which gave up still owed: dropped (True), in order.
@@ -688,6 +700,7 @@ class Engine:
         self.matched = -1
         self._paid = False
         self._taken = False
+        self.at_ok = None
         n = self._cmdlen
         self._cmd[n] = _CR
         self.state = _WAIT_PROMPT if prompt else _WAIT_FINAL

@@ -110,20 +110,24 @@ class Modem:
             answered = False
             missed += 1
         e.stale = True
-        raise BC26Error(None, "no answer to AT")
+        # A timeout (errno 110): the module said nothing in time, as with any command; a
+        # caller that must not take it for an answer (AT+QICLOSE's ERROR) can tell.
+        raise BC26Timeout("no answer to AT")
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
         return self.drive(self.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
 
-    def command_steps(self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
-        # command() as steps (see drive()).
+    def command_steps(self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, at_ok=None):
+        # command() as steps (see drive()). at_ok: called the moment OK is read, before any
+        # record that follows it in the same read (AT+QISWTMD switches the access mode so).
         e = self.engine
         if e.stale:
-            yield from self.sync_steps(3, 200)  # ready()
+            yield from self.sync_steps(3, 300)  # ready()
         e.cmd_parts(parts)
         try:
             e.begin(expect, on_line, timeout, trailer)
+            e.at_ok = at_ok
             yield
             return e.finish()
         except BC26Error as err:

@@ -34,11 +34,12 @@ def last_error_steps(modem):
 def ready(modem):
     """Resynchronise first if an earlier command timed out (its answer may be late).
 
-    Bounded: three AT tries of 200 ms and one more AT, under a second; a module that stays
-    silent raises BC26Error("no answer to AT") and is tried again next time.
+    Bounded: three AT tries of 300 ms (the manual's longest answer) and, after an answer
+    that may have been late, 300 ms of silence and one more AT; a module that stays silent
+    raises BC26Timeout("no answer to AT") and is tried again next time.
     """
     if modem.engine.stale:
-        modem.sync(3, 200)
+        modem.sync(3, 300)
 
 
 def at(modem, text, timeout=1000, trailer=0):

@@ -162,7 +162,7 @@ class Socket:
         released = self.released
         if released and not self.remote_closed:
             raise BC26Error(567)
-        if self.lost == 2:
+        if self.lost == 2 or (ring is not None and ring.dropped):
             # A gap comes before anything read after it: report it first.
             return self._took(None, None)
         if self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
@@ -274,7 +274,7 @@ class Socket:
         while off < n:
             # The phases of a send (bc26.aio drives the same ones, awaiting).
             if e.stale:
-                modem.sync(3, 200)  # Modem.ready()
+                modem.sync(3, 300)  # Modem.ready()
             try:
                 k = self._qisend(data, off, n, form)
                 e.wait()
@@ -544,6 +544,11 @@ class Sockets:
             yield from m.command_steps(parts, (b"+QIOPEN:",), self.open_line, self.cmd_timeout, timeout, True)
             if self._open_err:
                 raise BC26Error(self._open_err)
+            if self.table[connect_id] is not sock and self.table[connect_id] is None:
+                # The module restarted while the resynchronisation before AT+QIOPEN ran
+                # (which forgot every socket, this reserved one too), then opened it.
+                sock.released = False
+                self.table[connect_id] = sock
         except BC26Error:
             # The manual: after a failed open, AT+QICLOSE before anything else.
             self._open_id = -1

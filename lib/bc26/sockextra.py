@@ -134,24 +134,31 @@ def set_mode(sock, mode):
         return
     if sock.closed or sock.released:
         raise BC26Error(567)
-    # The switch is made before the command: data the module sends in the new mode may
-    # arrive in the same read as the OK. Undone if the module refuses; after a timeout the
-    # module's mode is unknown, and the new one is kept (a push header then read as a
-    # notice would leave its data to be parsed as lines).
-    old = sock.mode
+    # The switch is made the moment the module says OK: a record it sent before taking the
+    # command is read in the old mode, one it sends after in the new, even when both arrive
+    # in the same read as the OK. After a timeout the module's mode is unknown and the new
+    # one is assumed (a push header read as a notice would leave its data to be parsed as
+    # lines; a notice read as a push header costs at most one record).
     if mode == PUSH and sock.ring is None:
         sock.ring = Ring(sock.rxsize, sock.udp)
-    sock.mode = mode
-    try:
-        sock.net.modem.command("AT+QISWTMD=", sock.id, ",", mode, tcpip=True)
-    except BC26Error as err:
-        if not isinstance(err, BC26Timeout):
-            sock.mode = old
-        raise
-    finally:
-        if sock.mode == BUFFER:
-            # The module may already hold data that arrived after the switch.
+
+    def switch():
+        sock.mode = mode
+        if mode == BUFFER:
+            # The module may hold data that arrived after the switch; a gap in the push
+            # buffer is still reported before it (Socket._take).
             sock.pending = True
+
+    modem = sock.net.modem
+    parts = ("AT+QISWTMD=", sock.id, ",", mode)
+    try:
+        modem.drive(modem.command_steps(parts, None, None, sock.net.cmd_timeout, 0, True, switch))
+    except BC26Timeout:
+        e = modem.engine
+        if e.at_ok is switch:  # the command went out and its OK never came (not the resync)
+            e.at_ok = None
+            switch()
+        raise
 
 
 # --- Sockets (modem.net) methods -------------------------------------------------------
