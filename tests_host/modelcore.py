@@ -48,7 +48,7 @@ USOCKET_ERRNOS = (5, 9, 11, 12, 22, 97, 104, 106, 107, 110, 111, 113, -2)
 
 class Finding(AssertionError):
     def __init__(self, kind, detail):
-        AssertionError.__init__(self, "%s: %s" % (kind, detail))
+        super().__init__("%s: %s" % (kind, detail))
         self.kind = kind
         self.detail = detail
 

@@ -272,7 +272,8 @@ class ScriptedModule:
             delay = self.rng.below(self.latency + 1)
         data = bytearray(b"\r\n" + text + (b"" if text[:1] == b">" else b"\r\n"))
         if self.damage_per_mille and self.rng.chance(self.damage_per_mille) and len(data) > 4:
-            del data[self.rng.between(2, len(data) - 3)]
+            i = self.rng.between(2, len(data) - 3)
+            data = data[:i] + data[i + 1 :]  # (MicroPython's bytearray has no item deletion)
             self.damaged += 1
             if sock is not None:
                 sock.tainted = True
