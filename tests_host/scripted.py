@@ -242,6 +242,7 @@ class ScriptedModule:
         self.bad_lengths = 0
         self.late_trailers = 0
         self.restarts = 0
+        self.deaf_until = None  # restarting: bytes written before this time are not heard
         self.give_up = None  # virtual time at which a call that still waits is a Hang
         self.trace = None  # a list: every write and every record made visible, with the time
 
@@ -363,6 +364,11 @@ class ScriptedModule:
         return n
 
     def _byte(self, c):
+        if self.deaf_until is not None:
+            now = self.clock.now if self.clock.virtual else _real_ticks()
+            if ticks_diff(now, self.deaf_until) < 0:
+                return  # still booting: the UART is not listening yet
+            self.deaf_until = None
         d = self._data
         if d is not None:
             fixed = d[1]
@@ -631,7 +637,7 @@ class ScriptedModule:
         return True
 
     def restart(self):
-        """The module reboots: it forgets every socket and prints RDY when it is ready."""
+        """The module reboots: it forgets every socket, hears nothing until it prints RDY."""
         self.restarts += 1
         self.sockets = {}
         self._data = None
@@ -639,7 +645,7 @@ class ScriptedModule:
         self._out = []
         self._lastch = {}
         self.rx = bytearray()
-        self._record(b"RDY", self.rng.below(self.latency + 1))
+        self.deaf_until = self._record(b"RDY", self.rng.below(self.latency + 1))
 
     def open_ids(self):
         return sorted(self.sockets)
