@@ -1,0 +1,155 @@
+# Also runs under MicroPython (tests_host/mp_run.py): plain functions and asserts only.
+# The smallest reproductions of what the model-based test (test_model.py, modelcore.py)
+# found that test_reliability.py did not already hold: one test per failure class, named
+# after issue 13's item where it belongs to one. Each is written from a failing seed's
+# transcript, cut down to the records that matter.
+#
+# While lib/ is unfixed the pytest run marks them xfail(strict=True) (XFAIL below); the
+# MicroPython run (mp_run.py) skips the names listed there, so the marks and the list go
+# together: remove a name from XFAIL once its fix lands and the test passes.
+import bc26
+import bc26.usocket
+from fakeuart import FakeUART
+from testutil import raises
+
+OK = b"\r\nOK\r\n"
+
+# Tests that fail on today's lib/ (see the header).
+XFAIL = (
+    "test_item9_push_data_that_came_before_the_switch_to_buffer_is_kept",
+    "test_item14_a_push_overflow_is_reported_after_a_switch_to_buffer_mode",
+    "test_item19_a_close_whose_resync_failed_is_retried_not_forgotten",
+    "test_item10_a_resync_against_answers_at_250_ms_succeeds",
+    "test_restart_during_open_leaves_no_socket_outside_the_table",
+)
+
+
+def make(**cfg):
+    u = FakeUART()
+    m = bc26.Modem(u)
+    n = m.net
+    n.known = True
+    n.showlength = cfg.get("showlength", 0)
+    n.viewmode = cfg.get("viewmode", 0)
+    return u, m
+
+
+def opened(u, m, cid=0, mode=bc26.BUFFER, kind="TCP", rxsize=1024):
+    u.reply(b"AT+QIOPEN=", OK + b"\r\n+QIOPEN: %d,0\r\n" % cid)
+    s = m.open(kind, "10.0.0.1", 7, mode=mode, connect_id=cid, rxsize=rxsize)
+    u.take_tx()
+    return s
+
+
+def test_item9_push_data_that_came_before_the_switch_to_buffer_is_kept():
+    # Model seed 34 (sock): the module pushed 10 bytes before it took AT+QISWTMD=0,0; they
+    # arrive before its OK. The library, already in buffer mode, read the push record
+    # (viewmode 1: data on the header's line) as a buffer-mode notice: 10 bytes gone, no
+    # DataLost. Data that comes before the switch's OK may be in either mode.
+    u, m = make(viewmode=1, showlength=1)
+    s = opened(u, m, mode=bc26.PUSH)
+    u.reply(b"AT+QISWTMD=0,0\r", b'\r\n+QIURC: "recv",0,10,0123456789\r\n' + OK)
+    s.set_mode(bc26.BUFFER)
+    u.reply(b"AT+QIRD=0,", b"\r\n+QIRD: 0\r\n" + OK)
+    try:
+        got = s.recv(64, 300)
+    except bc26.DataLost:
+        return  # reported: acceptable
+    except bc26.BC26Timeout:
+        got = b""
+    assert got == b"0123456789", got
+
+
+def test_item14_a_push_overflow_is_reported_after_a_switch_to_buffer_mode():
+    # Model seed 2 (sock): a push socket's ring overflowed, then set_mode(BUFFER); the ring's
+    # bytes were read, then AT+QIRD's bytes, spliced: the loss was never reported.
+    u, m = make()
+    s = opened(u, m, mode=bc26.PUSH, rxsize=16)
+    u.feed(b'\r\n+QIURC: "recv",0,16\r\nabcdefghijklmnop\r\n')
+    u.feed(b'\r\n+QIURC: "recv",0,4\r\nqrst\r\n')  # no room: lost
+    m.poll()
+    u.reply(b"AT+QISWTMD=0,0\r", OK)
+    s.set_mode(bc26.BUFFER)
+    assert s.recv(16, 500) == b"abcdefghijklmnop"
+    u.feed(b'\r\n+QIURC: "recv",0\r\n')
+    u.reply(b"AT+QIRD=0,16\r", b"\r\n+QIRD: 3\r\nxyz\r\n" + OK)
+    u.reply(b"AT+QIRD=0,16\r", b"\r\n+QIRD: 0\r\n" + OK)
+    raises(bc26.DataLost, s.recv, 16, 500)
+
+
+def test_item19_a_close_whose_resync_failed_is_retried_not_forgotten():
+    # Model seed 126 (usocket): a send timed out (its SEND OK came late), usocket let the
+    # socket go; the close's resynchronisation got no answer in time, and close_steps took
+    # that BC26Error ("no answer to AT") for the module's answer to AT+QICLOSE, which never
+    # went out: the connectID left the table and the closing bits, stayed open on the
+    # module, and the next connect() met 563 (ENOMEM) with no socket held by the user.
+    u, m = make()
+    s = opened(u, m)
+    m.engine.stale = True  # the late SEND OK may still come: close() resynchronises first
+    try:
+        s.close()  # the module stays silent: no AT is answered
+    except bc26.BC26Error:
+        pass
+    assert b"AT+QICLOSE=0" not in u.tx
+    assert m.net.closing & 1 or m.net.table[0] is s, "AT+QICLOSE=0 never sent, and nobody will send it"
+
+
+def test_item10_a_resync_against_answers_at_250_ms_succeeds():
+    # Model seeds 2, 126: the manual allows 300 ms per answer; sync(3, 200) waits 200 ms per
+    # AT, so against a module answering every AT in 250 ms every try times out (each late OK
+    # then meets the next AT) and the resync fails, though the module answered every AT.
+    u, m = make()
+    for _ in range(12):
+        u.reply(b"AT\r", (250, OK))
+    m.engine.stale = True
+    u.reply(b"AT+CSQ\r", (250, b"\r\n+CSQ: 20,99\r\n" + OK))
+    assert m.at("AT+CSQ") == ["+CSQ: 20,99"]
+
+
+def test_item19_read_timeouts_dropped_by_a_robust_client_never_exhaust_connectids():
+    # The model's usocket rules: umqtt.robust sets a socket timeout, a read times out
+    # (OSError 110), the client drops the socket without close() and connects again. Six
+    # rounds: the sixth connect() must find a connectID (bc26.usocket reclaims those whose
+    # read failed once all five are taken).
+    u, m = make()
+    pool = bc26.usocket.SocketPool(m)
+    for i in range(6):
+        c = i % 5
+        u.reply(b"AT+QIOPEN=1,%d," % c, OK + b"\r\n+QIOPEN: %d,0\r\n" % c)
+        u.auto(b"AT+QICLOSE=%d\r" % c, OK + b"\r\nCLOSE OK\r\n")
+        s = pool.socket()
+        s.connect(("10.0.0.1", 1883))
+        s.settimeout(0.05)
+        u.auto(b"AT+QIRD=%d,256\r" % c, b"\r\n+QIRD: 0\r\n" + OK)
+        try:
+            s.read(1)
+        except OSError as err:
+            assert err.args[0] == 110, err
+        del s  # what umqtt.robust does: no close()
+
+
+def test_restart_during_open_leaves_no_socket_outside_the_table():
+    # Model seed 31 (sock): the module restarted (RDY) during the resynchronisation that
+    # open() ran first; on_restart emptied the table, open went on, the module opened the
+    # socket, and open returned a Socket that is not in the table: its connectID is never
+    # closed, and the next open may take the same number.
+    u, m = make()
+    m.engine.stale = True  # an earlier command timed out: open() resynchronises first
+    u.reply(b"AT\r", b"\r\nRDY\r\n")
+    u.auto(b"AT\r", OK)
+    u.auto(b"ATE0\r", OK)
+    u.reply(b"AT+QIOPEN=1,0,", OK + b"\r\n+QIOPEN: 0,0\r\n")
+    try:
+        s = m.open("UDP", "10.0.0.1", 7)
+    except bc26.BC26Error:
+        return  # failed cleanly (the restart aborted it): acceptable
+    assert m.net.table[s.id] is s, m.net.table
+
+
+try:  # CPython: the XFAIL list as strict pytest marks (MicroPython has no pytest: mp_run.py reads XFAIL)
+    import pytest
+
+    for _name in XFAIL:
+        globals()[_name] = pytest.mark.xfail(strict=True, reason="issue 13: lib/ unfixed")(globals()[_name])
+except ImportError:
+    pass
