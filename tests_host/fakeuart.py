@@ -38,9 +38,10 @@ class FakeUART:
                 parts.append((delay, r))
         self._script.append((trigger, parts))
 
-    def auto(self, trigger, reply):
-        """Answer every write that ends with ``trigger`` with ``reply`` (after the script)."""
-        self._auto.append((trigger, reply))
+    def auto(self, trigger, reply, delay=0):
+        """Answer every write that ends with ``trigger`` with ``reply`` (after the script),
+        ``delay`` ms later."""
+        self._auto.append((trigger, reply, delay))
 
     def pending_script(self):
         return len(self._script)
@@ -85,9 +86,14 @@ class FakeUART:
             n = len(buf) - off
         self.tx.extend(bytes(buf[off : off + n]))
         self._match()
-        for trigger, reply in self._auto:
+        for trigger, reply, delay in self._auto:
             if self.tx.endswith(trigger):
-                self.rx.extend(reply)
+                if delay:
+                    now = ticks_ms()
+                    self._later.append([ticks_add(now, delay), reply])
+                    self._later.sort(key=lambda x: ticks_diff(x[0], now))
+                else:
+                    self.rx.extend(reply)
         return n
 
     def _match(self):

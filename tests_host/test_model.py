@@ -196,7 +196,6 @@ TestModelMachine.settings = settings(
     phases=(Phase.explicit, Phase.generate, Phase.shrink) if os.environ.get("MODEL_SHRINK") else (Phase.explicit, Phase.generate),
     report_multiple_bugs=False,
 )
-TestModelMachine.runTest = UNFIXED(TestModelMachine.runTest)
 
 
 @UNFIXED
@@ -206,7 +205,6 @@ def test_seeded_blocking_api():
         raise modelcore.Finding("several", _summary(found))
 
 
-@UNFIXED
 def test_seeded_usocket():
     found = modelcore.run_many(1, SEEDS, STEPS, ("usocket",))
     if found:
