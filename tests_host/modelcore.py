@@ -25,6 +25,8 @@
 
 import sys
 
+from scripted import Clock, Hang, Rng, ScriptedModule
+
 import bc26
 import bc26.engine
 import bc26.modem
@@ -34,8 +36,7 @@ import bc26.sockcfg
 import bc26.sockets
 import bc26.sockextra
 import bc26.usocket
-from bc26 import BC26Error, BC26Timeout, DataLost
-from scripted import Clock, Hang, Rng, ScriptedModule
+from bc26 import BC26Error, DataLost
 
 MP = sys.implementation.name == "micropython"
 

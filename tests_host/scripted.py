@@ -16,9 +16,13 @@
 # with what reaches the user.
 
 try:
-    from time import sleep_ms as _real_sleep, ticks_add, ticks_diff, ticks_ms as _real_ticks
+    from time import sleep_ms as _real_sleep
+    from time import ticks_add, ticks_diff
+    from time import ticks_ms as _real_ticks
 except ImportError:
-    from bc26._compat import sleep_ms as _real_sleep, ticks_add, ticks_diff, ticks_ms as _real_ticks
+    from bc26._compat import sleep_ms as _real_sleep
+    from bc26._compat import ticks_add, ticks_diff
+    from bc26._compat import ticks_ms as _real_ticks
 
 _MASK = (1 << 30) - 1
 PUSH_URC_MAX = 1400  # the manual's longest "recv" URC, header and data

@@ -15,13 +15,13 @@
 import os
 import sys
 
+import modelcore
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-
-import modelcore
 from modelcore import SEND_FORMS, Harness, Rules, USocketRules
+
 from mp import run_micropython
 
 HERE = os.path.dirname(os.path.abspath(__file__))
