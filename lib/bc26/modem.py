@@ -118,7 +118,9 @@ class Modem:
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
         return self.drive(self.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
 
-    def command_steps(self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, at_ok=None):
+    def command_steps(
+        self, parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False, at_ok=None
+    ):
         # command() as steps (see drive()). at_ok: called the moment OK is read, before any
         # record that follows it in the same read (AT+QISWTMD switches the access mode so).
         e = self.engine
