@@ -144,7 +144,7 @@ def test_answers_start_after_up_to_300_ms_and_keep_their_order(make_emu):
         r.write(b"AT+CSQ\r")
         assert r.until(OK) == b"\r\n+CSQ: 23,99\r\n" + OK
         delays.append(r.reads[0][0] - t0)
-    assert max(delays) < 0.3 + 0.05, delays  # 300 ms, plus scheduling on a busy machine
+    assert max(delays) < 0.3 + 0.1, delays  # 300 ms, plus scheduling on a busy machine
     assert sum(d > 0.1 for d in delays) >= 3, delays  # slow ones happen
     assert sorted(delays)[len(delays) // 2] < 0.1, delays  # most are quick
 
@@ -239,7 +239,7 @@ def test_boot_ignores_at_until_ready(make_emu):
     out = b"".join(d for _, d in r.reads)
     assert out.startswith(b"\r\nRDY\r\nAT\r"), out  # no echo, no answer before the banner
     first_echo = next(t for t, d in r.reads if b"A" in d) - t0
-    assert 0.5 <= first_echo < 0.7, first_echo  # deaf for 0.3 s to the banner and 0.2 s after it
+    assert 0.5 <= first_echo < 0.9, first_echo  # deaf for 0.3 s to the banner and 0.2 s after it
     events = [e[2] for e in emu.transcript.entries if e[1] == "event"]
     assert events[:2] == ["power on", "ready"], events
     assert emu.commands.count("AT") > 8  # the ignored ones too: they reached the module

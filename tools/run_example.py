@@ -4,6 +4,8 @@ moves the emulated module's PWRKEY, RESET and PSM_EINT), and stop them all after
 
     make example NAME=classroom               # or telemetry_deepsleep, publish_periodically
     make examples                             # all three, one after the other
+    python3 tools/run_example.py --profile realistic [--seed N] [NAME ...]
+                                              # a module as on a real UART (or BC26EMU_PROFILE)
 
 The same rig (LocalRig) serves tests_host/test_examples.py and tests_host/test_readme.py: names
 the README uses (example.com, pool.ntp.org, test.mosquitto.org, 192.0.2.10) are the emulator's
@@ -27,6 +29,7 @@ if ROOT not in sys.path:
 
 from tools.bc26emu import general  # noqa: E402
 from tools.bc26emu.emulator import Emulator  # noqa: E402
+from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
 from tools.localservers import NtpServer, TcpEchoServer, UdpEchoServer  # noqa: E402
 
 # micropython-lib's clients as published (umqtt.simple for publish_periodically), unmodified.
@@ -238,11 +241,17 @@ class LocalRig:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", help="examples to run (default: all)")
+    env = profile_from_env()
+    ap.add_argument("--profile", choices=sorted(PROFILES), default=env.get("profile", "tidy"))
+    ap.add_argument("--seed", type=int, default=env.get("seed", 0), help="the emulator's random draws")
     args = ap.parse_args(argv)
     failed = 0
     for name in args.names or list(EXAMPLES):
-        print("== examples/%s.py (unix port, emulator on 127.0.0.1)" % name, flush=True)
-        with LocalRig(mqtt=name == "publish_periodically") as rig:
+        print(
+            "== examples/%s.py (unix port, emulator on 127.0.0.1, %s profile)" % (name, args.profile),
+            flush=True,
+        )
+        with LocalRig(mqtt=name == "publish_periodically", profile=args.profile, seed=args.seed) as rig:
             proc = rig.run_example(name)
         sys.stdout.write(proc.stdout + proc.stderr)
         if proc.returncode:
