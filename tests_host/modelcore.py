@@ -157,7 +157,9 @@ class Harness:
         if exc is not None:
             self.documented(what, exc, bad_arg, layer)
         if took > bound_ms + RESYNC_MS:
-            raise Finding("deadline", "%s took %d ms of virtual time (bound %d + resync)" % (what, took, bound_ms))
+            raise Finding(
+                "deadline", "%s took %d ms of virtual time (bound %d + resync)" % (what, took, bound_ms)
+            )
         if e.state not in (0, 5):
             raise Finding("engine-left-pending", "%s left the engine in state %d" % (what, e.state))
         self.wire(what)
@@ -173,7 +175,9 @@ class Harness:
             return
         if bad_arg and isinstance(exc, (ValueError, TypeError)):
             return
-        raise Finding("undocumented-exception", "%s raised %s: %r%s" % (what, type(exc).__name__, exc, _where(exc)))
+        raise Finding(
+            "undocumented-exception", "%s raised %s: %r%s" % (what, type(exc).__name__, exc, _where(exc))
+        )
 
     def wire(self, what):
         v = self.mod.violations
@@ -215,11 +219,14 @@ class Harness:
             if i > h.pos:
                 raise Finding(
                     "silent-gap",
-                    "%s: %d bytes of socket %d skipped at %d without DataLost" % (what, i - h.pos, ms.cid, h.pos),
+                    "%s: %d bytes of socket %d skipped at %d without DataLost"
+                    % (what, i - h.pos, ms.cid, h.pos),
                 )
             j = st.find(probe)
             if 0 <= j < h.pos:
-                raise Finding("duplicate", "%s: bytes from %d of socket %d delivered twice" % (what, j, ms.cid))
+                raise Finding(
+                    "duplicate", "%s: bytes from %d of socket %d delivered twice" % (what, j, ms.cid)
+                )
             raise Finding(
                 "foreign-bytes",
                 "%s: %d bytes the peer of socket %d never sent, at %d: %r (expected %r)"
@@ -244,14 +251,19 @@ class Harness:
             a, n = ms.datagrams[k]
             if bytes(st[a : a + n]).find(data) >= 0:
                 raise Finding("duplicate", "%s: datagram %d of socket %d delivered again" % (what, k, ms.cid))
-        raise Finding("foreign-bytes", "%s: a datagram socket %d's peer never sent: %r" % (what, ms.cid, bytes(data[:24])))
+        raise Finding(
+            "foreign-bytes",
+            "%s: a datagram socket %d's peer never sent: %r" % (what, ms.cid, bytes(data[:24])),
+        )
 
     def eof(self, h, what):
         """The user saw the end of the stream: the peer closed, and nothing is missing."""
         ms = h.ms
         h.eof = True
         if not ms.remote_closed and self.mod.sockets.get(ms.cid) is ms:
-            raise Finding("false-eof", "%s: end of stream on socket %d, which its peer did not close" % (what, ms.cid))
+            raise Finding(
+                "false-eof", "%s: end of stream on socket %d, which its peer did not close" % (what, ms.cid)
+            )
         if not ms.udp and h.pos < ms.produced and not h.lost_seen and not ms.tainted and not h.dead:
             raise Finding(
                 "silent-gap",
@@ -264,14 +276,15 @@ class Harness:
     def settle(self, poll):
         """Let every trailer come due, poll until the module is quiet, then compare the
         module's open sockets with the library's table."""
+        step = 1000 if self.clock.virtual else 100
         for _ in range(100):
             left = self.mod.pending()
-            self.clock.advance(1000 if left < 0 or left > 1000 else left + 1)
+            self.clock.advance(step if left < 0 or left > step else left + 1)
             poll()
             if left < 0 and not self.mod.rx:
                 break
-        for _ in range(3):  # deferred closes retry after 2 s
-            self.clock.advance(2500)
+        for _ in range(3 if self.clock.virtual else 1):  # deferred closes retry after 2 s
+            self.clock.advance(2100)
             poll()
         self.check_table()
 
@@ -280,11 +293,16 @@ class Harness:
         mod = self.mod.open_ids()
         extra = [c for c in mod if c not in lib]
         if extra:
-            raise Finding("connectid-leak", "the module holds sockets %r that the library's table %r lacks" % (extra, lib))
+            raise Finding(
+                "connectid-leak",
+                "the module holds sockets %r that the library's table %r lacks" % (extra, lib),
+            )
         if not self.mod.damaged:
             gone = [c for c in lib if c not in mod]
             if gone:
-                raise Finding("table-stale", "the library's table holds %r, closed on the module %r" % (gone, mod))
+                raise Finding(
+                    "table-stale", "the library's table holds %r, closed on the module %r" % (gone, mod)
+                )
         held = [h.ms.cid for h in self.handles if not h.dead]
         # A usocket dropped after a read timed out may keep its connectID until the
         # connectIDs run out (bc26.usocket reclaims it then): what its user sees is checked
@@ -330,7 +348,16 @@ def _text(r, n, unicode=False):
     return "".join(out)
 
 
-SEND_FORMS = ("send", "sendall", "send_str", "send_fixed", "send_stream", "send_inline", "send_hex", "hostile")
+SEND_FORMS = (
+    "send",
+    "sendall",
+    "send_str",
+    "send_fixed",
+    "send_stream",
+    "send_inline",
+    "send_hex",
+    "hostile",
+)
 
 
 class Rules:
@@ -394,7 +421,7 @@ class Rules:
                     ("\u00e9" * r.between(731, 1100), s.send_stream),
                     ("a;AT+QPOWD=1", s.send_inline),
                     ("\u00e9" * r.between(513, 1100), s.send_inline),
-                    ("x\"\r\nAT+QPOWD=1\r", s.send),
+                    ('x"\r\nAT+QPOWD=1\r', s.send),
                 )
             )
             bad = True
@@ -417,9 +444,14 @@ class Rules:
             raise Finding("phantom-send", "%s returned %r but the module took no send" % (form, res))
         off, n, ok = ms.sends[-1]
         if not ok and not ms.tainted and not self.h.mod.damaged:
-            raise Finding("send-fail-reported-ok", "%s on socket %d returned %r; the module answered SEND FAIL" % (form, ms.cid, res))
+            raise Finding(
+                "send-fail-reported-ok",
+                "%s on socket %d returned %r; the module answered SEND FAIL" % (form, ms.cid, res),
+            )
         if ms.received[len(ms.received) - len(data) :] != data and not self.h.mod.damaged:
-            raise Finding("send-mangled", "%s on socket %d: the module did not get the data whole" % (form, ms.cid))
+            raise Finding(
+                "send-mangled", "%s on socket %d: the module did not get the data whole" % (form, ms.cid)
+            )
 
     def recv(self, x, n, timeout, into=False):
         h = self.h
@@ -434,7 +466,9 @@ class Rules:
         bound = (30000 if timeout == -1 else timeout) + 8 * (2000 + 2 * 512) + 10000
         what = "%s(%d, timeout=%d) on %r" % ("recv_into" if into else "recv", n, timeout, x)
         res, exc = h.call(what, fn, bound)
-        h.log.append("  -> %r" % (exc if exc is not None else res if res is None or isinstance(res, int) else len(res)))
+        h.log.append(
+            "  -> %r" % (exc if exc is not None else res if res is None or isinstance(res, int) else len(res))
+        )
         if exc is not None:
             if isinstance(exc, DataLost):
                 x.lost_seen = True
@@ -478,7 +512,9 @@ class Rules:
 
     def ping(self, count):
         h = self.h
-        h.call("ping(count=%d)" % count, lambda: h.modem.ping("10.0.0.9", 1, count), 2000 + count * 1000 + 20000)
+        h.call(
+            "ping(count=%d)" % count, lambda: h.modem.ping("10.0.0.9", 1, count), 2000 + count * 1000 + 20000
+        )
 
     def sync(self):
         h = self.h
@@ -544,9 +580,13 @@ class USocketRules:
     def connect(self, udp=False):
         h = self.h
         live = len([x for x in h.handles if not x.dead])
-        s = self.pool.socket(bc26.usocket.AF_INET, bc26.usocket.SOCK_DGRAM if udp else bc26.usocket.SOCK_STREAM)
+        s = self.pool.socket(
+            bc26.usocket.AF_INET, bc26.usocket.SOCK_DGRAM if udp else bc26.usocket.SOCK_STREAM
+        )
         before = h.mod.serial
-        res, exc = h.call("usocket.connect", lambda: s.connect(("10.0.0.9", 1883)), 2000 + 60000 + 12000, layer="usocket")
+        res, exc = h.call(
+            "usocket.connect", lambda: s.connect(("10.0.0.9", 1883)), 2000 + 60000 + 12000, layer="usocket"
+        )
         if exc is not None:
             if exc.args and exc.args[0] == 12 and live < 5:
                 raise Finding(
@@ -570,7 +610,12 @@ class USocketRules:
     def write(self, x, size, seed):
         h = self.h
         data = Rng(seed).bytes(size)
-        res, exc = h.call("usocket.write(%d) on %r" % (size, x), lambda: x.sock.write(data), 3 * (14000 + size), layer="usocket")
+        res, exc = h.call(
+            "usocket.write(%d) on %r" % (size, x),
+            lambda: x.sock.write(data),
+            3 * (14000 + size),
+            layer="usocket",
+        )
         if exc is not None:
             self.drop(x)
         return exc
@@ -593,7 +638,12 @@ class USocketRules:
             wait = mw
         what = "usocket.%s(%d, timeout=%r) on %r" % (how, n, timeout_s, x)
         # read(n) waits for all n bytes; each wait for more data has its own deadline.
-        res, exc = h.call(what, fn, (n // 1 + 1) * (wait + 4000) if how == "read" else wait + 8 * 3000 + 10000, layer="usocket")
+        res, exc = h.call(
+            what,
+            fn,
+            (n // 1 + 1) * (wait + 4000) if how == "read" else wait + 8 * 3000 + 10000,
+            layer="usocket",
+        )
         if exc is not None:
             self.drop(x)
             return exc
@@ -652,14 +702,25 @@ def one_step(rules, r):
     h = rules.h
     name = _pick(r, WEIGHTS)
     live = rules.live()
-    if name == "open" or not live and name in ("send", "recv", "close", "set_mode", "peer_send", "peer_close"):
+    if (
+        name == "open"
+        or not live
+        and name in ("send", "recv", "close", "set_mode", "peer_send", "peer_close")
+    ):
         if len(live) < 5:
             rules.open(r.choice(("TCP", "TCP", "UDP")), r.below(2))
         return
     if name == "send":
-        rules.send(r.choice(live), r.choice(SEND_FORMS), r.choice((1, 5, 40, 300, 1024, 1500, 3000)), r.next())
+        rules.send(
+            r.choice(live), r.choice(SEND_FORMS), r.choice((1, 5, 40, 300, 1024, 1500, 3000)), r.next()
+        )
     elif name == "recv":
-        rules.recv(r.choice(live), r.choice((1, 7, 64, 300, 512, 1024)), r.choice((0, 50, 500, 3000, -1)), r.below(2) == 1)
+        rules.recv(
+            r.choice(live),
+            r.choice((1, 7, 64, 300, 512, 1024)),
+            r.choice((0, 50, 500, 3000, -1)),
+            r.below(2) == 1,
+        )
     elif name == "close":
         rules.close(r.choice(live))
     elif name == "set_mode":
@@ -756,3 +817,121 @@ def run_many(first, count, steps, kinds=("sock", "usocket"), verbose=True):
                     if verbose:
                         print("FINDING %s seed=%d: %s" % (k, seed, f.detail))
     return found
+
+
+# --- the asyncio layer, with wait_for cancelling at random points ------------------------------
+
+
+async def _aio_steps(h, r, steps):
+    import asyncio
+
+    from bc26.aio import AsyncModem
+
+    am = AsyncModem(h.modem)
+    am.start()
+    socks = []  # (AsyncSocket, Handle)
+    e = h.modem.engine
+    try:
+        for _ in range(steps):
+            live = [p for p in socks if not p[1].dead]
+            k = r.below(12)
+            what = None
+            coro = None
+            x = None
+            if k < 2 or not live:
+                if len(live) < 4:
+                    kind = r.choice(("TCP", "TCP", "UDP"))
+                    mode = r.below(2)
+                    what = "aio open(%s, %d)" % (kind, mode)
+                    before = h.mod.serial
+                    coro = am.open(kind, "10.0.0.9", 7, mode=mode)
+            else:
+                a, x = r.choice(live)
+                if k < 4:
+                    n = r.choice((1, 40, 600, 2000))
+                    data = r.bytes(n)
+                    what = "aio send(%d) on %r" % (n, x)
+                    coro = a.send(data)
+                elif k < 7:
+                    n = 512 if x.ms.udp else r.choice((1, 64, 512))
+                    what = "aio recv(%d) on %r" % (n, x)
+                    coro = a.recv(n, r.choice((0, 50, 300)))
+                elif k < 8:
+                    what = "aio close %r" % x
+                    coro = a.close()
+                elif k < 10:
+                    if h.mod.sockets.get(x.ms.cid) is x.ms:
+                        h.mod.peer_send(x.ms.cid, r.choice((5, 100, 1500)))
+                    h.log.append("peer of %r sends" % x)
+                elif k < 11:
+                    what = "aio resolve"
+                    coro = am.resolve("example.com")
+                else:
+                    what = "aio command AT+CSQ"
+                    coro = am.command("AT+CSQ", expect=(b"+CSQ:",))
+            if coro is None:
+                await asyncio.sleep_ms(r.below(40)) if MP else await asyncio.sleep(r.below(40) / 1000)
+                continue
+            cancel = r.choice((None, None, 3, 15, 40, 120))
+            h.log.append(what + (" (cancelled after %d ms)" % cancel if cancel else ""))
+            h.steps += 1
+            res = exc = None
+            try:
+                res = await (asyncio.wait_for(coro, cancel / 1000) if cancel else coro)
+            except asyncio.TimeoutError as err:  # asked for: wait_for cancelled it
+                exc = err
+            except Hang as err:
+                raise Finding("hang", "%s: %s" % (what, err))
+            except BaseException as err:  # noqa: B036 (judged: documented or not)
+                exc = err
+                h.documented(what, err, False, "sock")
+            if exc is not None:
+                h.log.append("  !! %r" % (exc,))
+            h.wire(what)
+            if what.startswith("aio open") and exc is None:
+                socks.append((res, h.handle_for(res.sock, "sock", before)))
+            elif what.startswith("aio recv"):
+                if isinstance(exc, DataLost):
+                    x.lost_seen = True
+                elif exc is None and res is not None:
+                    if res:
+                        h.got(x, res, what)
+                    else:
+                        h.eof(x, what)
+            elif what.startswith("aio close"):
+                x.dead = True
+            elif what.startswith("aio send") and exc is None and x.ms.sends:
+                if not x.ms.sends[-1][2] and not h.mod.damaged:
+                    raise Finding(
+                        "send-fail-reported-ok", "%s returned; the module answered SEND FAIL" % what
+                    )
+            # Cancelled or not, the engine must be free again within a deadline (the
+            # socket commands' 400 ms here) plus one resynchronisation.
+            for _ in range(300):
+                if not e.busy() and not am.lock.locked():
+                    break
+                await asyncio.sleep_ms(10) if MP else await asyncio.sleep(0.01)
+            else:
+                raise Finding(
+                    "engine-left-pending",
+                    "3 s after %s the engine is still busy (state %d)" % (what, e.state),
+                )
+    finally:
+        am.stop()
+        await (asyncio.sleep_ms(0) if MP else asyncio.sleep(0))
+
+
+def run_aio(seed, steps):
+    """One seeded sequence of the asyncio layer (real time, short deadlines), then a settle
+    and its checks. Raises Finding."""
+    import asyncio
+
+    h = Harness(seed, virtual=False)
+    r = Rng(seed)
+    try:
+        asyncio.run(_aio_steps(h, r, steps))
+        h.settle(lambda: h.call("poll (settling)", h.modem.poll, 60000))
+        h.call("sync (final)", h.modem.sync, 10 * 300 + 300)
+    finally:
+        h.close()
+    return h

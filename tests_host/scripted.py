@@ -567,7 +567,8 @@ class ScriptedModule:
         for cid in sorted(self.sockets):
             s = self.sockets[cid]
             self._record(
-                b'+QISTATE: %d,"%s","10.0.0.9",7,0,%d,1,%d' % (cid, s.kind.encode(), 4 if s.remote_closed else 2, s.mode),
+                b'+QISTATE: %d,"%s","10.0.0.9",7,0,%d,1,%d'
+                % (cid, s.kind.encode(), 4 if s.remote_closed else 2, s.mode),
                 0,
             )
         self._record(b"OK", 0)
@@ -617,7 +618,9 @@ class ScriptedModule:
                 start += k
         if s.armed:
             s.armed = False
-            self._urc((b'+QIURC: "recv",%d,%d' % (cid, n)) if self.showlength else (b'+QIURC: "recv",%d' % cid), s)
+            self._urc(
+                (b'+QIURC: "recv",%d,%d' % (cid, n)) if self.showlength else (b'+QIURC: "recv",%d' % cid), s
+            )
         return True
 
     def _push(self, s, data, start, after=None):
@@ -628,7 +631,9 @@ class ScriptedModule:
         if s.udp:
             room = len(data)  # the peer's datagrams are kept small enough
         while data:
-            self._data_record(s, head, data[:room], start, b"", PUSH_URC_MAX, self.rng.below(50), "d%d" % s.cid, after)
+            self._data_record(
+                s, head, data[:room], start, b"", PUSH_URC_MAX, self.rng.below(50), "d%d" % s.cid, after
+            )
             start += len(data[:room])
             data = data[room:]
 

@@ -19,8 +19,8 @@ import modelcore
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from modelcore import SEND_FORMS, Harness, Rules, USocketRules
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from modelcore import Harness, Rules, USocketRules
 
 from mp import run_micropython
 
@@ -33,21 +33,17 @@ UNFIXED = pytest.mark.xfail(
 # The short version, in the test command; tools/soak.py runs more of each.
 SEEDS = 40  # sequences per kind (blocking API, usocket) in each runtime
 STEPS = 80  # rules per sequence
-MACHINE_EXAMPLES = 40  # hypothesis sequences
-MACHINE_STEPS = 50
+MACHINE_EXAMPLES = 60  # hypothesis sequences
+MACHINE_STEPS = 80
 
 
 class ModelMachine(RuleBasedStateMachine):
-    """The rules of modelcore.Rules and USocketRules, chosen by hypothesis."""
+    """The rules of modelcore.Rules and USocketRules, sequenced by hypothesis."""
 
-    @initialize(
-        seed=st.integers(0, 2**31 - 1),
-        fmt=st.tuples(st.integers(0, 1), st.booleans(), st.booleans(), st.integers(0, 1)),
-        damage=st.booleans(),
-        max_wait=st.sampled_from((None, 500, 3000)),
-    )
-    def setup(self, seed, fmt, damage, max_wait):
-        self.h = Harness(seed, fmt=fmt, damage=damage)
+    @initialize(seed=st.integers(0, 2**31 - 1), max_wait=st.sampled_from((None, 500, 3000)))
+    def setup(self, seed, max_wait):
+        # The module's format and fault rates come from the seed, as in the seeded driver.
+        self.h = Harness(seed)
         self.rules = Rules(self.h)
         self.u = USocketRules(self.h, max_wait)
 
@@ -61,120 +57,20 @@ class ModelMachine(RuleBasedStateMachine):
         finally:
             h.close()
 
-    def _live(self, i):
-        live = self.rules.live()
-        return live[i % len(live)] if live else None
+    # Each rule is one step of the seeded driver (modelcore.one_step / usocket_step: the
+    # same weights over every API call and act of the world), its choices drawn from a seed
+    # hypothesis picks; hypothesis chooses the layer and the number of steps, and shrinks both.
+    @rule(seed=st.integers(0, 2**32 - 1))
+    def api_step(self, seed):
+        modelcore.one_step(self.rules, modelcore.Rng(seed))
 
-    def _ulive(self):
-        x = self.u.cur
-        return x if x is not None and not x.dead else None
+    @rule(seed=st.integers(0, 2**32 - 1))
+    def api_step_too(self, seed):  # twice the weight of the usocket layer
+        modelcore.one_step(self.rules, modelcore.Rng(seed))
 
-    @rule(kind=st.sampled_from(("TCP", "UDP")), mode=st.integers(0, 1))
-    def open(self, kind, mode):
-        if len([x for x in self.h.handles if not x.dead]) < 5:
-            self.rules.open(kind, mode)
-
-    @precondition(lambda self: self.rules.live())
-    @rule(
-        i=st.integers(0, 4),
-        form=st.sampled_from(SEND_FORMS),
-        size=st.sampled_from((1, 5, 40, 300, 1024, 1500, 3000)),
-        seed=st.integers(0, 2**31),
-    )
-    def send(self, i, form, size, seed):
-        self.rules.send(self._live(i), form, size, seed)
-
-    @precondition(lambda self: self.rules.live())
-    @rule(
-        i=st.integers(0, 4),
-        n=st.sampled_from((1, 7, 64, 300, 512, 1024)),
-        timeout=st.sampled_from((0, 50, 500, 3000, -1)),
-        into=st.booleans(),
-    )
-    def recv(self, i, n, timeout, into):
-        self.rules.recv(self._live(i), n, timeout, into)
-
-    @precondition(lambda self: self.rules.live())
-    @rule(i=st.integers(0, 4))
-    def close(self, i):
-        self.rules.close(self._live(i))
-
-    @precondition(lambda self: self.rules.live())
-    @rule(i=st.integers(0, 4), mode=st.integers(0, 1))
-    def set_mode(self, i, mode):
-        self.rules.set_mode(self._live(i), mode)
-
-    @rule()
-    def resolve(self):
-        self.rules.resolve()
-
-    @rule(count=st.integers(1, 4))
-    def ping(self, count):
-        self.rules.ping(count)
-
-    @rule()
-    def sync(self):
-        self.rules.sync()
-
-    @rule()
-    def poll(self):
-        self.rules.poll()
-
-    @rule()
-    def command(self):
-        self.rules.command()
-
-    @precondition(lambda self: self.rules.live())
-    @rule(i=st.integers(0, 4), n=st.sampled_from((1, 10, 100, 700, 1500, 3000)))
-    def peer_send(self, i, n):
-        self.rules.peer_send(self._live(i), n)
-
-    @precondition(lambda self: self.rules.live())
-    @rule(i=st.integers(0, 4))
-    def peer_close(self, i):
-        self.rules.peer_close(self._live(i))
-
-    @rule(ms=st.sampled_from((10, 300, 2000, 12000)))
-    def wait(self, ms):
-        self.rules.wait(ms)
-
-    @rule()
-    def settle(self):
-        self.rules.settle()
-
-    @rule(udp=st.booleans())
-    def usocket_connect(self, udp):
-        if self._ulive() is None and len([x for x in self.h.handles if not x.dead]) < 5:
-            self.u.connect(udp)
-
-    @precondition(lambda self: self._ulive() is not None)
-    @rule(size=st.sampled_from((2, 10, 100, 600)), seed=st.integers(0, 2**31))
-    def usocket_write(self, size, seed):
-        self.u.write(self._ulive(), size, seed)
-
-    @precondition(lambda self: self._ulive() is not None)
-    @rule(
-        n=st.sampled_from((1, 2, 4, 64, 300)),
-        t=st.sampled_from((None, 0.05, 0.5, 3)),
-        how=st.sampled_from(("read", "recv", "readline")),
-    )
-    def usocket_read(self, n, t, how):
-        x = self._ulive()
-        if t is None and self.u.pool.max_wait_ms is None:
-            t = 3  # no ceiling at all waits as long as the peer takes (README)
-        self.u.read(x, n, t, "recv" if x.ms.udp else how)
-
-    @precondition(lambda self: self._ulive() is not None)
-    @rule(n=st.sampled_from((2, 20, 300, 1000)))
-    def usocket_peer_send(self, n):
-        x = self._ulive()
-        if self.h.mod.sockets.get(x.ms.cid) is x.ms:
-            self.h.mod.peer_send(x.ms.cid, n)
-
-    @precondition(lambda self: self._ulive() is not None)
-    @rule()
-    def usocket_close(self):
-        self.u.close(self._ulive())
+    @rule(seed=st.integers(0, 2**32 - 1))
+    def usocket_step(self, seed):
+        modelcore.usocket_step(self.u, modelcore.Rng(seed))
 
     @invariant()
     def engine_idle(self):
@@ -193,9 +89,12 @@ TestModelMachine.settings = settings(
     print_blob=True,
     # No shrinking in the test command (minutes on a sequence this long); the first failure
     # is raised as it is. MODEL_SHRINK=1 shrinks, to find a short sequence by hand.
-    phases=(Phase.explicit, Phase.generate, Phase.shrink) if os.environ.get("MODEL_SHRINK") else (Phase.explicit, Phase.generate),
+    phases=(Phase.explicit, Phase.generate, Phase.shrink)
+    if os.environ.get("MODEL_SHRINK")
+    else (Phase.explicit, Phase.generate),
     report_multiple_bugs=False,
 )
+# Not marked: at 60 sequences it finds nothing in today's lib/ (the seeded runs below do).
 
 
 @UNFIXED
@@ -212,7 +111,9 @@ def test_seeded_usocket():
 
 
 def _summary(found):
-    return "; ".join("%s x%d (first seed %d: %s)" % (k, v[0], v[1], v[2][:160]) for k, v in sorted(found.items()))
+    return "; ".join(
+        "%s x%d (first seed %d: %s)" % (k, v[0], v[1], v[2][:160]) for k, v in sorted(found.items())
+    )
 
 
 MP_SCRIPT = """
@@ -233,6 +134,25 @@ def test_seeded_micropython():
     assert proc.returncode == 0, out
     assert "finding classes" in out, out
     assert ", 0 finding classes" in out, out
+
+
+AIO_SEEDS = 2  # asyncio sequences per runtime (real time: about 6 s each)
+AIO_STEPS = 25
+
+
+def test_aio_cancellation():
+    # Not marked: today's library passes these seeds (the clock is real, so a failure here
+    # may not replay exactly: the transcript in the message is the evidence).
+    for seed in range(1, 1 + AIO_SEEDS):
+        modelcore.run_aio(seed, AIO_STEPS)
+
+
+def test_aio_cancellation_micropython():
+    code = "import modelcore\nfor s in range(1, %d):\n    modelcore.run_aio(s, %d)\nprint('aio: passed')\n"
+    code = code % (1 + AIO_SEEDS, AIO_STEPS)
+    proc = run_micropython(["-c", code], heapsize="2m", timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "aio: passed" in out, out
 
 
 def test_scripted_module_is_not_fooled_by_a_plain_exchange():

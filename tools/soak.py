@@ -7,6 +7,8 @@
    run with a small heap, sends checksummed messages through the emulator to a TCP echo in both
    access modes and both data formats, and checks the heap does not grow.
 2. Fuzz: tests_host/fuzzcore.py with many seeds in the unix port.
+3. The model-based test (tests_host/modelcore.py, issue 13): 500 sequences of 200 steps for
+   the blocking API and as many for the usocket layer, and 20 asyncio sequences, in the unix port.
 Prints the figures; exits non-zero if anything failed.
 """
 
@@ -92,6 +94,38 @@ def fuzz(seeds):
     return proc, time.monotonic() - t0
 
 
+def model(seeds, steps, aio_seeds):
+    """The model-based test (tests_host/modelcore.py) with many seeds in the unix port: the
+    blocking API and the usocket layer on a virtual clock, the asyncio layer in real time."""
+    env = dict(os.environ, MICROPYPATH=".frozen:%s/lib:%s/tests_host" % (ROOT, ROOT))
+    code = (
+        "import modelcore\n"
+        "found = modelcore.run_many(5000, %d, %d, ('sock', 'usocket'))\n"
+        "aio = 0\n"
+        "for s in range(5000, %d):\n"
+        "    try:\n"
+        "        modelcore.run_aio(s, 40)\n"
+        "    except modelcore.Finding as f:\n"
+        "        aio += 1\n"
+        "        print('FINDING aio seed=%%d: %%s' %% (s, f))\n"
+        "print('model: %%d sequences of %d steps, %%d finding classes; %%d asyncio sequences, %%d failed'"
+        " %% (%d, len(found), %d, aio))\n"
+        "for k in found:\n"
+        "    print('class %%s x%%d, first seed %%d' %% (k, found[k][0], found[k][1]))\n"
+        "raise SystemExit(1 if found or aio else 0)\n"
+    ) % (seeds, steps, 5000 + aio_seeds, steps, 2 * seeds, aio_seeds)
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [tool("micropython"), "-X", "heapsize=4m", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    return proc, time.monotonic() - t0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--messages", type=int, default=3500, help="per combination; 4 combinations")
@@ -101,6 +135,9 @@ def main(argv=None):
     env = profile_from_env()
     ap.add_argument("--profile", choices=sorted(PROFILES), default=env.get("profile", "tidy"))
     ap.add_argument("--seed", type=int, default=env.get("seed", 0), help="the emulator's random draws")
+    ap.add_argument("--model-seeds", type=int, default=500, help="model-based sequences per layer")
+    ap.add_argument("--model-steps", type=int, default=200)
+    ap.add_argument("--model-aio-seeds", type=int, default=20)
     args = ap.parse_args(argv)
     failed = False
     proc, took = stream(args.messages, args.max_size, args.heap, profile=args.profile, seed=args.seed)
@@ -114,6 +151,11 @@ def main(argv=None):
         proc, took = fuzz(args.fuzz_seeds)
         print(proc.stdout + proc.stderr, end="")
         print("fuzz soak: %s in %.0f s" % ("passed" if proc.returncode == 0 else "FAILED", took))
+        failed |= proc.returncode != 0
+    if args.model_seeds:
+        proc, took = model(args.model_seeds, args.model_steps, args.model_aio_seeds)
+        print(proc.stdout + proc.stderr, end="")
+        print("model soak: %s in %.0f s" % ("passed" if proc.returncode == 0 else "FAILED", took))
         failed |= proc.returncode != 0
     return 1 if failed else 0
 
