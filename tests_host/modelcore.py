@@ -209,6 +209,10 @@ class Harness:
                 data = data[k:]
                 continue
             probe = data[:16]
+            if len(probe) < 8 and (h.lost_seen or ms.tainted):
+                # Too short to say where after the gap it lies: the next data will (the gap
+                # stays allowed until then).
+                return
             i = st.find(probe, h.pos + 1)
             if i > h.pos and (h.lost_seen or ms.tainted):
                 h.pos = i  # a gap the user was told of (or that the wire damage explains)
