@@ -412,6 +412,16 @@ class ScriptedModule:
 
     def _command(self, line):
         self.commands.append(line)
+        # What the module printed before it took the command (URCs, pushed data) comes
+        # before the command's answer on the wire; only trailers are independent.
+        last = self._lastch.get("a")
+        for ch in self._lastch:
+            if ch != "t" and ch != "a":
+                d = self._lastch[ch]
+                if last is None or ticks_diff(d, last) > 0:
+                    last = d
+        if last is not None:
+            self._lastch["a"] = last
         form = wire_form(line, self.send_hex)
         if form is None:
             self._violate("not a documented command form", line)
