@@ -315,7 +315,7 @@ class Harness:
         # at connect() (no ENOMEM while fewer than five are held).
         reclaimable = [x.ms.cid for x in self.dropped if self.mod.sockets.get(x.ms.cid) is x.ms]
         for c in lib:
-            if c not in held and c not in reclaimable:
+            if c in mod and c not in held and c not in reclaimable:
                 ms = self.mod.sockets.get(c)
                 was = [x for x in self.handles if x.ms is ms]
                 raise Finding(

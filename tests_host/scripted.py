@@ -34,6 +34,11 @@ INLINE_TEXT_MAX = 1024
 INLINE_HEX_MAX = 512
 
 
+# Unsolicited lines a module prints at any record boundary (the library must take each as
+# a URC, never as a part of the answer it is waiting for).
+NOISE = (b"+CEREG: 1", b"+IP: 10.0.0.7", b'+QIURC: "pdpdeact",1', b'+CTZEU: "+32",0,"2019/06/11,03:08:20"')
+
+
 class Rng:
     """xorshift32: the same sequence in CPython and MicroPython for the same seed, so a seed
     that fails in the unix port replays under CPython."""
@@ -432,8 +437,11 @@ class ScriptedModule:
         fn = getattr(self, "_at_" + name, None)
         if fn is None:
             self._record(b"OK")
-            return
-        fn(*args)
+        else:
+            fn(*args)
+        if self.rng.below(4) == 0:
+            # A URC of the network, between two records of whatever is being printed.
+            self._record(self.rng.choice(NOISE), self.rng.below(self.latency + 1), None, "u")
 
     def _at_csq(self):
         self._record(b"+CSQ: 19,99")
