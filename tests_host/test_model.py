@@ -9,9 +9,8 @@
 # - test_aio_*: the asyncio layer, with asyncio.wait_for cancelling at random points.
 # tools/soak.py runs the long version (make soak).
 #
-# XFAIL: lib/ still fails the invariants (issue 13's list; /work/notes/h13model-findings.md
-# and test_attacks.py hold one small reproduction per class). The marks are strict: once the
-# fixes land, these pass, pytest reports XPASS as a failure, and the mark is to be removed.
+# Today's lib/ passes these short runs; what the model still finds in longer ones (make soak)
+# is cut down to one small reproduction per class in test_attacks.py (strict xfail until fixed).
 import os
 import sys
 
@@ -25,10 +24,6 @@ from modelcore import Harness, Rules, USocketRules
 from mp import run_micropython
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-UNFIXED = pytest.mark.xfail(
-    strict=True, raises=modelcore.Finding, reason="issue 13: lib/ unfixed (see test_attacks.py)"
-)
 
 # The short version, in the test command; tools/soak.py runs more of each.
 SEEDS = 40  # sequences per kind (blocking API, usocket) in each runtime
@@ -84,7 +79,7 @@ TestModelMachine.settings = settings(
     max_examples=MACHINE_EXAMPLES,
     stateful_step_count=MACHINE_STEPS,
     deadline=None,
-    derandomize=True,  # the same sequences every run: an xfail mark cannot flip by chance
+    derandomize=True,  # the same sequences every run
     suppress_health_check=list(HealthCheck),
     print_blob=True,
     # No shrinking in the test command (minutes on a sequence this long); the first failure
@@ -94,10 +89,8 @@ TestModelMachine.settings = settings(
     else (Phase.explicit, Phase.generate),
     report_multiple_bugs=False,
 )
-# Not marked: at 60 sequences it finds nothing in today's lib/ (the seeded runs below do).
 
 
-@UNFIXED
 def test_seeded_blocking_api():
     found = modelcore.run_many(1, SEEDS, STEPS, ("sock",))
     if found:
@@ -125,7 +118,6 @@ for k in found:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: lib/ unfixed (see test_attacks.py)")
 def test_seeded_micropython():
     code = MP_SCRIPT % (SEEDS, STEPS, STEPS, 2 * SEEDS)
     proc = run_micropython(["-c", code], heapsize="2m", timeout=600)
