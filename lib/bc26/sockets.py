@@ -26,7 +26,6 @@ PUSH = const(1)  # access mode: data comes at once in the "recv" URC
 
 _QUOTE = const(34)
 _SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
-_HEX_BUF = const(128)  # hex goes in and out through a buffer this long (see Sockets.hex_out)
 
 _SEND = (b"SEND OK", b"SEND FAIL")
 
@@ -347,7 +346,7 @@ class Socket:
         if quote:
             e.write(b'"')
         if hexed or form == 5:
-            net.hex_out(data, off, k)
+            net.hexer().out(data, off, k)
         else:
             e.write(data, off, k)
         e.write(b'"\r' if quote else b"\r")
@@ -366,7 +365,7 @@ class Socket:
             # echomode 1: the module repeats the data; it is not a record.
             e.take(2 * k if self.net.send_hex else k, _ignore, e.read_pos())
         if self.net.send_hex:
-            self.net.hex_out(data, off, k)
+            self.net.hexer().out(data, off, k)
         else:
             e.write(data, off, k)
         if end is not None:
@@ -411,7 +410,7 @@ class Socket:
 class Sockets:
     """The socket table and the socket URCs of one modem (Modem.net).
 
-    Also, loaded on first use: state (sockextra.py).
+    Also, loaded on first use: state (sockextra.py); hex_in, hex_out (hexcode.py).
     """
 
     # Deadlines in ms; setting one on the instance overrides it (a class attribute costs the
@@ -422,7 +421,7 @@ class Sockets:
     close_timeout = 10000  # CLOSE OK
 
     def __getattr__(self, name):
-        return lazy(self, name, (("sockextra", " state "),))
+        return lazy(self, name, (("sockextra", " state "), ("hexcode", " hex_in hex_out ")))
 
     def __init__(self, modem):
         self.modem = modem
@@ -443,22 +442,18 @@ class Sockets:
         self._got = 0
         self._room = 0
         self._reader = None
-        self._nib = -1  # hex: the first digit of a pair whose second has not come yet
-        self._bad = False  # hex: this record was damaged; the rest of it is dropped
         self.remaining = None  # its <remaining_length> (showlength 1)
         # The pushed data in progress.
         self._push = None
         self._push_left = 0
-        self._hexmv = None  # hex_in / hex_out's buffer, made on first use
+        self.hex = None  # the hex data format's coder (hexcode.py), made on first use
         # The AT+QIOPEN in progress.
         self._open_id = -1
         self._open_err = -1
         # Bound methods made once and kept under their own names, so the instance finds them
         # first: handing over self.method would otherwise allocate a bound method every time.
         self.read_sink = self.read_sink
-        self.read_hex = self.read_hex
         self.push_sink = self.push_sink
-        self.push_hex = self.push_hex
         self.on_qird = self.on_qird
         e.on(b"+QIURC:", self.on_recv, b'"recv"')
         e.on(b"+QIURC:", self.on_closed, b'"closed"')
@@ -692,7 +687,7 @@ class Sockets:
         if n > READ_MAX:
             # No read asks for more: a length damaged on the wire. Its data cannot be
             # counted; the read fails and the socket reports the loss.
-            self._damage()
+            self.damage()
             e.abort("impossible AT+QIRD length")
             return LINE_MORE
         if not (self.viewmode or self.recv_hex or self.showlength):
@@ -707,21 +702,21 @@ class Sockets:
             self.remaining = f.int(0)
         if n <= 0:
             return LINE_MORE
-        self._nib = -1
-        self._bad = False
-        if self.viewmode:
-            if self.recv_hex:
+        if self.recv_hex:
+            h = self.hexer()
+            h.record()
+            if self.viewmode:
                 f.rest()
-                self.read_hex(e.mv, f.a, f.b)
+                h.read(e.mv, f.a, f.b)
             else:
-                e.take(n, self.read_sink, f.pos, True)
-        elif self.recv_hex:
-            e.take(2 * n, self.read_hex)
+                e.take(2 * n, h.read)
+        elif self.viewmode:
+            e.take(n, self.read_sink, f.pos, True)
         else:
             e.take(n, self.read_sink)
         return LINE_MORE
 
-    def _damage(self):
+    def damage(self):
         # A read's data was damaged or lost on the wire: the reader hears of it.
         self.damaged += 1
         if self._reader is not None:
@@ -741,22 +736,15 @@ class Sockets:
         dst = self._dst
         k = e - s
         if dst is None:
-            self._damage()  # data of a read that gave up
+            self.damage()  # data of a read that gave up
             return
         got = self._got
         if k > self._room - got:
             # More than was asked for: never written past it; the rest is lost.
             k = self._room - got
-            self._damage()
+            self.damage()
         dst[got : got + k] = mv[s : s + k]
         self._got = got + k
-
-    def read_hex(self, mv, s, e):
-        if not self._bad and not self.hex_in(mv, s, e, self.read_sink):
-            # Damaged on the wire: the bytes before it count, the rest of the record is
-            # dropped, and the next read raises DataLost at the gap.
-            self._bad = True
-            self._damage()
 
     def on_recv(self, buf, s, end):
         e = self.e
@@ -795,15 +783,16 @@ class Sockets:
         self._push_left = n
         if sock is not None and sock.udp:
             sock.ring.start_datagram(n)
-        self._nib = -1
-        if self.viewmode:
-            if self.recv_hex:
+        if self.recv_hex:
+            h = self.hexer()
+            h.record()
+            if self.viewmode:
                 f.rest()
-                self.push_hex(e.mv, f.a, f.b)
+                h.push(e.mv, f.a, f.b)
             else:
-                e.take(n, self.push_sink, f.pos, True)
-        elif self.recv_hex:
-            e.take(2 * n, self.push_hex)
+                e.take(2 * n, h.push)
+        elif self.viewmode:
+            e.take(n, self.push_sink, f.pos, True)
         else:
             e.take(n, self.push_sink)
 
@@ -816,81 +805,27 @@ class Sockets:
         if self._push_left <= 0 and sock.udp:
             sock.ring.end_datagram()
 
-    def push_hex(self, mv, s, e):
-        if self.hex_in(mv, s, e, self.push_sink):
-            return
-        # Damaged on the wire: what it held is lost, and the socket says so (a TCP socket
-        # keeps the bytes before the damage; a UDP datagram goes whole).
+    def drop_push(self):
+        """The pushed data in progress was damaged on the wire: what it held is lost, and the
+        socket says so (a TCP socket keeps the bytes before the damage; a UDP datagram goes
+        whole, and a stream takes nothing more until its reader has heard of the gap)."""
         self.damaged += 1
-        self._gap(self._push)
-        self._push = None
-
-    def _gap(self, sock):
-        # Pushed data for sock was lost: a datagram goes whole; a stream takes nothing more
-        # until its reader has heard of the gap (Ring.write).
+        sock = self._push
         if sock is not None:
             if sock.udp:
                 sock.ring.start_datagram(0)  # drop the datagram it began
             sock.ring.dropped += 1
+        self._push = None
 
-    # --- hex data format -------------------------------------------------------------
-    # binascii would allocate the whole payload (twice its size when sending) in one piece,
-    # which the fragmented heap of a node that has run for weeks may not have; so hex goes
-    # in and out through one small buffer. Sending and receiving never overlap in it: data
-    # goes out only between reads.
+    def hexer(self):
+        """The hex data format's coder (bc26.hexcode), loaded the first time a socket sends
+        or receives in hex: a program in the text format never loads its code."""
+        h = self.hex
+        if h is None:
+            from .hexcode import HexCoder
 
-    def hex_out(self, data, off, n):
-        # Writes data[off:off+n] as hex digits.
-        out = self._hexmv
-        if out is None:
-            out = self._hexmv = memoryview(bytearray(_HEX_BUF))
-        digits = b"0123456789abcdef"
-        end = off + n
-        while off < end:
-            j = 0
-            while off < end and j < _HEX_BUF:
-                c = data[off]
-                out[j] = digits[c >> 4]
-                out[j + 1] = digits[c & 15]
-                off += 1
-                j += 2
-            self.e.write(out, 0, j)
-
-    def hex_in(self, mv, s, e, sink):
-        # The bytes that the hex digits mv[s:e] stand for, to sink(mv, start, end) a piece at
-        # a time. The digits come in pieces as they arrive, so a pair may be split between
-        # two calls (_nib keeps its first digit): no record has to fit the receive buffer.
-        # False at the first digit that is not hex (damaged on the wire): the pieces before
-        # it have been handed over.
-        out = self._hexmv
-        if out is None:
-            out = self._hexmv = memoryview(bytearray(_HEX_BUF))
-        j = 0
-        a = self._nib
-        while s < e:
-            c = mv[s]
-            s += 1
-            # c | 32 turns A-F into a-f and leaves the digits as they are.
-            x = c | 32
-            if c < 48 or not (x <= 57 or 97 <= x <= 102):
-                self._nib = -1
-                if j:
-                    sink(out, 0, j)
-                return False
-            v = (c & 15) + (c >> 6) * 9
-            if a < 0:
-                a = v
-                continue
-            out[j] = a << 4 | v
-            a = -1
-            j += 1
-            if j == _HEX_BUF:
-                sink(out, 0, j)
-                j = 0
-        self._nib = a
-        if j:
-            sink(out, 0, j)
-        return True
+            h = self.hex = HexCoder(self)
+        return h
 
     def on_closed(self, buf, s, end):
         f = self.e.fields
