@@ -133,7 +133,7 @@ class Modem:
             yield
             return e.finish()
         except BC26Error as err:
-            yield from self._explain(err, tcpip)
+            yield from self.explain(err, tcpip)
             raise
 
     def drive(self, steps):
@@ -159,12 +159,13 @@ class Modem:
         finally:
             steps.close()  # run the steps' cleanup
 
-    def _explain(self, err, tcpip):
-        # Steps (see drive()): a bare ERROR from a TCP/IP command raises the module's own code
-        # instead (AT+QIGETERROR, raw.py); they do nothing for any other error.
+    def explain(self, err, tcpip):
+        """Steps (see drive()) for a command that raised err: a bare ERROR from a TCP/IP
+        command (tcpip) raises the module's own code instead (AT+QIGETERROR, raw.py); they
+        do nothing for any other error. The callers raise err after them."""
         e = self.engine
         bare = err.code is None and err.name == "ERROR"
-        if tcpip and bare and self.query_errors and not e.stale and e.state == 0:
+        if tcpip and bare and self.query_errors and not e.stale and not e.busy():
             code = yield from self.last_error_steps()
             if code:
                 raise BC26Error(code)

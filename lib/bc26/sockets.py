@@ -107,7 +107,7 @@ class Socket:
             raise ValueError("timeout must be 0..%d ms or None" % WAIT_MAX)
         if n == 0:
             return 0
-        k = self._take(buf, n, False)
+        k = self.take(buf, n, False)
         if k is not None or timeout == 0:
             return k
         modem = self.net.modem
@@ -117,7 +117,7 @@ class Socket:
             if timeout is not None and left <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % self.id)
             modem.poll()
-            if not self._ready():
+            if not self.ready():
                 modem.engine.idle(50 if left < 0 or left > 50 else left)
                 modem.poll()
             # Buffer mode reads now and then even unannounced: firmware is known to announce
@@ -125,8 +125,8 @@ class Socket:
             poll_anyway = self.mode == BUFFER and ticks_diff(ticks_ms(), last_read) >= self.poll_ms
             if poll_anyway:
                 last_read = ticks_ms()
-            if poll_anyway or self._ready():
-                k = self._take(buf, n, poll_anyway)
+            if poll_anyway or self.ready():
+                k = self.take(buf, n, poll_anyway)
                 if k is not None:
                     return k
 
@@ -138,18 +138,18 @@ class Socket:
             return None
         return bytes(buf[:k]) if k < n else bytes(buf)
 
-    def _ready(self):
+    def ready(self):
         # Something to act on without waiting: data, a notification, the end.
         if self.ring is not None and self.ring.readable():
             return True
         return self.pending or self.remote_closed or self.lost or self.closed or self.released
 
-    def _take(self, buf, n, poll_anyway, begin=True, wait=True):
+    def take(self, buf, n, poll_anyway, begin=True, wait=True):
         # What a receive gets now: a count (from the ring, or read from the module with
         # AT+QIRD), 0 at the end of the stream (AT+QICLOSE), None, or an error. This waits
         # for the module; bc26.aio runs the same phases and awaits instead (TAKE at the end
         # of this file names the answers): begin=False only says -1 when a read is due;
-        # wait=False begins it and returns -1 (wait for it, then _took()) or -2
+        # wait=False begins it and returns -1 (wait for it, then took()) or -2
         # (resynchronise, then call again), and -3 at the end of the stream (release the
         # connectID, then 0). Numbers, not const names: a name interned up here would move
         # every hot attribute name below in MicroPython's map lookup cache (bench_ir.sh).
@@ -163,7 +163,7 @@ class Socket:
             raise BC26Error(567)
         if self.lost == 2 or (ring is not None and ring.dropped):
             # A gap comes before anything read after it: report it first.
-            return self._took(None, None)
+            return self.took(None, None)
         if self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
             if not begin:
                 return -1
@@ -197,26 +197,26 @@ class Socket:
                 return -1
             try:
                 e.wait()
-                k = self._took(net, e)
+                k = self.took(net, e)
             except BC26Error as err:
-                net.modem.drive(net.modem._explain(err, True))
+                net.modem.drive(net.modem.explain(err, True))
                 raise
             except BaseException:
                 net.abandon_read(e)  # interrupted (KeyboardInterrupt): the read is given up
                 raise
         else:
-            k = self._took(None, None)
+            k = self.took(None, None)
         if k == -3 and wait:
             net = self.net
             net.modem.drive(net.release_steps(self))
             return 0
         return k
 
-    def _took(self, net, e):
-        # After the AT+QIRD that _take began has completed (net: self.net, e: its engine;
+    def took(self, net, e):
+        # After the AT+QIRD that take() began has completed (net: self.net, e: its engine;
         # None when nothing was read): the count read; else data lost raises (TCP), -3 at
         # the end of the stream (release, then 0), otherwise None. The read's error is
-        # raised (the caller adds Modem._explain).
+        # raised (the caller adds Modem.explain).
         if e is not None:
             net._dst = None  # no data comes after the command completed
             try:
@@ -246,10 +246,11 @@ class Socket:
 
     # --- sending ---------------------------------------------------------------------
     #
-    # A send runs in phases that never wait: _qisend builds the command for the next piece
-    # and begins it; _prompted puts the data out after the '>' prompt (data mode); _sent
+    # A send runs in phases that never wait: qisend builds the command for the next piece
+    # and begins it; prompted puts the data out after the '>' prompt (data mode); sent
     # reads SEND OK / SEND FAIL. send() waits between them with Engine.wait(), bc26.aio
-    # awaits; both call the same phases. (Not generators: one would allocate per send.)
+    # awaits; both call the same phases, public for that (as take/took/ready for a
+    # receive). (Not generators: one would allocate per send.)
 
     def send(self, data, form=0, cancel=False):
         """Send all of data (bytes-like or str), choosing the command form by itself.
@@ -275,19 +276,19 @@ class Socket:
             if e.stale:
                 modem.sync(3, 300)  # Modem.ready()
             try:
-                k = self._qisend(data, off, n, form)
+                k = self.qisend(data, off, n, form)
                 e.wait()
                 if k > 0:
-                    self._prompted(data, off, k, end)
+                    self.prompted(data, off, k, end)
                     e.wait()
                     if cancel:
                         break
                 else:
                     k = -k
-                self._sent(off)
+                self.sent(off)
             except BC26Error as err:
                 e.abandon()  # a UART write that stalled leaves the command pending
-                modem.drive(modem._explain(err, True))
+                modem.drive(modem.explain(err, True))
                 raise
             except BaseException:
                 e.abandon()
@@ -305,12 +306,12 @@ class Socket:
 
     sendall = send  # send() already sends it all
 
-    def _qisend(self, data, off, n, form=0):
+    def qisend(self, data, off, n, form=0):
         # A send's first phase: builds the command for the next piece of data[off:n] and
         # begins it. form 0 chooses as send() says; 1 / 2 inline, plain / in double quotes;
         # 3 the fixed-length data mode; 4 the data mode ended by Ctrl+Z; 5 AT+QISENDEX.
         # Returns the piece's length, negative when the data went with the command; in the
-        # data mode the module is to prompt for it ('>'): then _prompted(). Last, _sent().
+        # data mode the module is to prompt for it ('>'): then prompted(). Last, sent().
         net = self.net
         e = net.e
         hexed = net.send_hex
@@ -352,15 +353,13 @@ class Socket:
         e.write(b'"\r' if quote else b"\r")
         return -k
 
-    def _prompted(self, data, off, k, end=None):
+    def prompted(self, data, off, k, end=None):
         # The data mode's second phase, once the command prompted or failed: its error (or
         # "no data prompt"); else data[off:off+k] goes out, then end (Ctrl+Z, or Esc to
         # cancel; None after a fixed length), and the wait for the result begins. (Few
         # names: a call whose state fits in 11 words allocates no frame on the heap.)
         e = self.net.e
-        if e.state != 4:  # PROMPTED (engine.py)
-            e.finish()  # a timeout has sent Esc already, for a prompt that comes late
-            raise BC26Error(None, "no data prompt")
+        e.prompted()
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
             e.take(2 * k if self.net.send_hex else k, _ignore, e.read_pos())
@@ -375,9 +374,9 @@ class Socket:
                 return
         e.resume(self.net.cmd_timeout + k, self.net.send_timeout)
 
-    def _sent(self, off):
+    def sent(self, off):
         # The last phase: SEND OK, or SEND FAIL raises SendFailed (off: the count sent
-        # before); the command's error is raised (the caller adds Modem._explain).
+        # before); the command's error is raised (the caller adds Modem.explain).
         e = self.net.e
         e.finish()
         if e.matched == 1:
@@ -436,7 +435,7 @@ class Sockets:
         self.known = False
         self.orphans = 0  # connectIDs (bits) the module opened after we gave up on them
         self.closing = 0  # connectIDs (bits) to close at the next poll
-        # The AT+QIRD in progress (Socket._take): into _dst, at most _room bytes, for _reader
+        # The AT+QIRD in progress (Socket.take): into _dst, at most _room bytes, for _reader
         # (kept after the read, for an answer that comes after the read gave up).
         self._dst = None
         self._got = 0
@@ -842,5 +841,5 @@ class Sockets:
                 self.closing |= 1 << cid
 
 
-# Socket._take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.
+# Socket.take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.
 TAKE = (-1, -2, -3)
