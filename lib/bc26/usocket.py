@@ -240,7 +240,7 @@ def _busy(modem):
     # The engine runs one command at a time: an asyncio command (bc26.aio) may be halfway.
     if modem.engine.busy():
         return True
-    aio = getattr(modem, "aio", None)
+    aio = modem.aio
     return aio is not None and aio.lock.locked()
 
 
