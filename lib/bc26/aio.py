@@ -327,7 +327,7 @@ class AsyncSocket:
             left = -1 if timeout is None else timeout - ticks_diff(ticks_ms(), t0)
             if timeout is not None and left <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % s.id)
-            if s.ready():
+            if s.readable():
                 continue
             await am._idle(s.poll_ms if left < 0 or left > s.poll_ms else left)
 

@@ -1,6 +1,6 @@
 # The hex data format (AT+QICFG "dataformat" 1): data goes to and comes from the module as hex
-# digits. Loaded by Sockets.hexer() the first time a socket sends or receives in hex, so a
-# program that keeps the text format (the default) never holds this code.
+# digits. Loaded by Sockets.__getattr__ (as Sockets.hex) the first time a socket sends or
+# receives in hex, so a program that keeps the text format (the default) never holds this code.
 #
 # binascii would allocate the whole payload (twice its size when sending) in one piece,
 # which the fragmented heap of a node that has run for weeks may not have; so hex goes in
@@ -13,24 +13,24 @@ _BUF = const(128)  # hex goes in and out through a buffer this long
 
 
 class HexCoder:
-    """The hex coding of one modem's sockets (Sockets.hex), made by Sockets.hexer()."""
+    """The hex coding of one modem's sockets (Sockets.hex, made on first use)."""
 
     def __init__(self, net):
         self.net = net
         self.mv = memoryview(bytearray(_BUF))
         self.nib = -1  # the first digit of a pair whose second has not come yet
         self.bad = False  # this AT+QIRD record was damaged: the rest of it is dropped
-        # Bound once and kept under their own names: handing the engine self.read would
+        # Bound once and kept under their own names: handing the engine self.read_hex would
         # otherwise allocate a bound method for every record.
-        self.read = self.read
-        self.push = self.push
+        self.read_hex = self.read_hex
+        self.push_hex = self.push_hex
 
-    def record(self):
+    def start(self):
         # A record of hex data begins (an AT+QIRD answer or a "recv" URC).
         self.nib = -1
         self.bad = False
 
-    def out(self, data, off, n):
+    def hex_out(self, data, off, n):
         # Writes data[off:off+n] to the module as hex digits.
         out = self.mv
         e = self.net.e  # (not e.write: a bound method kept in a local is allocated)
@@ -46,7 +46,7 @@ class HexCoder:
                 j += 2
             e.write(out, 0, j)
 
-    def into(self, mv, s, e, sink):
+    def hex_in(self, mv, s, e, sink):
         # The bytes that the hex digits mv[s:e] stand for, to sink(mv, start, end) a piece at
         # a time. The digits come in pieces as they arrive, so a pair may be split between
         # two calls (nib keeps its first digit): no record has to fit the receive buffer.
@@ -80,28 +80,17 @@ class HexCoder:
             sink(out, 0, j)
         return True
 
-    def read(self, mv, s, e):
+    def read_hex(self, mv, s, e):
         # The sink of an AT+QIRD record in hex.
         net = self.net
-        if not self.bad and not self.into(mv, s, e, net.read_sink):
+        if not self.bad and not self.hex_in(mv, s, e, net.read_sink):
             # Damaged on the wire: the bytes before it count, the rest of the record is
             # dropped, and the next read raises DataLost at the gap.
             self.bad = True
             net.damage()
 
-    def push(self, mv, s, e):
+    def push_hex(self, mv, s, e):
         # The sink of pushed data in hex (a "recv" URC).
         net = self.net
-        if not self.into(mv, s, e, net.push_sink):
+        if not self.hex_in(mv, s, e, net.push_sink):
             net.drop_push()
-
-
-def hex_out(net, data, off, n):
-    """Sockets.hex_out: data[off:off+n] to the module as hex digits."""
-    net.hexer().out(data, off, n)
-
-
-def hex_in(net, mv, s, e, sink):
-    """Sockets.hex_in: the bytes the hex digits mv[s:e] stand for, to sink(mv, start, end);
-    False at a digit that is not hex. A pair split from the last call is completed."""
-    return net.hexer().into(mv, s, e, sink)

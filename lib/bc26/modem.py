@@ -37,13 +37,15 @@ class Modem:
         self.net = Sockets(self)
         self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (network.py)
         self.reg = None  # registration <stat> from the +CEREG: URC or AT+CEREG?
-        # Set by the modules loaded on first use (declared here so that readers and tools
-        # see them; bc26/modem.pyi types them):
-        self.aio = None  # the bc26.aio.AsyncModem driving this modem, once made
-        self.nic = None  # the bc26.netif.NIC over it (bc26.netif.install)
-        self.pins = None  # power.Pins from set_pins(): PWRKEY, RESET, PSM_EINT
-        self.psm_state = None  # "awake", "PSM" or "unknown" once set_psm/wait_psm ran
-        self.ntp_text = None  # the module's time string of the last ntp()
+        # Set by the modules loaded on first use, absent until then (they read them with
+        # getattr(modem, name, None)); stubs/bc26/modem.pyi types them. Declared, not set:
+        # an annotation costs nothing on a board, while each name set here would be interned
+        # by `import bc26`, and five more names cross MicroPython's next name table (+3.6 KB).
+        self.aio: object  # the bc26.aio.AsyncModem driving this modem (aio.py)
+        self.nic: object  # the bc26.netif.NIC over it (netif.install)
+        self.pins: object  # power.Pins from set_pins(): PWRKEY, RESET, PSM_EINT (power.py)
+        self.psm_state: str  # "awake", "PSM" or "unknown" once PSM is watched (power.py)
+        self.ntp_text: str  # the module's time string of the last ntp() (services.py)
         self.engine.on(b"+IP:", self._on_ip, b"")
         self.engine.on(b"+CEREG:", self._on_cereg, b"")
 

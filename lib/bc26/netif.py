@@ -48,7 +48,7 @@ class NIC:
     """The module as a network interface; see the top of bc26/netif.py."""
 
     def __new__(cls, modem, interface=STA_IF):
-        nic = modem.nic
+        nic = getattr(modem, "nic", None)
         if nic is None:
             nic = object.__new__(cls)
             nic._setup(modem)
@@ -98,7 +98,7 @@ class NIC:
         # Read what the module said; commands only when nothing else is running one (an
         # asyncio task of bc26.aio, or a command this poll interrupts).
         m = self.modem
-        aio = m.aio
+        aio = getattr(m, "aio", None)
         if not m.engine.busy() and (aio is None or not aio.lock.locked()):
             m.poll()
         else:

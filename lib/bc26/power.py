@@ -148,7 +148,7 @@ def _pin(modem, name, ms, lo, hi, tries):
     # The Pins and the named pin (None when not wired), after checking the arguments.
     check_range(ms, lo, hi, "ms")
     check_range(tries, 1, 100, "tries")
-    pins = modem.pins
+    pins = getattr(modem, "pins", None)
     return pins, None if pins is None else getattr(pins, name)
 
 
@@ -179,7 +179,7 @@ def wake(modem, ms=100, tries=20):
         pins.pulse(pin, ms)
     # The first bytes after a wake may be lost: sync() sends AT until OK.
     modem.sync(tries)
-    if modem.psm_state is not None:
+    if getattr(modem, "psm_state", None) is not None:
         modem.psm_state = "awake"
 
 
@@ -329,7 +329,7 @@ def psm_events(modem, on=True):
 def watch(modem):
     # Notes +QNBIOTEVENT ("ENTER PSM" / "EXIT PSM", quoted or not) and +QATWAKEUP in
     # modem.psm_state: "PSM", "awake", or "unknown" before the first event.
-    if modem.psm_state is not None:
+    if getattr(modem, "psm_state", None) is not None:
         return
 
     def on_event(buf, s, e):

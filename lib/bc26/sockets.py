@@ -117,7 +117,7 @@ class Socket:
             if timeout is not None and left <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % self.id)
             modem.poll()
-            if not self.ready():
+            if not self.readable():
                 modem.engine.idle(50 if left < 0 or left > 50 else left)
                 modem.poll()
             # Buffer mode reads now and then even unannounced: firmware is known to announce
@@ -125,7 +125,7 @@ class Socket:
             poll_anyway = self.mode == BUFFER and ticks_diff(ticks_ms(), last_read) >= self.poll_ms
             if poll_anyway:
                 last_read = ticks_ms()
-            if poll_anyway or self.ready():
+            if poll_anyway or self.readable():
                 k = self.take(buf, n, poll_anyway)
                 if k is not None:
                     return k
@@ -138,8 +138,9 @@ class Socket:
             return None
         return bytes(buf[:k]) if k < n else bytes(buf)
 
-    def ready(self):
-        # Something to act on without waiting: data, a notification, the end.
+    def readable(self):
+        # Whether a receive has something to act on without waiting: data, a notification,
+        # the end (bc26.aio and bc26.usocket ask before they wait).
         if self.ring is not None and self.ring.readable():
             return True
         return self.pending or self.remote_closed or self.lost or self.closed or self.released
@@ -249,8 +250,8 @@ class Socket:
     # A send runs in phases that never wait: qisend builds the command for the next piece
     # and begins it; prompted puts the data out after the '>' prompt (data mode); sent
     # reads SEND OK / SEND FAIL. send() waits between them with Engine.wait(), bc26.aio
-    # awaits; both call the same phases, public for that (as take/took/ready for a
-    # receive). (Not generators: one would allocate per send.)
+    # awaits; both call the same phases, public for that (as take/took/readable for
+    # a receive). (Not generators: one would allocate per send.)
 
     def send(self, data, form=0, cancel=False):
         """Send all of data (bytes-like or str), choosing the command form by itself.
@@ -347,7 +348,7 @@ class Socket:
         if quote:
             e.write(b'"')
         if hexed or form == 5:
-            net.hexer().out(data, off, k)
+            net.hex.hex_out(data, off, k)
         else:
             e.write(data, off, k)
         e.write(b'"\r' if quote else b"\r")
@@ -364,7 +365,7 @@ class Socket:
             # echomode 1: the module repeats the data; it is not a record.
             e.take(2 * k if self.net.send_hex else k, _ignore, e.read_pos())
         if self.net.send_hex:
-            self.net.hexer().out(data, off, k)
+            self.net.hex.hex_out(data, off, k)
         else:
             e.write(data, off, k)
         if end is not None:
@@ -409,7 +410,7 @@ class Socket:
 class Sockets:
     """The socket table and the socket URCs of one modem (Modem.net).
 
-    Also, loaded on first use: state (sockextra.py); hex_in, hex_out (hexcode.py).
+    Also, loaded on first use: state (sockextra.py); hex, hex_in, hex_out (hexcode.py).
     """
 
     # Deadlines in ms; setting one on the instance overrides it (a class attribute costs the
@@ -420,7 +421,14 @@ class Sockets:
     close_timeout = 10000  # CLOSE OK
 
     def __getattr__(self, name):
-        return lazy(self, name, (("sockextra", " state "), ("hexcode", " hex_in hex_out ")))
+        if name == "hex" or name == "hex_in" or name == "hex_out":
+            # The hex coder, made the first time a socket sends or receives in hex; hex_in
+            # and hex_out are its methods.
+            from .hexcode import HexCoder
+
+            h = self.hex = HexCoder(self)
+            return h if name == "hex" else getattr(h, name)
+        return lazy(self, name, (("sockextra", " state "),))
 
     def __init__(self, modem):
         self.modem = modem
@@ -445,7 +453,8 @@ class Sockets:
         # The pushed data in progress.
         self._push = None
         self._push_left = 0
-        self.hex = None  # the hex data format's coder (hexcode.py), made on first use
+        # self.hex, the hex data format's coder (hexcode.py), is made by __getattr__ the first
+        # time it is used: a program in the text format never loads its code.
         # The AT+QIOPEN in progress.
         self._open_id = -1
         self._open_err = -1
@@ -702,13 +711,13 @@ class Sockets:
         if n <= 0:
             return LINE_MORE
         if self.recv_hex:
-            h = self.hexer()
-            h.record()
+            h = self.hex
+            h.start()
             if self.viewmode:
                 f.rest()
-                h.read(e.mv, f.a, f.b)
+                h.read_hex(e.mv, f.a, f.b)
             else:
-                e.take(2 * n, h.read)
+                e.take(2 * n, h.read_hex)
         elif self.viewmode:
             e.take(n, self.read_sink, f.pos, True)
         else:
@@ -783,13 +792,13 @@ class Sockets:
         if sock is not None and sock.udp:
             sock.ring.start_datagram(n)
         if self.recv_hex:
-            h = self.hexer()
-            h.record()
+            h = self.hex
+            h.start()
             if self.viewmode:
                 f.rest()
-                h.push(e.mv, f.a, f.b)
+                h.push_hex(e.mv, f.a, f.b)
             else:
-                e.take(2 * n, h.push)
+                e.take(2 * n, h.push_hex)
         elif self.viewmode:
             e.take(n, self.push_sink, f.pos, True)
         else:
@@ -815,16 +824,6 @@ class Sockets:
                 sock.ring.start_datagram(0)  # drop the datagram it began
             sock.ring.dropped += 1
         self._push = None
-
-    def hexer(self):
-        """The hex data format's coder (bc26.hexcode), loaded the first time a socket sends
-        or receives in hex: a program in the text format never loads its code."""
-        h = self.hex
-        if h is None:
-            from .hexcode import HexCoder
-
-            h = self.hex = HexCoder(self)
-        return h
 
     def on_closed(self, buf, s, end):
         f = self.e.fields

@@ -240,7 +240,7 @@ def _busy(modem):
     # The engine runs one command at a time: an asyncio command (bc26.aio) may be halfway.
     if modem.engine.busy():
         return True
-    aio = modem.aio
+    aio = getattr(modem, "aio", None)
     return aio is not None and aio.lock.locked()
 
 
@@ -620,7 +620,7 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             if s is None:  # the flush failed: the connection is gone
                 return _ERR | _HUP
             ret = _WR
-            if self._r < self._w or s.ready():
+            if self._r < self._w or s.readable():
                 ret |= _RD
             return ret & arg
         if req == _CLOSE:
