@@ -11,7 +11,7 @@ bench:
 	bash tools/bench.sh
 
 lint:
-	bash -c '. tools/venv.sh && .venv/bin/ruff check lib tests_host tests_device tools boards examples'
+	bash -c '. tools/venv.sh && .venv/bin/ruff check lib tests_host tests_device tools boards examples stubs'
 
 soak:
 	bash tools/soak.sh

@@ -49,5 +49,15 @@ def test_benchmark_table():
         line = row(out, start)
         assert line.endswith(" 1.000") or value(out, start) == 0, line
     assert value(out, "ram       heap: Trace(uart, lines=32, width=100)") > 3200  # 32 x 100 bytes of ring
+    # From a ROMFS image the bytecode stays in the image: import holds less than from .mpy files.
+    romfs = value(out, "ram       heap: import bc26 (ROMFS")
+    assert 0 < romfs < value(out, "ram       heap: import bc26 (.mpy)")
+    # A telemetry wake to the datagram sent: its heap, less from ROMFS; the text format loads
+    # no hex coding, and nothing but what the wake uses.
+    wake = value(out, "wake      telemetry wake to datagram sent, heap held (.mpy)")
+    assert 0 < value(out, "wake      telemetry wake to datagram sent, heap held (ROMFS)") < wake
+    loaded = row(out, "wake      the same: bc26 modules loaded").split()
+    assert "sockets" in loaded and "network" in loaded
+    assert not {"hexcode", "aio", "services", "usocket", "trace"} & set(loaded), loaded
     cycle = row(out, "cycle     telemetry cycle, commands:")
     assert "commands: AT AT+QISTATE? AT+QISEND AT+QRELLOCK " in cycle, cycle

@@ -13,6 +13,9 @@ ratio to its reference:
 - Wire: UART bytes per payload byte against the best framing the manual allows.
 - Latency the driver adds: open, 20 sends and replies, close against the emulator with fixed
   module latencies; wall time minus those latencies, per command (tools/bench_session.py).
+- RAM from a ROMFS image (mpremote romfs build, mounted with vfs.VfsRom): bytecode in place.
+- A telemetry wake as examples/telemetry_deepsleep.py does it (tools/bench_wake.py): heap held
+  and time from a blank MicroPython to the datagram sent, from .mpy and from ROMFS.
 - A telemetry cycle: commands and UART bytes from wake to the module back asleep, for the UDP
   socket the module kept.
 - The AT trace (bc26.trace): its heap, and the reads and sends above through it (tools/bench_trace.py).
@@ -67,8 +70,34 @@ def parse_rows(out, tag):
 
 def build_mpy(dest):
     build(dest, opt=3)
-    src = os.path.join(ROOT, "tools", "bench_ram.py")
-    compile_one(src, os.path.join(dest, "bench_ram.mpy"), "bench_ram.py", 3)
+    for name in ("bench_ram", "bench_wake"):
+        src = os.path.join(ROOT, "tools", name + ".py")
+        compile_one(src, os.path.join(dest, name + ".mpy"), name + ".py", 3)
+
+
+def build_romfs(work):
+    """A ROMFS image of the .mpy library in work (mpremote romfs build), as a board keeps it in
+    flash: imported from it, bytecode and constant data stay in the image instead of the heap."""
+    src = os.path.join(work, "romsrc")
+    shutil.copytree(os.path.join(work, "bc26"), os.path.join(src, "bc26"))
+    img = os.path.join(work, "bc26.romfs")
+    mpremote = os.path.join(os.path.dirname(sys.executable), "mpremote")
+    subprocess.run([mpremote, "romfs", "--no-mpy", "-o", img, "build", src], check=True, capture_output=True)
+    return img
+
+
+def from_rom(img, code):
+    # MicroPython code that mounts img at /rom (vfs.VfsRom: the unix port reads the image into
+    # the heap first, where a board maps its flash; that happens before any figure is taken),
+    # puts /rom first on the path, then runs code; bc26 must come from there.
+    return (
+        "import vfs, sys\n"
+        "vfs.mount(vfs.VfsRom(open(%r, 'rb').read()), '/rom')\n"
+        "sys.path.insert(0, '/rom')\n"
+        "%s\n"
+        "import bc26\n"
+        "assert bc26.__file__.startswith('/rom/'), bc26.__file__\n" % (img, code)
+    )
 
 
 def session():
@@ -249,11 +278,90 @@ def ram_rows(work):
     proc = micropython(code, "64k", [work])
     small = parse_rows(proc.stdout, " (.mpy, -X heapsize=64k)")
     if small:
-        return rows + small[-1:]
-    err = ((proc.stdout + proc.stderr).strip().splitlines() or ["?"])[-1]
-    return rows + [
-        ("ram", "import + Modem() with -X heapsize=64k (.mpy): " + err, 0, "", None, "does not fit")
-    ]
+        rows += small[-1:]
+    else:
+        err = ((proc.stdout + proc.stderr).strip().splitlines() or ["?"])[-1]
+        rows += [("ram", "import + Modem() with -X heapsize=64k (.mpy): " + err, 0, "", None, "does not fit")]
+    return rows + romfs_rows(work, rows)
+
+
+def romfs_rows(work, mpy_rows):
+    """import bc26 and the driver with one socket again, the library from a ROMFS image."""
+    img = build_romfs(work)
+    proc = micropython(["-c", from_rom(img, "import bench_ram")], "2m", [work])
+    got = {r[1]: r for r in parse_rows(proc.stdout, "")}
+    if proc.returncode or not got:
+        raise SystemExit("the ROMFS run failed:\n" + proc.stdout + proc.stderr)
+    mpy = {r[1]: r[2] for r in mpy_rows}
+    out = []
+    for name in ("heap: import bc26", "heap: driver + one socket, beyond the rx buffer"):
+        out.append(
+            (
+                "ram",
+                name + " (ROMFS, mpremote romfs build)",
+                got[name][2],
+                "B",
+                mpy[name + " (.mpy)"],
+                "from .mpy files",
+            )
+        )
+    return out
+
+
+STEPS = {
+    "import": "import bc26",
+    "Modem": "Modem(), its 1536-byte rx buffer included",
+    "set_pins": "set_pins(): power.py",
+    "wake": "wake(): AT until OK",
+    "start": "start(keep=UDP): network sockcfg sockextra + socket",
+    "send": "one send",
+}
+
+
+def wake_rows(work):
+    """One wake of examples/telemetry_deepsleep.py to the datagram sent (tools/bench_wake.py),
+    against the emulator: heap held and time, from .mpy files and from a ROMFS image."""
+    img = os.path.join(work, "bc26.romfs")
+    udp = UdpEchoServer()
+    emu = Emulator(reg_delay=0)
+    rows = []
+    try:
+        port = emu.serve_tcp("127.0.0.1", 0).port
+        env = {"BC26_EMU_PORT": str(port)}
+        path = [work, os.path.join(ROOT, "boards")]
+
+        def run(what, rom):
+            code = "import sys\nsys.argv[1:] = [%r, '127.0.0.1', %r]\nimport bench_wake" % (
+                what,
+                str(udp.port),
+            )
+            proc = micropython(["-c", from_rom(img, code) if rom else code], "512k", path, env)
+            if proc.returncode:
+                raise SystemExit("bench_wake %s failed:\n%s%s" % (what, proc.stdout, proc.stderr))
+            return proc.stdout
+
+        run("boot", False)
+        for rom, tag in ((False, ".mpy"), (True, "ROMFS")):
+            start = len(emu.transcript.entries)
+            line = [x for x in run("wake", rom).splitlines() if x.startswith("WAKE|")][0]
+            _, heap, us, loaded, marks = line.split("|")
+            cmds = [e[2].split("=")[0] for e in list(emu.transcript.entries)[start:] if e[1] == "cmd"]
+            name = "telemetry wake to datagram sent, heap held (%s)" % tag
+            rows.append(("wake", name, int(heap), "B", None, ""))
+            name = "the same, time: %d commands (%s)" % (len(cmds), tag)
+            rows.append(("wake", name, int(us) / 1000, "ms", None, ""))
+            # What each step adds to the heap: the steps of the example's wake_cycle.
+            before = 0
+            for step in marks.split() + ["send=" + heap]:
+                what, held = step.split("=")
+                name = "  of which %s (%s)" % (STEPS[what], tag)
+                rows.append(("wake", name, int(held) - before, "B", None, ""))
+                before = int(held)
+        rows.append(("wake", "the same: bc26 modules loaded", len(loaded.split()), "", None, loaded))
+    finally:
+        emu.close()
+        udp.close()
+    return rows
 
 
 def wasm_rows(work):
@@ -287,7 +395,7 @@ def main(argv):
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bc26-bench-") as work:
         build_mpy(work)
-        table = ram_rows(work) + wasm_rows(work)
+        table = ram_rows(work) + wasm_rows(work) + wake_rows(work)
     tools = os.path.join(ROOT, "tools")
     proc = micropython([os.path.join(tools, "bench.py"), "--rows"], "2m", [os.path.join(ROOT, "lib"), tools])
     if proc.returncode:

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 . tools/venv.sh
 bash tools/ensure_mosquitto.sh  # the MQTT end-to-end tests run a real broker
 echo "== ruff"
-.venv/bin/ruff check lib tests_host tests_device tools boards examples
+.venv/bin/ruff check lib tests_host tests_device tools boards examples stubs
 bash tools/typecheck.sh  # pyright: lib/ and boards/ against the esp32 and rp2 stubs
 echo "== pytest (CPython, and the MicroPython unix port through tests_host/test_micropython.py)"
 .venv/bin/python -m pytest "$@"

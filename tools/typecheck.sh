@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Type-checks lib/ and each port's board files with pyright against that port's MicroPython
-# stubs (ESP32, then RP2), so a call to an API one port lacks cannot slip in. The stubs go into
+# stubs (ESP32, then RP2), so a call to an API one port lacks cannot slip in; then the
+# examples against bc26's own type stubs (stubs/bc26). The stubs go into
 # typings/<port> (gitignored), one folder per port because the two packages overlap; their pins
 # are the "# typecheck:" lines of requirements-dev.txt. pyright runs on the system's node (its
 # PyPI wrapper bundles the JavaScript; without node it would try to download one).
@@ -51,4 +52,25 @@ JSON
   echo "== pyright: lib/ and boards/ against micropython-$port-stubs"
   .venv/bin/pyright --project "typings/pyright-$port.json" || status=1
 done
+
+# The public API as users see it: the examples, checked against the type stubs in stubs/bc26
+# (not against lib/), so a name the stubs lack (a method loaded on first use, an attribute
+# another module sets) or a call that does not fit them fails here. tests_host/test_stubs.py
+# checks the stubs against lib/ in turn.
+cat > typings/pyright-api.json <<JSON
+{
+  "include": ["../stubs", "../examples"],
+  "extraPaths": ["../stubs", "../boards"],
+  "stubPath": "esp32",
+  "typeshedPath": "esp32",
+  "pythonPlatform": "Linux",
+  "pythonVersion": "3.11",
+  "typeCheckingMode": "basic",
+  "reportMissingModuleSource": "none",
+  "reportOptionalMemberAccess": "none",
+  "reportOperatorIssue": "none"
+}
+JSON
+echo "== pyright: examples/ against the type stubs (stubs/bc26)"
+.venv/bin/pyright --project typings/pyright-api.json || status=1
 exit $status

@@ -109,7 +109,7 @@ class AsyncModem:
         # Stream around it then waits in asyncio's own poll. Reading zero bytes consumes
         # nothing: the engine reads the data itself.
         waiter = None
-        if e._poller is not None and sys.implementation.name == "micropython":
+        if e.poller is not None and sys.implementation.name == "micropython":
             waiter = asyncio.StreamReader(e.uart)
         while True:
             if waiter is not None:
@@ -186,8 +186,8 @@ class AsyncModem:
             raise
 
     async def _explain(self, err):
-        # Modem._explain for a TCP/IP command, awaiting its AT+QIGETERROR.
-        await self._drive(self.modem._explain(err, True))
+        # Modem.explain for a TCP/IP command, awaiting its AT+QIGETERROR.
+        await self._drive(self.modem.explain(err, True))
 
     async def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Any command, as Modem.command (parts: bytes, str and int): its collected lines."""
@@ -221,14 +221,14 @@ class AsyncModem:
             if e.stale:
                 await self._drive(self.modem.sync_steps(3, 300))  # Modem.ready()
             try:
-                k = sock._qisend(data, off, n)
+                k = sock.qisend(data, off, n)
                 await self._complete()
                 if k > 0:
-                    sock._prompted(data, off, k)
+                    sock.prompted(data, off, k)
                     await self._complete()
                 else:
                     k = -k
-                sock._sent(off)
+                sock.sent(off)
             except BC26Error as err:
                 e.abandon()  # a UART write that stalled leaves the command pending
                 await self._explain(err)
@@ -237,11 +237,11 @@ class AsyncModem:
         return n
 
     async def _take(self, sock, buf, n, due):
-        # Socket._take with the module read under the lock, awaiting.
-        k = sock._take(buf, n, due, True, False)
+        # Socket.take with the module read under the lock, awaiting.
+        k = sock.take(buf, n, due, True, False)
         if k == TAKE_SYNC:
             await self._drive(self.modem.sync_steps())  # as Socket.recv_into
-            k = sock._take(buf, n, due, True, False)
+            k = sock.take(buf, n, due, True, False)
         if k != TAKE_READ:
             return k
         try:
@@ -250,7 +250,7 @@ class AsyncModem:
             self.net.abandon_read(self.e)  # cancelled: the next read raises DataLost
             raise
         try:
-            return sock._took(self.net, self.e)
+            return sock.took(self.net, self.e)
         except BC26Error as err:
             await self._explain(err)
             raise
@@ -309,10 +309,10 @@ class AsyncSocket:
         t0 = ticks_ms()
         last = t0
         while True:
-            # Socket._take's phases: the lock only when the module is to be read (and read
+            # Socket.take's phases: the lock only when the module is to be read (and read
             # now and then anyway, as the blocking recv does).
             due = ticks_diff(ticks_ms(), last) >= s.poll_ms
-            k = s._take(buf, n, due, False)
+            k = s.take(buf, n, due, False)
             if k == TAKE_READ:
                 async with am.lock:
                     k = await am._take(s, buf, n, due)
@@ -327,7 +327,7 @@ class AsyncSocket:
             left = -1 if timeout is None else timeout - ticks_diff(ticks_ms(), t0)
             if timeout is not None and left <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % s.id)
-            if s._ready():
+            if s.readable():
                 continue
             await am._idle(s.poll_ms if left < 0 or left > s.poll_ms else left)
 

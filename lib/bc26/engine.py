@@ -113,13 +113,15 @@ class Engine:
         self._collect_rest = False
         self._trailer_ms = 0
         self._deadline = 0
-        self._poller = None
+        # select.poll on the UART, where it can be polled natively (machine.UART, the unix
+        # port's stand-in); None otherwise. bc26.aio waits in asyncio's poll when it is set.
+        self.poller = None
         try:
             import select
 
             p = select.poll()
             p.register(uart, select.POLLIN)
-            self._poller = p
+            self.poller = p
         except Exception:
             pass
 
@@ -593,6 +595,16 @@ class Engine:
         self._lines = None
         self._reason = None
 
+    def prompted(self):
+        """After the wait of a command begun with prompt=True: True once the '>' came (the
+        caller writes its data now, then resume()). Otherwise its error is raised, or "no
+        data prompt" when it completed without one (a timeout has sent Esc already, for a
+        prompt that comes late)."""
+        if self.state == _PROMPTED:
+            return True
+        self.finish()
+        raise BC26Error(None, "no data prompt")
+
     def busy(self):
         """Whether a command is pending (begun and not yet finished)."""
         st = self.state
@@ -790,14 +802,14 @@ class Engine:
         """Wait up to ms for input (select.poll where the UART supports it)."""
         if ms <= 0:
             return
-        p = self._poller
+        p = self.poller
         if p is not None:
             try:
                 for _ in p.ipoll(ms):
                     break
                 return
             except Exception:
-                self._poller = None
+                self.poller = None
         sleep_ms(1)
 
     def wait(self):

@@ -37,6 +37,15 @@ class Modem:
         self.net = Sockets(self)
         self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (network.py)
         self.reg = None  # registration <stat> from the +CEREG: URC or AT+CEREG?
+        # Set by the modules loaded on first use, absent until then (they read them with
+        # getattr(modem, name, None)); stubs/bc26/modem.pyi types them. Declared, not set:
+        # an annotation costs nothing on a board, while each name set here would be interned
+        # by `import bc26`, and five more names cross MicroPython's next name table (+3.6 KB).
+        self.aio: object  # the bc26.aio.AsyncModem driving this modem (aio.py)
+        self.nic: object  # the bc26.netif.NIC over it (netif.install)
+        self.pins: object  # power.Pins from set_pins(): PWRKEY, RESET, PSM_EINT (power.py)
+        self.psm_state: str  # "awake", "PSM" or "unknown" once PSM is watched (power.py)
+        self.ntp_text: str  # the module's time string of the last ntp() (services.py)
         self.engine.on(b"+IP:", self._on_ip, b"")
         self.engine.on(b"+CEREG:", self._on_cereg, b"")
 
@@ -133,7 +142,7 @@ class Modem:
             yield
             return e.finish()
         except BC26Error as err:
-            yield from self._explain(err, tcpip)
+            yield from self.explain(err, tcpip)
             raise
 
     def drive(self, steps):
@@ -159,12 +168,13 @@ class Modem:
         finally:
             steps.close()  # run the steps' cleanup
 
-    def _explain(self, err, tcpip):
-        # Steps (see drive()): a bare ERROR from a TCP/IP command raises the module's own code
-        # instead (AT+QIGETERROR, raw.py); they do nothing for any other error.
+    def explain(self, err, tcpip):
+        """Steps (see drive()) for a command that raised err: a bare ERROR from a TCP/IP
+        command (tcpip) raises the module's own code instead (AT+QIGETERROR, raw.py); they
+        do nothing for any other error. The callers raise err after them."""
         e = self.engine
         bare = err.code is None and err.name == "ERROR"
-        if tcpip and bare and self.query_errors and not e.stale and e.state == 0:
+        if tcpip and bare and self.query_errors and not e.stale and not e.busy():
             code = yield from self.last_error_steps()
             if code:
                 raise BC26Error(code)

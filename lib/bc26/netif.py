@@ -99,8 +99,7 @@ class NIC:
         # asyncio task of bc26.aio, or a command this poll interrupts).
         m = self.modem
         aio = getattr(m, "aio", None)
-        st = m.engine.state
-        if (st == 0 or st == 5) and (aio is None or not aio.lock.locked()):
+        if not m.engine.busy() and (aio is None or not aio.lock.locked()):
             m.poll()
         else:
             m.engine.poll()

@@ -13,7 +13,7 @@ def last_error(modem):
 
 
 def last_error_steps(modem):
-    # last_error() as steps (see Modem.drive); Modem._explain runs them after a bare ERROR.
+    # last_error() as steps (see Modem.drive); Modem.explain runs them after a bare ERROR.
     e = modem.engine
     code = [0]
 

@@ -26,7 +26,6 @@ PUSH = const(1)  # access mode: data comes at once in the "recv" URC
 
 _QUOTE = const(34)
 _SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
-_HEX_BUF = const(128)  # hex goes in and out through a buffer this long (see Sockets.hex_out)
 
 _SEND = (b"SEND OK", b"SEND FAIL")
 
@@ -108,7 +107,7 @@ class Socket:
             raise ValueError("timeout must be 0..%d ms or None" % WAIT_MAX)
         if n == 0:
             return 0
-        k = self._take(buf, n, False)
+        k = self.take(buf, n, False)
         if k is not None or timeout == 0:
             return k
         modem = self.net.modem
@@ -118,7 +117,7 @@ class Socket:
             if timeout is not None and left <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % self.id)
             modem.poll()
-            if not self._ready():
+            if not self.readable():
                 modem.engine.idle(50 if left < 0 or left > 50 else left)
                 modem.poll()
             # Buffer mode reads now and then even unannounced: firmware is known to announce
@@ -126,8 +125,8 @@ class Socket:
             poll_anyway = self.mode == BUFFER and ticks_diff(ticks_ms(), last_read) >= self.poll_ms
             if poll_anyway:
                 last_read = ticks_ms()
-            if poll_anyway or self._ready():
-                k = self._take(buf, n, poll_anyway)
+            if poll_anyway or self.readable():
+                k = self.take(buf, n, poll_anyway)
                 if k is not None:
                     return k
 
@@ -139,18 +138,19 @@ class Socket:
             return None
         return bytes(buf[:k]) if k < n else bytes(buf)
 
-    def _ready(self):
-        # Something to act on without waiting: data, a notification, the end.
+    def readable(self):
+        # Whether a receive has something to act on without waiting: data, a notification,
+        # the end (bc26.aio and bc26.usocket ask before they wait).
         if self.ring is not None and self.ring.readable():
             return True
         return self.pending or self.remote_closed or self.lost or self.closed or self.released
 
-    def _take(self, buf, n, poll_anyway, begin=True, wait=True):
+    def take(self, buf, n, poll_anyway, begin=True, wait=True):
         # What a receive gets now: a count (from the ring, or read from the module with
         # AT+QIRD), 0 at the end of the stream (AT+QICLOSE), None, or an error. This waits
         # for the module; bc26.aio runs the same phases and awaits instead (TAKE at the end
         # of this file names the answers): begin=False only says -1 when a read is due;
-        # wait=False begins it and returns -1 (wait for it, then _took()) or -2
+        # wait=False begins it and returns -1 (wait for it, then took()) or -2
         # (resynchronise, then call again), and -3 at the end of the stream (release the
         # connectID, then 0). Numbers, not const names: a name interned up here would move
         # every hot attribute name below in MicroPython's map lookup cache (bench_ir.sh).
@@ -164,7 +164,7 @@ class Socket:
             raise BC26Error(567)
         if self.lost == 2 or (ring is not None and ring.dropped):
             # A gap comes before anything read after it: report it first.
-            return self._took(None, None)
+            return self.took(None, None)
         if self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
             if not begin:
                 return -1
@@ -198,26 +198,26 @@ class Socket:
                 return -1
             try:
                 e.wait()
-                k = self._took(net, e)
+                k = self.took(net, e)
             except BC26Error as err:
-                net.modem.drive(net.modem._explain(err, True))
+                net.modem.drive(net.modem.explain(err, True))
                 raise
             except BaseException:
                 net.abandon_read(e)  # interrupted (KeyboardInterrupt): the read is given up
                 raise
         else:
-            k = self._took(None, None)
+            k = self.took(None, None)
         if k == -3 and wait:
             net = self.net
             net.modem.drive(net.release_steps(self))
             return 0
         return k
 
-    def _took(self, net, e):
-        # After the AT+QIRD that _take began has completed (net: self.net, e: its engine;
+    def took(self, net, e):
+        # After the AT+QIRD that take() began has completed (net: self.net, e: its engine;
         # None when nothing was read): the count read; else data lost raises (TCP), -3 at
         # the end of the stream (release, then 0), otherwise None. The read's error is
-        # raised (the caller adds Modem._explain).
+        # raised (the caller adds Modem.explain).
         if e is not None:
             net._dst = None  # no data comes after the command completed
             try:
@@ -247,10 +247,11 @@ class Socket:
 
     # --- sending ---------------------------------------------------------------------
     #
-    # A send runs in phases that never wait: _qisend builds the command for the next piece
-    # and begins it; _prompted puts the data out after the '>' prompt (data mode); _sent
+    # A send runs in phases that never wait: qisend builds the command for the next piece
+    # and begins it; prompted puts the data out after the '>' prompt (data mode); sent
     # reads SEND OK / SEND FAIL. send() waits between them with Engine.wait(), bc26.aio
-    # awaits; both call the same phases. (Not generators: one would allocate per send.)
+    # awaits; both call the same phases, public for that (as take/took/readable for
+    # a receive). (Not generators: one would allocate per send.)
 
     def send(self, data, form=0, cancel=False):
         """Send all of data (bytes-like or str), choosing the command form by itself.
@@ -276,19 +277,19 @@ class Socket:
             if e.stale:
                 modem.sync(3, 300)  # Modem.ready()
             try:
-                k = self._qisend(data, off, n, form)
+                k = self.qisend(data, off, n, form)
                 e.wait()
                 if k > 0:
-                    self._prompted(data, off, k, end)
+                    self.prompted(data, off, k, end)
                     e.wait()
                     if cancel:
                         break
                 else:
                     k = -k
-                self._sent(off)
+                self.sent(off)
             except BC26Error as err:
                 e.abandon()  # a UART write that stalled leaves the command pending
-                modem.drive(modem._explain(err, True))
+                modem.drive(modem.explain(err, True))
                 raise
             except BaseException:
                 e.abandon()
@@ -306,12 +307,12 @@ class Socket:
 
     sendall = send  # send() already sends it all
 
-    def _qisend(self, data, off, n, form=0):
+    def qisend(self, data, off, n, form=0):
         # A send's first phase: builds the command for the next piece of data[off:n] and
         # begins it. form 0 chooses as send() says; 1 / 2 inline, plain / in double quotes;
         # 3 the fixed-length data mode; 4 the data mode ended by Ctrl+Z; 5 AT+QISENDEX.
         # Returns the piece's length, negative when the data went with the command; in the
-        # data mode the module is to prompt for it ('>'): then _prompted(). Last, _sent().
+        # data mode the module is to prompt for it ('>'): then prompted(). Last, sent().
         net = self.net
         e = net.e
         hexed = net.send_hex
@@ -347,26 +348,24 @@ class Socket:
         if quote:
             e.write(b'"')
         if hexed or form == 5:
-            net.hex_out(data, off, k)
+            net.hex.hex_out(data, off, k)
         else:
             e.write(data, off, k)
         e.write(b'"\r' if quote else b"\r")
         return -k
 
-    def _prompted(self, data, off, k, end=None):
+    def prompted(self, data, off, k, end=None):
         # The data mode's second phase, once the command prompted or failed: its error (or
         # "no data prompt"); else data[off:off+k] goes out, then end (Ctrl+Z, or Esc to
         # cancel; None after a fixed length), and the wait for the result begins. (Few
         # names: a call whose state fits in 11 words allocates no frame on the heap.)
         e = self.net.e
-        if e.state != 4:  # PROMPTED (engine.py)
-            e.finish()  # a timeout has sent Esc already, for a prompt that comes late
-            raise BC26Error(None, "no data prompt")
+        e.prompted()
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
             e.take(2 * k if self.net.send_hex else k, _ignore, e.read_pos())
         if self.net.send_hex:
-            self.net.hex_out(data, off, k)
+            self.net.hex.hex_out(data, off, k)
         else:
             e.write(data, off, k)
         if end is not None:
@@ -376,9 +375,9 @@ class Socket:
                 return
         e.resume(self.net.cmd_timeout + k, self.net.send_timeout)
 
-    def _sent(self, off):
+    def sent(self, off):
         # The last phase: SEND OK, or SEND FAIL raises SendFailed (off: the count sent
-        # before); the command's error is raised (the caller adds Modem._explain).
+        # before); the command's error is raised (the caller adds Modem.explain).
         e = self.net.e
         e.finish()
         if e.matched == 1:
@@ -411,7 +410,7 @@ class Socket:
 class Sockets:
     """The socket table and the socket URCs of one modem (Modem.net).
 
-    Also, loaded on first use: state (sockextra.py).
+    Also, loaded on first use: state (sockextra.py); hex, hex_in, hex_out (hexcode.py).
     """
 
     # Deadlines in ms; setting one on the instance overrides it (a class attribute costs the
@@ -422,6 +421,13 @@ class Sockets:
     close_timeout = 10000  # CLOSE OK
 
     def __getattr__(self, name):
+        if name == "hex" or name == "hex_in" or name == "hex_out":
+            # The hex coder, made the first time a socket sends or receives in hex; hex_in
+            # and hex_out are its methods.
+            from .hexcode import HexCoder
+
+            h = self.hex = HexCoder(self)
+            return h if name == "hex" else getattr(h, name)
         return lazy(self, name, (("sockextra", " state "),))
 
     def __init__(self, modem):
@@ -437,28 +443,25 @@ class Sockets:
         self.known = False
         self.orphans = 0  # connectIDs (bits) the module opened after we gave up on them
         self.closing = 0  # connectIDs (bits) to close at the next poll
-        # The AT+QIRD in progress (Socket._take): into _dst, at most _room bytes, for _reader
+        # The AT+QIRD in progress (Socket.take): into _dst, at most _room bytes, for _reader
         # (kept after the read, for an answer that comes after the read gave up).
         self._dst = None
         self._got = 0
         self._room = 0
         self._reader = None
-        self._nib = -1  # hex: the first digit of a pair whose second has not come yet
-        self._bad = False  # hex: this record was damaged; the rest of it is dropped
         self.remaining = None  # its <remaining_length> (showlength 1)
         # The pushed data in progress.
         self._push = None
         self._push_left = 0
-        self._hexmv = None  # hex_in / hex_out's buffer, made on first use
+        # self.hex, the hex data format's coder (hexcode.py), is made by __getattr__ the first
+        # time it is used: a program in the text format never loads its code.
         # The AT+QIOPEN in progress.
         self._open_id = -1
         self._open_err = -1
         # Bound methods made once and kept under their own names, so the instance finds them
         # first: handing over self.method would otherwise allocate a bound method every time.
         self.read_sink = self.read_sink
-        self.read_hex = self.read_hex
         self.push_sink = self.push_sink
-        self.push_hex = self.push_hex
         self.on_qird = self.on_qird
         e.on(b"+QIURC:", self.on_recv, b'"recv"')
         e.on(b"+QIURC:", self.on_closed, b'"closed"')
@@ -692,7 +695,7 @@ class Sockets:
         if n > READ_MAX:
             # No read asks for more: a length damaged on the wire. Its data cannot be
             # counted; the read fails and the socket reports the loss.
-            self._damage()
+            self.damage()
             e.abort("impossible AT+QIRD length")
             return LINE_MORE
         if not (self.viewmode or self.recv_hex or self.showlength):
@@ -707,21 +710,21 @@ class Sockets:
             self.remaining = f.int(0)
         if n <= 0:
             return LINE_MORE
-        self._nib = -1
-        self._bad = False
-        if self.viewmode:
-            if self.recv_hex:
+        if self.recv_hex:
+            h = self.hex
+            h.start()
+            if self.viewmode:
                 f.rest()
-                self.read_hex(e.mv, f.a, f.b)
+                h.read_hex(e.mv, f.a, f.b)
             else:
-                e.take(n, self.read_sink, f.pos, True)
-        elif self.recv_hex:
-            e.take(2 * n, self.read_hex)
+                e.take(2 * n, h.read_hex)
+        elif self.viewmode:
+            e.take(n, self.read_sink, f.pos, True)
         else:
             e.take(n, self.read_sink)
         return LINE_MORE
 
-    def _damage(self):
+    def damage(self):
         # A read's data was damaged or lost on the wire: the reader hears of it.
         self.damaged += 1
         if self._reader is not None:
@@ -741,22 +744,15 @@ class Sockets:
         dst = self._dst
         k = e - s
         if dst is None:
-            self._damage()  # data of a read that gave up
+            self.damage()  # data of a read that gave up
             return
         got = self._got
         if k > self._room - got:
             # More than was asked for: never written past it; the rest is lost.
             k = self._room - got
-            self._damage()
+            self.damage()
         dst[got : got + k] = mv[s : s + k]
         self._got = got + k
-
-    def read_hex(self, mv, s, e):
-        if not self._bad and not self.hex_in(mv, s, e, self.read_sink):
-            # Damaged on the wire: the bytes before it count, the rest of the record is
-            # dropped, and the next read raises DataLost at the gap.
-            self._bad = True
-            self._damage()
 
     def on_recv(self, buf, s, end):
         e = self.e
@@ -795,15 +791,16 @@ class Sockets:
         self._push_left = n
         if sock is not None and sock.udp:
             sock.ring.start_datagram(n)
-        self._nib = -1
-        if self.viewmode:
-            if self.recv_hex:
+        if self.recv_hex:
+            h = self.hex
+            h.start()
+            if self.viewmode:
                 f.rest()
-                self.push_hex(e.mv, f.a, f.b)
+                h.push_hex(e.mv, f.a, f.b)
             else:
-                e.take(n, self.push_sink, f.pos, True)
-        elif self.recv_hex:
-            e.take(2 * n, self.push_hex)
+                e.take(2 * n, h.push_hex)
+        elif self.viewmode:
+            e.take(n, self.push_sink, f.pos, True)
         else:
             e.take(n, self.push_sink)
 
@@ -816,81 +813,17 @@ class Sockets:
         if self._push_left <= 0 and sock.udp:
             sock.ring.end_datagram()
 
-    def push_hex(self, mv, s, e):
-        if self.hex_in(mv, s, e, self.push_sink):
-            return
-        # Damaged on the wire: what it held is lost, and the socket says so (a TCP socket
-        # keeps the bytes before the damage; a UDP datagram goes whole).
+    def drop_push(self):
+        """The pushed data in progress was damaged on the wire: what it held is lost, and the
+        socket says so (a TCP socket keeps the bytes before the damage; a UDP datagram goes
+        whole, and a stream takes nothing more until its reader has heard of the gap)."""
         self.damaged += 1
-        self._gap(self._push)
-        self._push = None
-
-    def _gap(self, sock):
-        # Pushed data for sock was lost: a datagram goes whole; a stream takes nothing more
-        # until its reader has heard of the gap (Ring.write).
+        sock = self._push
         if sock is not None:
             if sock.udp:
                 sock.ring.start_datagram(0)  # drop the datagram it began
             sock.ring.dropped += 1
-
-    # --- hex data format -------------------------------------------------------------
-    # binascii would allocate the whole payload (twice its size when sending) in one piece,
-    # which the fragmented heap of a node that has run for weeks may not have; so hex goes
-    # in and out through one small buffer. Sending and receiving never overlap in it: data
-    # goes out only between reads.
-
-    def hex_out(self, data, off, n):
-        # Writes data[off:off+n] as hex digits.
-        out = self._hexmv
-        if out is None:
-            out = self._hexmv = memoryview(bytearray(_HEX_BUF))
-        digits = b"0123456789abcdef"
-        end = off + n
-        while off < end:
-            j = 0
-            while off < end and j < _HEX_BUF:
-                c = data[off]
-                out[j] = digits[c >> 4]
-                out[j + 1] = digits[c & 15]
-                off += 1
-                j += 2
-            self.e.write(out, 0, j)
-
-    def hex_in(self, mv, s, e, sink):
-        # The bytes that the hex digits mv[s:e] stand for, to sink(mv, start, end) a piece at
-        # a time. The digits come in pieces as they arrive, so a pair may be split between
-        # two calls (_nib keeps its first digit): no record has to fit the receive buffer.
-        # False at the first digit that is not hex (damaged on the wire): the pieces before
-        # it have been handed over.
-        out = self._hexmv
-        if out is None:
-            out = self._hexmv = memoryview(bytearray(_HEX_BUF))
-        j = 0
-        a = self._nib
-        while s < e:
-            c = mv[s]
-            s += 1
-            # c | 32 turns A-F into a-f and leaves the digits as they are.
-            x = c | 32
-            if c < 48 or not (x <= 57 or 97 <= x <= 102):
-                self._nib = -1
-                if j:
-                    sink(out, 0, j)
-                return False
-            v = (c & 15) + (c >> 6) * 9
-            if a < 0:
-                a = v
-                continue
-            out[j] = a << 4 | v
-            a = -1
-            j += 1
-            if j == _HEX_BUF:
-                sink(out, 0, j)
-                j = 0
-        self._nib = a
-        if j:
-            sink(out, 0, j)
-        return True
+        self._push = None
 
     def on_closed(self, buf, s, end):
         f = self.e.fields
@@ -907,5 +840,5 @@ class Sockets:
                 self.closing |= 1 << cid
 
 
-# Socket._take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.
+# Socket.take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.
 TAKE = (-1, -2, -3)

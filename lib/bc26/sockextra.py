@@ -146,7 +146,7 @@ def set_mode(sock, mode):
         sock.mode = mode
         if mode == BUFFER:
             # The module may hold data that arrived after the switch; a gap in the push
-            # buffer is still reported before it (Socket._take).
+            # buffer is still reported before it (Socket.take).
             sock.pending = True
 
     modem = sock.net.modem

@@ -620,7 +620,7 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             if s is None:  # the flush failed: the connection is gone
                 return _ERR | _HUP
             ret = _WR
-            if self._r < self._w or s._ready():
+            if self._r < self._w or s.readable():
                 ret |= _RD
             return ret & arg
         if req == _CLOSE:

@@ -1,0 +1,16 @@
+def error_name(code: int | None) -> str | None: ...
+
+class BC26Error(OSError):
+    code: int | None
+    name: str
+    def __init__(self, code: int | None = None, name: str | None = None) -> None: ...
+
+class BC26Timeout(BC26Error):
+    def __init__(self, what: str = "timeout") -> None: ...
+
+class SendFailed(BC26Error):
+    sent: int
+    def __init__(self, sent: int = 0) -> None: ...
+
+class DataLost(BC26Error):
+    def __init__(self, what: str) -> None: ...
