@@ -377,12 +377,20 @@ class Engine:
                     if self.at_ok is not None:
                         self._ok_now()
                     continue
-            if c == _GT and self.state == _WAIT_PROMPT and not self._discard:
-                self._r = r + 1
-                self.state = _PROMPTED
-                self._taken = True
-                self._deadline = ticks_add(ticks_ms(), _PROMPT_HOLD)
-                continue
+            if c == _GT and not self._discard:
+                if self.state == _WAIT_PROMPT:
+                    self._r = r + 1
+                    self.state = _PROMPTED
+                    self._taken = True
+                    self._deadline = ticks_add(ticks_ms(), _PROMPT_HOLD)
+                    continue
+                if r + 1 >= w or buf[r + 1] == _SPACE:
+                    # A prompt that nobody awaits (its send gave up before it came): the
+                    # module is in data mode and would send our next lines as payload.
+                    self.uart.write(b"\x1b")
+                    self.late += 1
+                    self._r = r + 1
+                    continue
             s = self._scan
             if s < r:
                 s = r

@@ -163,9 +163,10 @@ class Socket:
         if released and not self.remote_closed:
             raise BC26Error(567)
         if self.lost == 2 or (ring is not None and ring.dropped):
-            # A gap comes before anything read after it: report it first.
-            return self.took(None, None)
-        if self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
+            # A gap comes before anything read after it: report it first (a UDP socket, which
+            # raises nothing for a lost datagram, may be at its end, which is released below).
+            k = self.took(None, None)
+        elif self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
             if not begin:
                 return -1
             net = self.net
@@ -719,7 +720,12 @@ class Sockets:
             else:
                 e.take(2 * n, h.read_hex)
         elif self.viewmode:
-            e.take(n, self.read_sink, f.pos, True)
+            # The data starts right after the comma: Fields skipped the spaces after it,
+            # which may be the data's own first bytes.
+            q = f.pos
+            while buf[q - 1] == 32:
+                q -= 1
+            e.take(n, self.read_sink, q, True)
         else:
             e.take(n, self.read_sink)
         return LINE_MORE
@@ -800,7 +806,10 @@ class Sockets:
             else:
                 e.take(2 * n, h.push_hex)
         elif self.viewmode:
-            e.take(n, self.push_sink, f.pos, True)
+            q = f.pos  # right after the comma, as in on_qird
+            while buf[q - 1] == 32:
+                q -= 1
+            e.take(n, self.push_sink, q, True)
         else:
             e.take(n, self.push_sink)
 
