@@ -64,13 +64,16 @@ def test_lost_on_restart_and_sockets_fail():
     u, m, nic = make()
     u.reply(b"AT+QIOPEN=", OK + b"\r\n+QIOPEN: 0,0\r\n")
     s = m.open("TCP", "127.0.0.1", 7)
-    u.reply(b"ATE0\r", OK)  # the restart turned echo on: the next poll turns it off
+    # The restart turned echo on: the next poll resynchronises (AT, silence, AT) and turns
+    # it off.
+    u.auto(b"AT\r", OK)
+    u.reply(b"ATE0\r", OK)
     u.feed(b"\r\nRDY\r\n")
     assert not nic.isconnected() and m.reg is None and m.net.restarts == 1
     assert m.net.table[0] is None
     err = raises(bc26.BC26Error, s.recv, 10, 0)
     assert err.code == 567
-    assert u.take_tx().endswith(b"ATE0\r") and u.pending_script() == 0
+    assert u.take_tx().endswith(b"AT\rAT\rATE0\r") and u.pending_script() == 0
 
 
 def test_active_connect_disconnect_send_the_commands():

@@ -633,6 +633,9 @@ class Sockets:
             self.restarts += 1
             self._restarted = True
             self.e.abort("module restarted")
+            # A booting module may miss or garble what is sent right after its banner: the
+            # next command resynchronises first (silence, then AT).
+            self.e.stale = True
         for sock in self.table:
             if sock is not None:
                 # Its connectID no longer exists on the module: reads raise 567.
