@@ -543,10 +543,14 @@ class Engine:
             self.on_unknown(self.buf, s, e)
 
     def abort(self, reason):
-        """From a handler: end the pending command now with BC26Error(None, reason)."""
+        """From a handler: end the pending command now with BC26Error(None, reason).
+
+        The rest of its answer (its OK) may still be on its way: the next command
+        resynchronises first, so that OK is not taken for its own."""
         if self.state != _IDLE and self.state != _DONE:
             self.code = None
             self._reason = reason
+            self.stale = True
             self._done(_FAILED)
 
     def _drop_data(self):
