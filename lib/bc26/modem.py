@@ -95,7 +95,7 @@ class Modem:
                 # Let late answers come and go before the AT that confirms: an OK that came
                 # late completed the last AT, whose own OK would complete the next command,
                 # one answer behind from then on. Only silence proves nothing more is due.
-                e.quiet(timeout, 10 * timeout)
+                e.quiet(timeout, 4 * timeout)
                 yield
                 e.finish()
             try:
