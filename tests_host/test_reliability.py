@@ -470,3 +470,36 @@ def test_item20_garbled_answers_raise_the_module_s_error_not_a_caller_s():
         assert "unreadable" in str(err), err
     u.reply(b'AT+QNTP=1,"10.0.0.1"\r', OK + b'\r\n+QNTP: 0,"\xff\xfe/01/01,00:00:00+32"\r\n')
     raises(bc26.BC26Error, m.ntp, "10.0.0.1")
+
+
+def test_item5_an_asyncio_read_at_the_end_never_runs_a_command_beside_another():
+    # The class of item 5 (every layer gives the engine back): an AsyncSocket that meets the end
+    # of its stream releases the connectID (AT+QICLOSE) under the lock, awaiting. It ran the
+    # blocking close instead, beside another coroutine's pending AT+CSQ: the AT+QICLOSE never
+    # went out, and the module kept the socket.
+    u, m = make()
+    s = opened(u, m, mode=bc26.PUSH)
+    am = AsyncModem(m, tick_ms=2)
+    from bc26.aio import AsyncSocket
+
+    a = AsyncSocket(am, s)
+    u.reply(b"AT+CSQ\r", (100, b"\r\n+CSQ: 20,99\r\n" + OK))
+    u.reply(b"AT+QICLOSE=0\r", CLOSE)
+    out = []
+
+    async def csq():
+        out.append(await am.command("AT+CSQ", expect=(b"+CSQ:",)))
+
+    async def reader():
+        await asyncio.sleep(0.02)
+        u.feed(b'\r\n+QIURC: "closed",0\r\n')
+        out.append(await a.recv(10, 2000))
+
+    async def main():
+        await asyncio.gather(csq(), reader())
+
+    run(main())
+    assert sorted(out, key=len) == [b"", [b"+CSQ: 20,99"]], out
+    assert m.net.table[0] is None
+    # One command after the other: the close never cut into the pending AT+CSQ.
+    assert u.take_tx() == b"AT+CSQ\rAT+QICLOSE=0\r" and not m.engine.stale

@@ -312,7 +312,7 @@ class AsyncSocket:
             # Socket.take's phases: the lock only when the module is to be read (and read
             # now and then anyway, as the blocking recv does).
             due = ticks_diff(ticks_ms(), last) >= s.poll_ms
-            k = s.take(buf, n, due, False)
+            k = s.take(buf, n, due, False, False)  # never waits: -1 (read due) or -3 (release)
             if k == TAKE_READ:
                 async with am.lock:
                     k = await am._take(s, buf, n, due)
