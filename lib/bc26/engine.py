@@ -127,7 +127,7 @@ class Engine:
 
     # --- URC table -------------------------------------------------------------------
 
-    def on(self, prefix, handler, rest=None):
+    def on(self, prefix, handler, rest=None, listen=False):
         """Call handler(buf, start, end) for every unsolicited line starting with prefix.
 
         Spaces after the first ':' are optional on the wire: b'+QIURC:"recv"' also matches
@@ -143,6 +143,11 @@ class Engine:
             if 0 <= k < len(prefix) - 1:
                 head = prefix[: k + 1]
                 rest = prefix[k + 1 :].lstrip()
+        if listen:
+            if self._listeners is None:
+                self._listeners = []
+            self._listeners.append((head, rest, handler))
+            return
         urcs = self._urcs
         for i in range(len(urcs)):
             if urcs[i][0] == head and urcs[i][1] == rest:
@@ -163,15 +168,7 @@ class Engine:
         """
         if not isinstance(prefix, (bytes, bytearray)) or not prefix:
             raise TypeError("prefix must be non-empty bytes")
-        head = bytes(prefix)
-        rest = b""
-        k = head.find(b":")
-        if 0 <= k < len(head) - 1:
-            rest = head[k + 1 :].lstrip()
-            head = head[: k + 1]
-        if self._listeners is None:
-            self._listeners = []
-        self._listeners.append((head, rest, handler))
+        self.on(bytes(prefix), handler, None, True)
 
     def _tell(self, s, e):
         # The user's listeners for the line buf[s:e]; True if one heard it.
