@@ -50,8 +50,19 @@ else:  # CPython, for host tests
     async def _sleep_ms(ms):
         await asyncio.sleep(ms / 1000)
 
-    def _within(aw, ms):
-        return asyncio.wait_for(aw, ms / 1000)
+    async def _within(aw, ms):
+        # Not asyncio.wait_for: nested in a caller's wait_for, CPython 3.11's can swallow
+        # the caller's cancellation when its own timeout falls at the same moment (the
+        # cancelled open then ran on to its 60 s deadline).
+        task = asyncio.ensure_future(aw)
+        try:
+            done, _ = await asyncio.wait((task,), timeout=ms / 1000)
+        finally:
+            if not task.done():
+                task.cancel()
+        if not done:
+            raise asyncio.TimeoutError
+        return task.result()
 
 
 class _Started:
