@@ -34,3 +34,19 @@ def test_no_module_keeps_its_own_copy_of_a_limit():
         for limit in list(MANUAL) + ["WAIT_MAX"]:
             assert not re.search(r"^_?%s\s*=" % limit, text, re.M), (name, limit)
         assert "86400000" not in text, name
+
+
+def consts(name):
+    with open(os.path.join(ROOT, "lib", "bc26", name + ".py")) as f:
+        return dict(re.findall(r"^(_[A-Z_]+) = const\((\d+)\)", f.read(), re.M))
+
+
+def test_a_class_s_rare_half_uses_the_numbers_of_its_module():
+    # engine_rare.py holds Engine methods loaded on first use; a private const is folded into
+    # each module's code, so the rare half repeats the states it needs: the same values.
+    for main, rare in (("engine", "engine_rare"),):
+        ours, theirs = consts(main), consts(rare)
+        shared = set(ours) & set(theirs)
+        assert "_IDLE" in shared and "_TIMEOUT" in shared, rare
+        for name in shared:
+            assert ours[name] == theirs[name], (rare, name, theirs[name], ours[name])

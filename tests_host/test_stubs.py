@@ -114,7 +114,8 @@ def runtime_methods(cls, instance=None):
     for module, names in lazy_table(cls):
         mod = importlib.import_module("bc26." + module)
         for name in names.split():
-            out[name] = runtime_params(getattr(mod, name), 1)
+            if not name.startswith("_"):  # a private method of the class, in its own module
+                out[name] = runtime_params(getattr(mod, name), 1)
     for name in EXTRA.get(cls.__name__, ()):
         out[name] = runtime_params(getattr(instance, name), 0)
     return out

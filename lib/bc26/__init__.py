@@ -5,23 +5,29 @@ modem = bc26.Modem(machine.UART(1, 115200, tx=17, rx=16, rxbuf=1024))
 print(modem.at("AT+CSQ"))
 """
 
-from .errors import BC26Error, BC26Timeout, DataLost, SendFailed, error_name
+from .errors import BC26Error, BC26Timeout, error_name
 from .modem import Modem
 from .sockets import BUFFER, PUSH, Socket
 
 
-def parse_time(text):
-    """(year, month, day, hour, minute, second, zone) from a module time string ("yy/MM/dd,hh:mm:ss+zz")."""
-    from .services import parse_time
-
-    return parse_time(text)
-
-
-def utc_seconds(t, epoch=2000, local=False):
-    """Seconds since 2000-01-01 UTC (or 1970) of a parse_time()/Modem.ntp() tuple."""
-    from .services import utc_seconds
-
-    return utc_seconds(t, epoch, local)
+def __getattr__(name):
+    # Loaded on first use, so a program that never needs them does not keep their code:
+    # SendFailed and DataLost (bc26.dataerrors); parse_time(text), the (year, month, day,
+    # hour, minute, second, zone) of a module time string, and utc_seconds(t, epoch=2000,
+    # local=False), the seconds since 2000 (or 1970) of such a tuple (bc26.services).
+    if name == "SendFailed" or name == "DataLost":
+        m = "dataerrors"
+    elif name == "parse_time" or name == "utc_seconds":
+        m = "services"
+    else:
+        # A submodule: MicroPython's `from bc26 import aio` asks here first and, given an
+        # AttributeError, would not go on to import it.
+        m = name
+    try:
+        mod = __import__("bc26." + m, None, None, (name,))
+    except ImportError:
+        raise AttributeError(name) from None
+    return mod if m == name else getattr(mod, name)
 
 
 __version__ = "0.1.0"

@@ -15,12 +15,15 @@ def lazy(obj, name, table):
     """obj.name, for a method that lives in a module loaded on first use.
 
     table: ((module, " name name ... "), ...). Every method costs heap whether it is called
-    or not; the rarely used ones live in separate modules and a class's __getattr__ calls
-    this, so obj.name(...) calls module.name(obj, ...).
+    or not; the rarely used ones live in separate modules, as functions whose first
+    parameter is the object, and a class's __getattr__ calls this. The function becomes a
+    method of the class here, so __getattr__ runs once per name and later calls are plain
+    method calls that allocate nothing.
     """
     key = " " + name + " "
     for module, names in table:
         if key in names:
             fn = getattr(__import__("bc26." + module, None, None, (name,)), name)
-            return lambda *args, **kw: fn(obj, *args, **kw)
+            setattr(type(obj), name, fn)
+            return getattr(obj, name)
     raise AttributeError(name)

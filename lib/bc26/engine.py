@@ -13,7 +13,7 @@
 # (see fields.py). Handlers run inside the receive loop, so they must be short and must not
 # send commands; they set state that the caller acts on afterwards.
 
-from ._compat import const, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from ._compat import const, lazy, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .checks import WAIT_MAX
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields, as_text
@@ -37,8 +37,8 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # How long the '>' prompt is held for its data. A caller that never writes it (a cancelled
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
-# How much longer than its own wait a trailer that a command gave up on is still expected.
-_OWED_GRACE = const(5000)
+
+_RARE = (("engine_rare", " listen _tell abort _drop_data _give_up abandon _pay quiet shorten _compact "),)
 
 # Command results.
 _OK = const(1)
@@ -125,6 +125,10 @@ class Engine:
         except Exception:
             pass
 
+    def __getattr__(self, name):
+        # The methods a program may never run live in engine_rare.py, loaded on first use.
+        return lazy(self, name, _RARE)
+
     # --- URC table -------------------------------------------------------------------
 
     def on(self, prefix, handler, rest=None, listen=False):
@@ -158,31 +162,6 @@ class Engine:
         while i < len(urcs) and len(urcs[i][0]) + len(urcs[i][1]) >= len(head) + len(rest):
             i += 1
         urcs.insert(i, (head, rest, handler))
-
-    def listen(self, prefix, handler):
-        """Also call handler(buf, start, end) for every unsolicited line starting with prefix
-        (spaces after its ':' optional, as with on()).
-
-        Listeners hear a line after the library has handled it, so they can never take a URC
-        away from the library ("closed" still closes the socket); several may share a prefix.
-        """
-        if not isinstance(prefix, (bytes, bytearray)) or not prefix:
-            raise TypeError("prefix must be non-empty bytes")
-        self.on(bytes(prefix), handler, None, True)
-
-    def _tell(self, s, e):
-        # The user's listeners for the line buf[s:e]; True if one heard it.
-        heard = False
-        buf = self.buf
-        for head, rest, handler in self._listeners:
-            if buf.startswith(head, s):
-                p = s + len(head)
-                while p < e and buf[p] == _SPACE:
-                    p += 1
-                if buf.startswith(rest, p):
-                    handler(buf, s, e)
-                    heard = True
-        return heard
 
     # --- counted data --------------------------------------------------------------
 
@@ -314,26 +293,6 @@ class Engine:
             return 0
         self._w = w + k
         return k
-
-    def _compact(self):
-        # Move the unconsumed tail to the front. The copy goes in steps no longer than the
-        # gap, so source and destination never overlap (memoryview copies with memcpy).
-        r = self._r
-        if r == 0:
-            return False
-        n = self._w - r
-        mv = self.mv
-        d = 0
-        while d < n:
-            k = n - d
-            if k > r:
-                k = r
-            mv[d : d + k] = mv[r + d : r + d + k]
-            d += k
-        self._w = n
-        self._scan = self._scan - r if self._scan > r else 0
-        self._r = 0
-        return True
 
     def _process(self):
         # Consume every complete record in the buffer. This runs for every byte the module
@@ -496,25 +455,6 @@ class Engine:
         self.at_ok = None
         fn()
 
-    def _pay(self, s, e):
-        # A trailer that a command which gave up still owed: dropped (True), in order.
-        owed = self._owed
-        now = ticks_ms()
-        while owed and ticks_diff(owed[0][1], now) <= 0:
-            owed.pop(0)  # overdue: it is not coming any more
-        if not owed:
-            self._owed = None
-            return False
-        for prefix in owed[0][0]:
-            if self.buf.startswith(prefix, s) and e - s == len(prefix):
-                owed.pop(0)
-                if not owed:
-                    self._owed = None
-                self.late += 1
-                self._paid = True
-                return True
-        return False
-
     def _take_line(self, s, e):
         # A line the pending command expects; False if its handler declines it.
         h = self._on_line
@@ -539,70 +479,9 @@ class Engine:
         if self.on_unknown is not None:
             self.on_unknown(self.buf, s, e)
 
-    def abort(self, reason):
-        """From a handler: end the pending command now with BC26Error(None, reason).
-
-        The rest of its answer (its OK) may still be on its way: the next command
-        resynchronises first, so that OK is not taken for its own."""
-        if self.state != _IDLE and self.state != _DONE:
-            self.code = None
-            self._reason = reason
-            self.stale = True
-            self._done(_FAILED)
-
-    def _drop_data(self):
-        if self._count:
-            self.truncated += 1
-        self._count = 0
-        self._quote = 0
-        self._lf = False
-        self._sink = None
-        self._counting = False
-
     def _done(self, result):
         self.state = _DONE
         self.result = result
-
-    def _give_up(self):
-        # The pending command is given up (its deadline passed, or its caller went away):
-        # whatever it may still answer must not be taken for the next command's answer.
-        st = self.state
-        if st == _WAIT_PROMPT or st == _PROMPTED:
-            # A prompt that came, or comes late, would take the next command line for data:
-            # Esc ends the data mode without sending anything.
-            self.uart.write(b"\x1b")
-        exp = self._expect
-        if (
-            self._trailer_ms
-            and self._taken
-            and (st == _WAIT_FINAL or st == _WAIT_TRAILER)
-            and exp is not None
-            and exp[0][0] != 43
-            and not self._paid
-        ):
-            # SEND OK / CLOSE OK carry no connectID: once the module took the command, the
-            # next one is this command's. (Not when this wait took a debt in its place: then
-            # ours was the one that came.)
-            if self._owed is None:
-                self._owed = []
-            self._owed.append([exp, ticks_add(ticks_ms(), self._trailer_ms + _OWED_GRACE)])
-        self.stale = True
-        self._done(_TIMEOUT)
-
-    def abandon(self):
-        """The caller of the pending command goes away (cancelled, or an error of its own):
-        end the command so that the engine is free again; the next command resynchronises
-        first. Does nothing when no command is pending."""
-        st = self.state
-        if st == _IDLE:
-            return
-        if st != _DONE:
-            self._give_up()
-        self.state = _IDLE
-        self._expect = None
-        self._on_line = None
-        self._lines = None
-        self._reason = None
 
     def prompted(self):
         """After the wait of a command begun with prompt=True: True once the '>' came (the
@@ -743,24 +622,6 @@ class Engine:
         self.state = _WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
 
-    def quiet(self, ms=300, limit=3000):
-        """Begin a wait that ends once the module has said nothing for ms (at most limit ms);
-        step() drives it and finish() returns None. Whatever arrives meanwhile is handled as
-        usual, late answers are counted and dropped: after it, nothing a command that gave up
-        could still answer (within the manual's 300 ms) can be taken for a new answer."""
-        if self.busy():
-            raise BC26Error(None, "busy: a command is pending")
-        self._expect = None
-        self._on_line = None
-        self._lines = None
-        self._trailer_ms = 0
-        self.result = 0
-        self._quiet_ms = ms
-        now = ticks_ms()
-        self._limit = ticks_add(now, limit)
-        self._deadline = ticks_add(now, ms)
-        self.state = _QUIET
-
     def step(self):
         """Read and dispatch what arrived; True when the pending command needs attention."""
         self._fresh = self._fill()
@@ -796,12 +657,6 @@ class Engine:
             i += 1
         if self._counting or self.busy():
             self.step()
-
-    def shorten(self, ms):
-        """Let the pending command's current wait end within ms from now, if it ends later."""
-        soon = ticks_add(ticks_ms(), ms)
-        if ticks_diff(self._deadline, soon) > 0:
-            self._deadline = soon
 
     def remaining(self):
         """ms until the pending command's current wait ends."""

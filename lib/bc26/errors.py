@@ -42,17 +42,9 @@ class BC26Timeout(BC26Error):
         super().__init__(ETIMEDOUT, what)
 
 
-class SendFailed(BC26Error):
-    """The module answered SEND FAIL. ``sent`` is how many bytes went out before it."""
-
-    def __init__(self, sent=0):
-        super().__init__(None, "SEND FAIL")
-        self.sent = sent
-
-
-class DataLost(BC26Error):
-    """Received data was dropped: the module's buffer was full ("buff full") or a
-    direct-push socket's buffer overflowed. Raised once, after the data still held."""
-
-    def __init__(self, what):
-        super().__init__(None, "data lost: " + what)
+def __getattr__(name):
+    # SendFailed and DataLost, loaded with the first of them: a program whose sends and
+    # reads never fail does not keep their classes.
+    if name == "SendFailed" or name == "DataLost":
+        return getattr(__import__("bc26.dataerrors", None, None, (name,)), name)
+    raise AttributeError(name)

@@ -9,7 +9,7 @@
 
 from ._compat import lazy
 from .engine import Engine
-from .errors import BC26Error, BC26Timeout
+from .errors import BC26Error
 from .sockets import Sockets
 
 _MORE = (
@@ -19,7 +19,7 @@ _MORE = (
     ("power", " psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "),
     ("sockextra", " socket_state "),
     ("sockcfg", " configure read_config "),
-    ("raw", " at ready last_error last_error_steps "),
+    ("raw", " at ready last_error last_error_steps sync sync_steps explain "),
 )
 
 
@@ -74,55 +74,6 @@ class Modem:
         steps = self.net.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
         return self.drive(steps)
 
-    def sync(self, tries=10, timeout=300):
-        """Send AT until the module answers OK, then let late answers drain.
-
-        Serves after power-on and wake (the module auto-bauds and the first bytes after
-        wake may be lost) and after a command timed out (its answer may still arrive).
-        """
-        self.drive(self.sync_steps(tries, timeout))
-
-    def sync_steps(self, tries=10, timeout=300):
-        # sync() as steps (see drive()).
-        e = self.engine
-        e.abandon()  # a command whose caller went away: it gives up now
-        late = e.stale  # something gave up before: its answer may still come
-        e.stale = False
-        answered = False  # an AT was answered OK, but the OK may have been a late one
-        missed = 0  # tries that got no answer (the AT that confirms an answer is extra)
-        while missed < tries:
-            if answered:
-                # Let late answers come and go before the AT that confirms: an OK that came
-                # late completed the last AT, whose own OK would complete the next command,
-                # one answer behind from then on. Only silence proves nothing more is due.
-                e.quiet(timeout, 4 * timeout)
-                yield
-                e.finish()
-            try:
-                e.cmd(b"AT")
-                e.begin(None, None, timeout)
-                yield
-                e.finish()
-                if answered or not late:
-                    e.stale = False  # the tries that timed out set it; the module is in step
-                    return
-                answered = True
-                continue
-            except BC26Timeout:
-                late = True
-            except BC26Error as err:
-                # A bare ERROR is an answer (the AT met the end of a garbled line): try
-                # again. A restart or power-down is no answer: the AT may still be answered
-                # after the boot.
-                if err.code is None and err.name != "ERROR":
-                    late = True
-            answered = False
-            missed += 1
-        e.stale = True
-        # A timeout (errno 110): the module said nothing in time, as with any command; a
-        # caller that must not take it for an answer (AT+QICLOSE's ERROR) can tell.
-        raise BC26Timeout("no answer to AT")
-
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
         return self.drive(self.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
@@ -167,17 +118,6 @@ class Modem:
             raise
         finally:
             steps.close()  # run the steps' cleanup
-
-    def explain(self, err, tcpip):
-        """Steps (see drive()) for a command that raised err: a bare ERROR from a TCP/IP
-        command (tcpip) raises the module's own code instead (AT+QIGETERROR, raw.py); they
-        do nothing for any other error. The callers raise err after them."""
-        e = self.engine
-        bare = err.code is None and err.name == "ERROR"
-        if tcpip and bare and self.query_errors and not e.stale and not e.busy():
-            code = yield from self.last_error_steps()
-            if code:
-                raise BC26Error(code)
 
     # --- URCs of the network ---------------------------------------------------------------
 

@@ -165,15 +165,14 @@ def _num(s, what):
     return int(s)
 
 
-def parse_time(s):
+def parse_time(text):
     """(year, month, day, hour, minute, second, zone) from "yy/MM/dd,hh:mm:ss+zz".
 
     Takes 2- or 4-digit years, an extra ':field' after the seconds (the manual's example
     "19/06/11,11:08:20:35+32"), a zone of one or two digits and no zone at all (zone None).
     The zone is in quarter hours. Surrounding quotes are allowed. ValueError if unreadable.
     """
-    if isinstance(s, str):
-        s = s.encode()
+    s = text.encode() if isinstance(text, str) else text
     s = bytes(s).strip().strip(b'"')
     k = s.find(b",")
     if k < 0:

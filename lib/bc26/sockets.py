@@ -5,7 +5,7 @@
 # NVRAM (dataformat, viewmode, showlength) or per boot (echomode), so the driver always
 # knows them: it reads them before the first socket opens, and records what it sets.
 
-from ._compat import const, lazy, ticks_add, ticks_diff, ticks_ms
+from ._compat import const, lazy, ticks_diff, ticks_ms
 from .checks import (
     DATA_HEX_MAX,
     DATA_TEXT_MAX,
@@ -18,16 +18,16 @@ from .checks import (
     check_range,
 )
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE
-from .errors import BC26Error, BC26Timeout, DataLost, SendFailed
-from .ring import Ring
+from .errors import BC26Error, BC26Timeout
 
 BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC
 
 _QUOTE = const(34)
-_SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
 
 _SEND = (b"SEND OK", b"SEND FAIL")
+# The Sockets methods loaded on first use.
+_RARE = (("sockets_rare", " defer_close _service damage abandon_read drop_push "), ("sockextra", " state "))
 
 
 def _result_line(buf, s, end):
@@ -71,6 +71,8 @@ class Socket:
         self.rxsize = rxsize
         self.ring = None
         if mode == PUSH:
+            from .ring import Ring  # push mode's buffer: a buffer-mode program never loads it
+
             self.ring = Ring(rxsize, self.udp)
         self.closed = False  # closed by the user: recv raises
         self.released = False  # AT+QICLOSE done: the connectID is free on the module
@@ -240,6 +242,8 @@ class Socket:
         if self.lost:
             self.lost = False
             if not self.udp:
+                from .dataerrors import DataLost
+
                 raise DataLost("socket %d (%d x buff full)" % (self.id, self.buff_full))
         # A "recv" URC that came with the empty answer announced data the module still holds.
         if self.remote_closed and not self.pending:
@@ -382,6 +386,8 @@ class Socket:
         e = self.net.e
         e.finish()
         if e.matched == 1:
+            from .dataerrors import SendFailed
+
             raise SendFailed(off)
 
     # --- other -------------------------------------------------------------------------
@@ -429,7 +435,7 @@ class Sockets:
 
             h = self.hex = HexCoder(self)
             return h if name == "hex" else getattr(h, name)
-        return lazy(self, name, (("sockextra", " state "),))
+        return lazy(self, name, _RARE)
 
     def __init__(self, modem):
         self.modem = modem
@@ -591,12 +597,6 @@ class Sockets:
         sock.released = True
         yield from self.close_steps(sock.id)
 
-    def defer_close(self, sock):
-        """Close sock at the next poll that finds the module free (while a command runs)."""
-        sock.closed = True
-        sock.released = True
-        self.closing |= 1 << sock.id
-
     def close_steps(self, cid):
         # Steps (see Modem.drive): AT+QICLOSE=<cid>, waiting for CLOSE OK. An ERROR (nothing
         # open there) is fine. Until the module has answered, a released socket keeps its
@@ -649,7 +649,7 @@ class Sockets:
         """Deferred work that handlers may not do themselves: closing sockets, echo off.
 
         Called from Modem.poll() and before opening a socket. It never raises: if the module
-        does not answer, the work waits for the next call, at least 2 s (_SERVICE_RETRY_MS) later,
+        does not answer, the work waits for the next call, at least 2 s later (sockets_rare.py),
         so a silent module does not make every poll() wait. With steps=True: the work as
         steps (see Modem.drive), or None when there is none to do now (bc26.aio).
         """
@@ -662,22 +662,6 @@ class Sockets:
         if steps:
             return work
         self.modem.drive(work)
-
-    def _service(self):
-        todo = self.orphans | self.closing
-        try:
-            if self._restarted:
-                # A restart turns echo on.
-                yield from self.modem.command_steps(("ATE0",), timeout=self.cmd_timeout)
-                self._restarted = False
-            for cid in range(5):
-                if todo & (1 << cid):
-                    s = self.table[cid]
-                    yield from (self.close_steps(cid) if s is None or s.released else self.release_steps(s))
-            self._retry_at = -1
-        except BC26Error:
-            self.service_errors += 1
-            self._retry_at = ticks_add(ticks_ms(), _SERVICE_RETRY_MS)
 
     # --- receiving -------------------------------------------------------------------
 
@@ -732,22 +716,6 @@ class Sockets:
         else:
             e.take(n, self.read_sink)
         return LINE_MORE
-
-    def damage(self):
-        # A read's data was damaged or lost on the wire: the reader hears of it.
-        self.damaged += 1
-        if self._reader is not None:
-            self._reader.lost = 2
-
-    def abandon_read(self, e):
-        """The AT+QIRD in progress is given up (its caller went away): what it has read and
-        not handed over is lost, and what it still brings is dropped, both reported."""
-        if self._dst is not None and self._got and self._reader is not None:
-            self._reader.lost = 2
-        self._dst = None
-        if self._reader is not None:
-            self._reader.pending = True  # the module may hold more
-        e.abandon()
 
     def read_sink(self, mv, s, e):
         dst = self._dst
@@ -824,18 +792,6 @@ class Sockets:
         sock.ring.write(mv, s, e)
         if self._push_left <= 0 and sock.udp:
             sock.ring.end_datagram()
-
-    def drop_push(self):
-        """The pushed data in progress was damaged on the wire: what it held is lost, and the
-        socket says so (a TCP socket keeps the bytes before the damage; a UDP datagram goes
-        whole, and a stream takes nothing more until its reader has heard of the gap)."""
-        self.damaged += 1
-        sock = self._push
-        if sock is not None:
-            if sock.udp:
-                sock.ring.start_datagram(0)  # drop the datagram it began
-            sock.ring.dropped += 1
-        self._push = None
 
     def on_closed(self, buf, s, end):
         f = self.e.fields

@@ -28,7 +28,8 @@
 import sys
 
 from ._compat import const
-from .errors import BC26Error, BC26Timeout, SendFailed
+from .dataerrors import SendFailed
+from .errors import BC26Error, BC26Timeout
 from .sockets import BUFFER
 
 if sys.implementation.name == "micropython":

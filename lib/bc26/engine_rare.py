@@ -1,0 +1,182 @@
+# The Engine's methods that a program may never run, loaded on first use (Engine.__getattr__,
+# _compat.lazy): resynchronising, giving up a command, paying owed trailers, aborting from a
+# handler, the user's listeners, and moving a record that straddles the buffer's end. They
+# are Engine methods written as functions of self, so they use its state as its own code
+# does; only engine.py calls the private ones. Every method costs heap whether it runs or
+# not: these are what a sensor node that never meets trouble does not keep.
+
+from ._compat import const, ticks_add, ticks_diff, ticks_ms
+from .errors import BC26Error
+
+# engine.py's numbers (tests_host/test_core_engine.py checks that the two agree).
+_SPACE = const(32)
+_IDLE = const(0)
+_WAIT_PROMPT = const(1)
+_WAIT_FINAL = const(2)
+_WAIT_TRAILER = const(3)
+_PROMPTED = const(4)
+_DONE = const(5)
+_QUIET = const(6)
+# How much longer than its own wait a trailer that a command gave up on is still expected.
+_OWED_GRACE = const(5000)
+_FAILED = const(2)
+_TIMEOUT = const(3)
+
+
+def listen(self, prefix, handler):
+    """Also call handler(buf, start, end) for every unsolicited line starting with prefix
+    (spaces after its ':' optional, as with on()).
+
+    Listeners hear a line after the library has handled it, so they can never take a URC
+    away from the library ("closed" still closes the socket); several may share a prefix.
+    """
+    if not isinstance(prefix, (bytes, bytearray)) or not prefix:
+        raise TypeError("prefix must be non-empty bytes")
+    self.on(bytes(prefix), handler, None, True)
+
+
+def _tell(self, s, e):
+    # The user's listeners for the line buf[s:e]; True if one heard it.
+    heard = False
+    buf = self.buf
+    for head, rest, handler in self._listeners:
+        if buf.startswith(head, s):
+            p = s + len(head)
+            while p < e and buf[p] == _SPACE:
+                p += 1
+            if buf.startswith(rest, p):
+                handler(buf, s, e)
+                heard = True
+    return heard
+
+
+def abort(self, reason):
+    """From a handler: end the pending command now with BC26Error(None, reason).
+
+    The rest of its answer (its OK) may still be on its way: the next command
+    resynchronises first, so that OK is not taken for its own."""
+    if self.state != _IDLE and self.state != _DONE:
+        self.code = None
+        self._reason = reason
+        self.stale = True
+        self._done(_FAILED)
+
+
+def _drop_data(self):
+    if self._count:
+        self.truncated += 1
+    self._count = 0
+    self._quote = 0
+    self._lf = False
+    self._sink = None
+    self._counting = False
+
+
+def _give_up(self):
+    # The pending command is given up (its deadline passed, or its caller went away):
+    # whatever it may still answer must not be taken for the next command's answer.
+    st = self.state
+    if st == _WAIT_PROMPT or st == _PROMPTED:
+        # A prompt that came, or comes late, would take the next command line for data:
+        # Esc ends the data mode without sending anything.
+        self.uart.write(b"\x1b")
+    exp = self._expect
+    if (
+        self._trailer_ms
+        and self._taken
+        and (st == _WAIT_FINAL or st == _WAIT_TRAILER)
+        and exp is not None
+        and exp[0][0] != 43
+        and not self._paid
+    ):
+        # SEND OK / CLOSE OK carry no connectID: once the module took the command, the
+        # next one is this command's. (Not when this wait took a debt in its place: then
+        # ours was the one that came.)
+        if self._owed is None:
+            self._owed = []
+        self._owed.append([exp, ticks_add(ticks_ms(), self._trailer_ms + _OWED_GRACE)])
+    self.stale = True
+    self._done(_TIMEOUT)
+
+
+def abandon(self):
+    """The caller of the pending command goes away (cancelled, or an error of its own):
+    end the command so that the engine is free again; the next command resynchronises
+    first. Does nothing when no command is pending."""
+    st = self.state
+    if st == _IDLE:
+        return
+    if st != _DONE:
+        self._give_up()
+    self.state = _IDLE
+    self._expect = None
+    self._on_line = None
+    self._lines = None
+    self._reason = None
+
+
+def _pay(self, s, e):
+    # A trailer that a command which gave up still owed: dropped (True), in order.
+    owed = self._owed
+    now = ticks_ms()
+    while owed and ticks_diff(owed[0][1], now) <= 0:
+        owed.pop(0)  # overdue: it is not coming any more
+    if not owed:
+        self._owed = None
+        return False
+    for prefix in owed[0][0]:
+        if self.buf.startswith(prefix, s) and e - s == len(prefix):
+            owed.pop(0)
+            if not owed:
+                self._owed = None
+            self.late += 1
+            self._paid = True
+            return True
+    return False
+
+
+def quiet(self, ms=300, limit=3000):
+    """Begin a wait that ends once the module has said nothing for ms (at most limit ms);
+    step() drives it and finish() returns None. Whatever arrives meanwhile is handled as
+    usual, late answers are counted and dropped: after it, nothing a command that gave up
+    could still answer (within the manual's 300 ms) can be taken for a new answer."""
+    if self.busy():
+        raise BC26Error(None, "busy: a command is pending")
+    self._expect = None
+    self._on_line = None
+    self._lines = None
+    self._trailer_ms = 0
+    self.result = 0
+    self._quiet_ms = ms
+    now = ticks_ms()
+    self._limit = ticks_add(now, limit)
+    self._deadline = ticks_add(now, ms)
+    self.state = _QUIET
+
+
+def shorten(self, ms):
+    """Let the pending command's current wait end within ms from now, if it ends later."""
+    soon = ticks_add(ticks_ms(), ms)
+    if ticks_diff(self._deadline, soon) > 0:
+        self._deadline = soon
+
+
+def _compact(self):
+    # Move the unconsumed tail to the front. The copy goes in steps no longer than the
+    # gap, so source and destination never overlap (memoryview copies with memcpy).
+    r = self._r
+    if r == 0:
+        return False
+    n = self._w - r
+    mv = self.mv
+    d = 0
+    while d < n:
+        k = n - d
+        if k > r:
+            k = r
+        mv[d : d + k] = mv[r + d : r + d + k]
+        d += k
+    self._w = n
+    self._scan = self._scan - r if self._scan > r else 0
+    self._r = 0
+    return True
