@@ -173,6 +173,32 @@ def test_urc_when_idle_and_glued_after_ok():
     assert urcs.lines[1] == b'+QIURC:"closed",4'
 
 
+def test_a_named_handler_is_looked_up_once_when_its_urc_first_comes():
+    # Engine.on(prefix, (object, "name")): the method may live in a module loaded on first
+    # use, so it is looked up only when its URC comes, and then kept.
+    class Owner:
+        def __init__(self):
+            self.lookups = 0
+            self.urcs = Lines()
+
+        def __getattr__(self, name):
+            if name != "on_thing":
+                raise AttributeError(name)
+            self.lookups += 1
+            return self.urcs
+
+    u, e = make()
+    owner = Owner()
+    e.on(b"+THING:", (owner, "on_thing"))
+    e.on(b"+OTHER:", (owner, "absent"))  # never comes: never looked up
+    assert owner.lookups == 0
+    u.feed(b"+THING: 1\r\n+THING: 2\r\n")
+    e.poll()
+    u.feed(b"+THING: 3\r\n")
+    e.poll()
+    assert owner.urcs.lines == [b"+THING: 1", b"+THING: 2", b"+THING: 3"] and owner.lookups == 1
+
+
 def test_unknown_lines_go_to_catch_all():
     u, e = make()
     seen = Lines()

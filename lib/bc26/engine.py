@@ -134,6 +134,9 @@ class Engine:
     def on(self, prefix, handler, rest=None, listen=False):
         """Call handler(buf, start, end) for every unsolicited line starting with prefix.
 
+        handler may also be (object, "method name"), looked up the first time such a line
+        comes, so that a method which lives in a module loaded on first use is loaded then.
+
         Spaces after the first ':' are optional on the wire: b'+QIURC:"recv"' also matches
         '+QIURC: "recv"'. ``end`` excludes the line end. A later registration of the same
         prefix replaces the earlier one: this is the library's own table (a user's handler
@@ -426,7 +429,9 @@ class Engine:
                         if self._take_line(s, e):
                             return
                         break
-        for head, rest, handler in self._urcs:
+        urcs = self._urcs
+        for i in range(len(urcs)):
+            head, rest, handler = urcs[i]
             if buf.startswith(head, s):
                 p = s + len(head)
                 if rest:
@@ -437,6 +442,10 @@ class Engine:
                     p += len(rest)
                 # Handlers find their arguments here instead of matching the prefix again.
                 self.args = p
+                if type(handler) is tuple:
+                    # (object, method name), looked up now that its URC came: once.
+                    handler = getattr(handler[0], handler[1])
+                    urcs[i] = (head, rest, handler)
                 handler(buf, s, e)
                 if self._listeners is not None:
                     self._tell(s, e)

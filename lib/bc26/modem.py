@@ -14,7 +14,7 @@ from .sockets import Sockets
 
 _MORE = (
     ("services", " ping ntp resolve set_dns dns_servers error_info test_form supports "),
-    ("network", " start registration address signal wait_network reattach "),
+    ("network", " start registration address signal wait_network reattach _on_ip _on_cereg "),
     ("power", " set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "),
     ("power", " psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "),
     ("sockextra", " socket_state "),
@@ -46,8 +46,25 @@ class Modem:
         self.pins: object  # power.Pins from set_pins(): PWRKEY, RESET, PSM_EINT (power.py)
         self.psm_state: str  # "awake", "PSM" or "unknown" once PSM is watched (power.py)
         self.ntp_text: str  # the module's time string of the last ntp() (services.py)
-        self.engine.on(b"+IP:", self._on_ip, b"")
-        self.engine.on(b"+CEREG:", self._on_cereg, b"")
+        # Every URC the library handles, in one place. A handler is named, (object, method
+        # name), and looked up the first time its URC comes (Engine.on): one that never comes
+        # never loads its code, as most live in modules loaded on first use. (power.py adds
+        # +QNBIOTEVENT and +QATWAKEUP while PSM is watched; a user's listeners go beside
+        # these, Modem.on.)
+        e = self.engine
+        net = self.net
+        e.on(b"+QIURC:", (net, "on_recv"), b'"recv"')  # data: announced, or pushed with it
+        e.on(b"+QIURC:", (net, "on_closed"), b'"closed"')
+        e.on(b"+QIRD:", (net, "on_qird"), b"")  # after its read gave up: counted and dropped
+        e.on(b"+QIOPEN:", (net, "on_late_open"), b"")  # after its open gave up: closed later
+        # A module that restarts prints a boot banner (BC26: MediaTek's, ending in "Leaving
+        # the BROM"; other firmware: RDY) and has forgotten every socket; after AT+QPOWD (or
+        # a brown-out the firmware notices) it says POWERED DOWN and is off.
+        e.on(b"RDY", (net, "on_restart"), b"")
+        e.on(b"Leaving the BROM", (net, "on_restart"), b"")
+        e.on(b"POWERED DOWN", (net, "on_restart"), b"")
+        e.on(b"+IP:", (self, "_on_ip"), b"")  # the default PDN is up, with this address
+        e.on(b"+CEREG:", (self, "_on_cereg"), b"")  # the registration changed
 
     def on(self, prefix, handler):
         """Call handler(buf, start, end) for every unsolicited line that starts with prefix
@@ -118,23 +135,6 @@ class Modem:
             raise
         finally:
             steps.close()  # run the steps' cleanup
-
-    # --- URCs of the network ---------------------------------------------------------------
-
-    def _on_ip(self, buf, s, end):
-        # +IP: 10.170.235.216 (the default PDN is up: the manual's go-ahead for QIOPEN).
-        f = self.engine.fields
-        f.start(s + 4, end)
-        if f.str():
-            self.ip = f.text()
-
-    def _on_cereg(self, buf, s, end):
-        # The URC form: +CEREG: <stat>[,...] (the read form, with <n> first, is a response).
-        f = self.engine.fields
-        f.start(s + 7, end)
-        stat = f.int()
-        if stat is not None:
-            self.reg = stat
 
     # --- the rest, loaded on first use -----------------------------------------------------
     # Every method costs heap whether it is called or not, so services (ping, NTP, DNS),

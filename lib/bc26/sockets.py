@@ -27,7 +27,13 @@ _QUOTE = const(34)
 
 _SEND = (b"SEND OK", b"SEND FAIL")
 # The Sockets methods loaded on first use.
-_RARE = (("sockets_rare", " defer_close _service damage abandon_read drop_push "), ("sockextra", " state "))
+_RARE = (
+    (
+        "sockets_rare",
+        " on_closed on_late_open on_restart defer_close _service damage abandon_read drop_push ",
+    ),
+    ("sockextra", " state "),
+)
 
 
 def _result_line(buf, s, end):
@@ -439,7 +445,7 @@ class Sockets:
 
     def __init__(self, modem):
         self.modem = modem
-        e = self.e = modem.engine
+        self.e = modem.engine
         self.table: list = [None, None, None, None, None]  # a Socket or None per connectID
         # The module's AT+QICFG values, as last read or set.
         self.send_hex = False
@@ -470,17 +476,6 @@ class Sockets:
         self.read_sink = self.read_sink
         self.push_sink = self.push_sink
         self.on_qird = self.on_qird
-        e.on(b"+QIURC:", self.on_recv, b'"recv"')
-        e.on(b"+QIURC:", self.on_closed, b'"closed"')
-        e.on(b"+QIOPEN:", self.on_late_open, b"")
-        # An AT+QIRD answer after its read gave up: its data is counted and dropped.
-        e.on(b"+QIRD:", self.on_qird, b"")
-        # A module that restarts prints a boot banner (BC26: MediaTek's, ending in "Leaving
-        # the BROM"; other firmware: RDY) and has forgotten every socket.
-        e.on(b"RDY", self.on_restart, b"")
-        e.on(b"Leaving the BROM", self.on_restart, b"")
-        # After AT+QPOWD (or a brown-out the firmware notices) the module says so and is off.
-        e.on(b"POWERED DOWN", self.on_restart, b"")
         self.restarts = 0
         self._restarted = False
         self.service_errors = 0  # deferred closes / ATE0 the module did not answer
@@ -581,14 +576,6 @@ class Sockets:
         self._open_err = f.int(0)
         return LINE_DONE
 
-    def on_late_open(self, buf, s, end):
-        # A +QIOPEN after its command gave up: if the socket did open, close it later.
-        f = self.e.fields
-        f.start(s + 8, end)
-        cid = f.int(-1)
-        if 0 <= cid <= 4 and f.int(-1) == 0 and self.table[cid] is None:
-            self.orphans |= 1 << cid
-
     def release_steps(self, sock):
         # Steps (see Modem.drive): free sock's connectID on the module (AT+QICLOSE) and in
         # the table, once.
@@ -622,28 +609,6 @@ class Sockets:
                     self.table[cid] = None
             else:
                 self.closing |= bit
-
-    def on_restart(self, buf, s, end):
-        # The module restarted (RDY, the boot banner) or is off (POWERED DOWN, 'P'): either
-        # way it answers nothing pending and has forgotten every socket. Only a restarted
-        # module needs echo turned off again; one that is off gets ATE0 from start().
-        if buf[s] == 80:
-            self.e.abort("module powered down")
-        else:
-            self.restarts += 1
-            self._restarted = True
-            self.e.abort("module restarted")
-            # A booting module may miss or garble what is sent right after its banner: the
-            # next command resynchronises first (silence, then AT).
-            self.e.stale = True
-        for sock in self.table:
-            if sock is not None:
-                # Its connectID no longer exists on the module: reads raise 567.
-                sock.released = True
-                sock.pending = False
-        self.table = [None, None, None, None, None]
-        self.orphans = self.closing = 0
-        self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values
 
     def service(self, steps=False):
         """Deferred work that handlers may not do themselves: closing sockets, echo off.
@@ -792,20 +757,6 @@ class Sockets:
         sock.ring.write(mv, s, e)
         if self._push_left <= 0 and sock.udp:
             sock.ring.end_datagram()
-
-    def on_closed(self, buf, s, end):
-        f = self.e.fields
-        f.start(self.e.args + 1, end)
-        cid = f.int(-1)
-        if 0 <= cid <= 4:
-            sock = self.table[cid]
-            if sock is None:
-                self.closing |= 1 << cid
-                return
-            sock.remote_closed = True
-            if sock.mode == PUSH:
-                # Pushed data is all here already: the module's side can go now.
-                self.closing |= 1 << cid
 
 
 # Socket.take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.

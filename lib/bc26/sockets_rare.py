@@ -6,6 +6,7 @@
 
 from ._compat import const, ticks_add, ticks_ms
 from .errors import BC26Error
+from .sockets import PUSH
 
 _SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
 
@@ -63,3 +64,50 @@ def drop_push(self):
             sock.ring.start_datagram(0)  # drop the datagram it began
         sock.ring.dropped += 1
     self._push = None
+
+
+def on_late_open(self, buf, s, end):
+    # A +QIOPEN after its command gave up: if the socket did open, close it later.
+    f = self.e.fields
+    f.start(s + 8, end)
+    cid = f.int(-1)
+    if 0 <= cid <= 4 and f.int(-1) == 0 and self.table[cid] is None:
+        self.orphans |= 1 << cid
+
+
+def on_restart(self, buf, s, end):
+    # The module restarted (RDY, the boot banner) or is off (POWERED DOWN, 'P'): either
+    # way it answers nothing pending and has forgotten every socket. Only a restarted
+    # module needs echo turned off again; one that is off gets ATE0 from start().
+    if buf[s] == 80:
+        self.e.abort("module powered down")
+    else:
+        self.restarts += 1
+        self._restarted = True
+        self.e.abort("module restarted")
+        # A booting module may miss or garble what is sent right after its banner: the
+        # next command resynchronises first (silence, then AT).
+        self.e.stale = True
+    for sock in self.table:
+        if sock is not None:
+            # Its connectID no longer exists on the module: reads raise 567.
+            sock.released = True
+            sock.pending = False
+    self.table = [None, None, None, None, None]
+    self.orphans = self.closing = 0
+    self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values
+
+
+def on_closed(self, buf, s, end):
+    f = self.e.fields
+    f.start(self.e.args + 1, end)
+    cid = f.int(-1)
+    if 0 <= cid <= 4:
+        sock = self.table[cid]
+        if sock is None:
+            self.closing |= 1 << cid
+            return
+        sock.remote_closed = True
+        if sock.mode == PUSH:
+            # Pushed data is all here already: the module's side can go now.
+            self.closing |= 1 << cid
