@@ -84,8 +84,14 @@ def lazy_table(cls):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "lazy":
             table = node.args[2]
             if isinstance(table, ast.Name):
-                return getattr(sys.modules[cls.__module__], table.id)
-            return ast.literal_eval(table)
+                table = getattr(sys.modules[cls.__module__], table.id)
+            else:
+                table = ast.literal_eval(table)
+            # "|module name name ... |module ...": [(module, " name name ... "), ...]
+            return [
+                (m, " " + rest + " ")
+                for m, _, rest in (part.strip().partition(" ") for part in table.split("|")[1:])
+            ]
     raise AssertionError("%s.__getattr__ calls no lazy()" % cls.__name__)
 
 

@@ -14,16 +14,18 @@ except ImportError:
 def lazy(obj, name, table):
     """obj.name, for a method that lives in a module loaded on first use.
 
-    table: ((module, " name name ... "), ...). Every method costs heap whether it is called
-    or not; the rarely used ones live in separate modules, as functions whose first
-    parameter is the object, and a class's __getattr__ calls this. The function becomes a
-    method of the class here, so __getattr__ runs once per name and later calls are plain
-    method calls that allocate nothing.
+    table: "|module name name ... |module name ... " (one str: one object on the heap, where
+    a tuple per module costs several). Every method costs heap whether it is called or not;
+    the rarely used ones live in separate modules, as functions whose first parameter is
+    the object, and a class's __getattr__ calls this. The function becomes a method of the
+    class here, so __getattr__ runs once per name and later calls are plain method calls
+    that allocate nothing.
     """
-    key = " " + name + " "
-    for module, names in table:
-        if key in names:
-            fn = getattr(__import__("bc26." + module, None, None, (name,)), name)
-            setattr(type(obj), name, fn)
-            return getattr(obj, name)
-    raise AttributeError(name)
+    i = table.find(" " + name + " ")
+    if i < 0:
+        raise AttributeError(name)
+    j = table.rfind("|", 0, i) + 1
+    module = table[j : table.find(" ", j)]
+    fn = getattr(__import__("bc26." + module, None, None, (name,)), name)
+    setattr(type(obj), name, fn)
+    return getattr(obj, name)

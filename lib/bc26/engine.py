@@ -38,7 +38,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = (("engine_rare", " listen _tell abort _drop_data _give_up abandon _pay quiet shorten _compact "),)
+_RARE = "|engine_rare listen _tell abort _drop_data _give_up abandon _pay quiet shorten _compact "
 
 # Command results.
 _OK = const(1)

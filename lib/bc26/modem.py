@@ -13,13 +13,12 @@ from .errors import BC26Error
 from .sockets import Sockets
 
 _MORE = (
-    ("services", " ping ntp resolve set_dns dns_servers error_info test_form supports "),
-    ("network", " start registration address signal wait_network reattach _on_ip _on_cereg "),
-    ("power", " set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "),
-    ("power", " psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "),
-    ("sockextra", " socket_state "),
-    ("sockcfg", " configure read_config "),
-    ("raw", " at ready last_error last_error_steps sync sync_steps explain "),
+    "|services ping ntp resolve set_dns dns_servers error_info test_form supports "
+    "|network start registration address signal wait_network reattach _on_ip _on_cereg "
+    "|power set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "
+    "psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "
+    "|sockextra socket_state |sockcfg configure read_config "
+    "|raw at ready last_error last_error_steps sync sync_steps explain "
 )
 
 
