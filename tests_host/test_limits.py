@@ -1,10 +1,10 @@
-# The manual's limits live in one place (bc26.checks); the modules that check what comes from the
+# The manual's limits live in one place (bc26.limits); the modules that check what comes from the
 # user or the wire import them from there. Here: they are the manual's values (section 2's
 # parameter tables and note 4 of 2.4), and no module keeps a copy of its own.
 import os
 import re
 
-import bc26.checks as checks
+import bc26.limits as limits
 from mp import ROOT
 
 MANUAL = {
@@ -20,14 +20,14 @@ MANUAL = {
 
 def test_limits_are_the_manual_s():
     for name, value in MANUAL.items():
-        assert getattr(checks, name) == value, name
-    assert checks.WAIT_MAX < 2**29  # within half the period of a board's ticks_ms()
+        assert getattr(limits, name) == value, name
+    assert limits.WAIT_MAX < 2**29  # within half the period of a board's ticks_ms()
 
 
 def test_no_module_keeps_its_own_copy_of_a_limit():
     lib = os.path.join(ROOT, "lib", "bc26")
     for name in sorted(os.listdir(lib)):
-        if not name.endswith(".py") or name == "checks.py":
+        if not name.endswith(".py") or name == "limits.py":
             continue
         with open(os.path.join(lib, name)) as f:
             text = f.read()

@@ -5,18 +5,21 @@ modem = bc26.Modem(machine.UART(1, 115200, tx=17, rx=16, rxbuf=1024))
 print(modem.at("AT+CSQ"))
 """
 
-from .errors import BC26Error, BC26Timeout, error_name
+from .errors import BC26Error, BC26Timeout
 from .modem import Modem
 from .sockets import BUFFER, PUSH, Socket
 
 
 def __getattr__(name):
     # Loaded on first use, so a program that never needs them does not keep their code:
-    # SendFailed and DataLost (bc26.dataerrors); parse_time(text), the (year, month, day,
-    # hour, minute, second, zone) of a module time string, and utc_seconds(t, epoch=2000,
-    # local=False), the seconds since 2000 (or 1970) of such a tuple (bc26.services).
+    # SendFailed and DataLost (bc26.dataerrors); error_name(code), the manual's name of an
+    # error code (bc26.errnames); parse_time(text), the (year, month, day, hour, minute,
+    # second, zone) of a module time string, and utc_seconds(t, epoch=2000, local=False),
+    # the seconds since 2000 (or 1970) of such a tuple (bc26.services).
     if name == "SendFailed" or name == "DataLost":
         m = "dataerrors"
+    elif name == "error_name":
+        m = "errnames"
     elif name == "parse_time" or name == "utc_seconds":
         m = "services"
     else:

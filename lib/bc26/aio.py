@@ -31,8 +31,8 @@ import asyncio
 import sys
 
 from ._compat import ticks_diff, ticks_ms
-from .checks import WAIT_MAX
 from .errors import BC26Error, BC26Timeout
+from .limits import WAIT_MAX
 from .sockets import BUFFER, TAKE
 
 TAKE_READ, TAKE_SYNC, TAKE_RELEASE = TAKE

@@ -14,9 +14,9 @@
 # send commands; they set state that the caller acts on afterwards.
 
 from ._compat import const, lazy, sleep_ms, ticks_add, ticks_diff, ticks_ms
-from .checks import WAIT_MAX
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields, as_text
+from .limits import WAIT_MAX
 
 _CR = const(13)
 _LF = const(10)
@@ -595,7 +595,10 @@ class Engine:
                 raise BC26Error(None, "busy: a command is pending")
             self.abandon()  # left behind by a caller that went away; it is overdue
         if not (0 < timeout <= WAIT_MAX and 0 <= trailer <= WAIT_MAX):
-            raise ValueError("timeout must be 1..%d ms" % WAIT_MAX)
+            from .checks import check_range  # its message names the bad value
+
+            check_range(timeout, 1, WAIT_MAX, "timeout")
+            check_range(trailer, 0, WAIT_MAX, "trailer")
         # Dispatch what already arrived, so an earlier URC is never taken for this answer.
         if self._fill() or self._r < self._w:
             self._process()
@@ -625,7 +628,9 @@ class Engine:
     def resume(self, timeout=1000, trailer=None):
         """After the prompt and the data: wait for the final result."""
         if not 0 < timeout <= WAIT_MAX:
-            raise ValueError("timeout must be 1..%d ms" % WAIT_MAX)
+            from .checks import check_range
+
+            check_range(timeout, 1, WAIT_MAX, "timeout")
         if trailer is not None:
             self._trailer_ms = trailer
         self.state = _WAIT_FINAL

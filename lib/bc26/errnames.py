@@ -1,5 +1,5 @@
-# Section 3 of the TCP/IP manual: the names of codes 550..574, in order. Imported by
-# errors.error_name() when an error is first named, so a driver that never fails pays nothing.
+# Section 3 of the TCP/IP manual: the names of codes 550..574, in order, and error_name().
+# Imported when an error is first named, so a driver that never fails pays nothing.
 NAMES = (
     "Unknown error",
     "Operation blocked",
@@ -27,3 +27,12 @@ NAMES = (
     "APN not configured",
     "Port busy",
 )
+
+
+def error_name(code):
+    """The manual's description of a TCP/IP error code, or None if the code is not in its table."""
+    if code == 0:
+        return "Operation successful"
+    if code is not None and 550 <= code <= 574:
+        return NAMES[code - 550]
+    return None

@@ -4,17 +4,6 @@
 ETIMEDOUT = 110
 
 
-def error_name(code):
-    """The manual's description of a TCP/IP error code, or None if the code is not in its table."""
-    if code == 0:
-        return "Operation successful"
-    if code is not None and 550 <= code <= 574:
-        from .errnames import NAMES  # loaded with the first error, not at import
-
-        return NAMES[code - 550]
-    return None
-
-
 class BC26Error(OSError):
     """The module answered with an error.
 
@@ -24,6 +13,8 @@ class BC26Error(OSError):
 
     def __init__(self, code=None, name=None):
         if name is None:
+            from .errnames import error_name  # loaded with the first error that is named
+
             name = error_name(code) or ("ERROR" if code is None else "error")
         super().__init__(code, name)
         self.code = code
@@ -43,8 +34,12 @@ class BC26Timeout(BC26Error):
 
 
 def __getattr__(name):
-    # SendFailed and DataLost, loaded with the first of them: a program whose sends and
-    # reads never fail does not keep their classes.
+    # SendFailed and DataLost, and error_name (bc26.errnames), loaded with the first of
+    # them: a program whose sends and reads never fail does not keep their code.
     if name == "SendFailed" or name == "DataLost":
         return getattr(__import__("bc26.dataerrors", None, None, (name,)), name)
+    if name == "error_name":
+        from .errnames import error_name
+
+        return error_name
     raise AttributeError(name)

@@ -8,10 +8,11 @@
 # Modem imports this module the first time one of its functions is used.
 
 from ._compat import ticks_diff, ticks_ms
-from .checks import WAIT_MAX, check_range
+from .checks import check_range
 from .engine import LINE_MORE, LINE_NOT_MINE
 from .errors import BC26Timeout
 from .fields import Fields
+from .limits import WAIT_MAX
 from .sockets import BUFFER, Socket
 
 _OK_MS = 2000

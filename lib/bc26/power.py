@@ -7,9 +7,10 @@
 # the module's pin directly (open-drain) is active=0. A pin that is not wired is None.
 
 from ._compat import sleep_ms, ticks_diff, ticks_ms
-from .checks import WAIT_MAX, check_range
+from .checks import check_range
 from .errors import BC26Error
 from .fields import Fields
+from .limits import WAIT_MAX
 
 _OK_MS = 2000
 

@@ -9,7 +9,8 @@
 
 from .checks import check_host, check_range, check_text
 from .engine import LINE_DONE, LINE_MORE, LINE_NOT_MINE
-from .errors import BC26Error, BC26Timeout, error_name
+from .errnames import error_name
+from .errors import BC26Error, BC26Timeout
 from .fields import Fields, as_text
 
 _QUOTE = 34

@@ -6,17 +6,9 @@
 # knows them: it reads them before the first socket opens, and records what it sets.
 
 from ._compat import const, lazy, ticks_diff, ticks_ms
-from .checks import (
-    DATA_HEX_MAX,
-    DATA_TEXT_MAX,
-    INLINE_HEX_MAX,
-    INLINE_TEXT_MAX,
-    READ_MAX,
-    URC_MAX,
-    WAIT_MAX,
-)
 from .engine import LINE_DONE, LINE_MORE
 from .errors import BC26Error, BC26Timeout
+from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, READ_MAX, URC_MAX, WAIT_MAX
 
 BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC

@@ -3,9 +3,10 @@
 # (Modem.reattach) never opens one again, and never loads this. They are Sockets methods
 # written as functions of self, so they use its state as its own code does.
 
-from .checks import URC_MAX, WAIT_MAX, check_host, check_range
+from .checks import check_host, check_range
 from .engine import LINE_DONE, LINE_NOT_MINE
 from .errors import BC26Error
+from .limits import URC_MAX, WAIT_MAX
 from .sockets import BUFFER, Socket
 
 

@@ -3,9 +3,10 @@
 # Here: the explicit send forms (inline, fixed length, Ctrl+Z, QISENDEX), the sent/acked
 # counters, available(), the access-mode switch and AT+QISTATE (AT+QICFG is sockcfg.py).
 
-from .checks import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, QISENDEX_MAX, check_range
+from .checks import check_range
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields
+from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, QISENDEX_MAX
 from .ring import Ring
 from .sockets import BUFFER, PUSH, _inline_kind
 
