@@ -38,7 +38,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up abandon _pay quiet shorten _compact "
+_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _compact "
 
 # Command results.
 _OK = const(1)
@@ -491,6 +491,21 @@ class Engine:
     def _done(self, result):
         self.state = _DONE
         self.result = result
+
+    def abandon(self):
+        """The caller of the pending command goes away (cancelled, or an error of its own):
+        end the command so that the engine is free again; the next command resynchronises
+        first. Does nothing when no command is pending."""
+        st = self.state
+        if st == _IDLE:
+            return
+        if st != _DONE:
+            self._give_up()
+        self.state = _IDLE
+        self._expect = None
+        self._on_line = None
+        self._lines = None
+        self._reason = None
 
     def prompted(self):
         """After the wait of a command begun with prompt=True: True once the '>' came (the

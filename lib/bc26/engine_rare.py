@@ -99,22 +99,6 @@ def _give_up(self):
     self._done(_TIMEOUT)
 
 
-def abandon(self):
-    """The caller of the pending command goes away (cancelled, or an error of its own):
-    end the command so that the engine is free again; the next command resynchronises
-    first. Does nothing when no command is pending."""
-    st = self.state
-    if st == _IDLE:
-        return
-    if st != _DONE:
-        self._give_up()
-    self.state = _IDLE
-    self._expect = None
-    self._on_line = None
-    self._lines = None
-    self._reason = None
-
-
 def _pay(self, s, e):
     # A trailer that a command which gave up still owed: dropped (True), in order.
     owed = self._owed

@@ -14,11 +14,12 @@ from .sockets import Sockets
 
 _MORE = (
     "|services ping ntp resolve set_dns dns_servers error_info test_form supports "
-    "|network start registration address signal wait_network reattach _on_ip _on_cereg "
+    "|network start registration address signal wait_network reattach "
+    "|resync ready sync sync_steps "
     "|power set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "
     "psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "
     "|sockextra socket_state |sockcfg configure read_config "
-    "|raw at ready last_error last_error_steps sync sync_steps explain "
+    "|raw at last_error last_error_steps explain "
 )
 
 
@@ -134,6 +135,23 @@ class Modem:
             raise
         finally:
             steps.close()  # run the steps' cleanup
+
+    # --- URCs of the network (resident: they come at every attach) ---------------------
+
+    def _on_ip(self, buf, s, end):
+        # +IP: 10.170.235.216 (the default PDN is up: the manual's go-ahead for QIOPEN).
+        f = self.engine.fields
+        f.start(s + 4, end)
+        if f.str():
+            self.ip = f.text()
+
+    def _on_cereg(self, buf, s, end):
+        # The URC form: +CEREG: <stat>[,...] (the read form, with <n> first, is a response).
+        f = self.engine.fields
+        f.start(s + 7, end)
+        stat = f.int()
+        if stat is not None:
+            self.reg = stat
 
     # --- the rest, loaded on first use -----------------------------------------------------
     # Every method costs heap whether it is called or not, so services (ping, NTP, DNS),

@@ -1,5 +1,5 @@
-# Bring-up and the network: start(), registration (AT+CEREG and its URC), the module's
-# address (AT+CGPADDR and the +IP: URC), signal quality (AT+CSQ), waiting for the network,
+# Bring-up and the network: start(), registration (AT+CEREG; Modem handles its URC), the module's
+# address (AT+CGPADDR; and the +IP: URC), signal quality (AT+CSQ), waiting for the network,
 # and taking over the sockets a module kept while the MCU was reset or asleep.
 #
 # The module outlives the MCU: after an MCU reset it may be registered for hours, echo
@@ -232,20 +232,3 @@ def start(modem, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024)
     registration(modem)
     address(modem)
     return reattach(modem, keep, rxsize)
-
-
-def _on_ip(self, buf, s, end):
-    # +IP: 10.170.235.216 (the default PDN is up: the manual's go-ahead for QIOPEN).
-    f = self.engine.fields
-    f.start(s + 4, end)
-    if f.str():
-        self.ip = f.text()
-
-
-def _on_cereg(self, buf, s, end):
-    # The URC form: +CEREG: <stat>[,...] (the read form, with <n> first, is a response).
-    f = self.engine.fields
-    f.start(s + 7, end)
-    stat = f.int()
-    if stat is not None:
-        self.reg = stat

@@ -19,7 +19,7 @@ _SEND = (b"SEND OK", b"SEND FAIL")
 # The Sockets methods loaded on first use.
 _RARE = (
     "|sockets_open open_steps open_line "
-    "|sockets_rare on_closed on_late_open on_restart defer_close _service damage abandon_read drop_push "
+    "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push "
     "|sockextra state "
 )
 
@@ -471,6 +471,20 @@ class Sockets:
         self._retry_at = -1
 
     # --- open, close, state ------------------------------------------------------------
+
+    def on_closed(self, buf, s, end):
+        f = self.e.fields
+        f.start(self.e.args + 1, end)
+        cid = f.int(-1)
+        if 0 <= cid <= 4:
+            sock = self.table[cid]
+            if sock is None:
+                self.closing |= 1 << cid
+                return
+            sock.remote_closed = True
+            if sock.mode == PUSH:
+                # Pushed data is all here already: the module's side can go now.
+                self.closing |= 1 << cid
 
     def release_steps(self, sock):
         # Steps (see Modem.drive): free sock's connectID on the module (AT+QICLOSE) and in

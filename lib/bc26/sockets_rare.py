@@ -6,7 +6,6 @@
 
 from ._compat import const, ticks_add, ticks_ms
 from .errors import BC26Error
-from .sockets import PUSH
 
 _SERVICE_RETRY_MS = const(2000)  # deferred work the module did not answer waits this long
 
@@ -96,18 +95,3 @@ def on_restart(self, buf, s, end):
     self.table = [None, None, None, None, None]
     self.orphans = self.closing = 0
     self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values
-
-
-def on_closed(self, buf, s, end):
-    f = self.e.fields
-    f.start(self.e.args + 1, end)
-    cid = f.int(-1)
-    if 0 <= cid <= 4:
-        sock = self.table[cid]
-        if sock is None:
-            self.closing |= 1 << cid
-            return
-        sock.remote_closed = True
-        if sock.mode == PUSH:
-            # Pushed data is all here already: the module's side can go now.
-            self.closing |= 1 << cid

@@ -1,0 +1,68 @@
+# Resynchronising with the module: after power-on and wake (it auto-bauds, and the first
+# bytes may be lost) and after a command that gave up (its answer may still come). Modem.sync,
+# Modem.sync_steps and Modem.ready, loaded on first use (Modem.__getattr__): a program whose
+# commands are all answered in time, and that never wakes the module, does not keep it.
+
+from .errors import BC26Error, BC26Timeout
+
+
+def ready(modem):
+    """Resynchronise first if an earlier command timed out (its answer may be late).
+
+    Bounded: three AT tries of 300 ms (the manual's longest answer) and, after an answer
+    that may have been late, 300 ms of silence and one more AT; a module that stays silent
+    raises BC26Timeout("no answer to AT") and is tried again next time.
+    """
+    if modem.engine.stale:
+        modem.sync(3, 300)
+
+
+def sync(modem, tries=10, timeout=300):
+    """Send AT until the module answers OK, then let late answers drain.
+
+    Serves after power-on and wake (the module auto-bauds and the first bytes after
+    wake may be lost) and after a command timed out (its answer may still arrive).
+    """
+    modem.drive(modem.sync_steps(tries, timeout))
+
+
+def sync_steps(modem, tries=10, timeout=300):
+    # sync() as steps (see drive()).
+    e = modem.engine
+    e.abandon()  # a command whose caller went away: it gives up now
+    late = e.stale  # something gave up before: its answer may still come
+    e.stale = False
+    answered = False  # an AT was answered OK, but the OK may have been a late one
+    missed = 0  # tries that got no answer (the AT that confirms an answer is extra)
+    while missed < tries:
+        if answered:
+            # Let late answers come and go before the AT that confirms: an OK that came
+            # late completed the last AT, whose own OK would complete the next command,
+            # one answer behind from then on. Only silence proves nothing more is due.
+            e.quiet(timeout, 4 * timeout)
+            yield
+            e.finish()
+        try:
+            e.cmd(b"AT")
+            e.begin(None, None, timeout)
+            yield
+            e.finish()
+            if answered or not late:
+                e.stale = False  # the tries that timed out set it; the module is in step
+                return
+            answered = True
+            continue
+        except BC26Timeout:
+            late = True
+        except BC26Error as err:
+            # A bare ERROR is an answer (the AT met the end of a garbled line): try
+            # again. A restart or power-down is no answer: the AT may still be answered
+            # after the boot.
+            if err.code is None and err.name != "ERROR":
+                late = True
+        answered = False
+        missed += 1
+    e.stale = True
+    # A timeout (errno 110): the module said nothing in time, as with any command; a
+    # caller that must not take it for an answer (AT+QICLOSE's ERROR) can tell.
+    raise BC26Timeout("no answer to AT")
