@@ -38,7 +38,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _compact "
+_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _compact _ok_now "
 
 # Command results.
 _OK = const(1)
@@ -171,11 +171,11 @@ class Engine:
     def take(self, n, sink, start=-1, maybe_quoted=False):
         """From a handler: the next n bytes are data for sink(mv, start, end).
 
-        With start=-1 the data follows the current line's end; otherwise it starts at buf
-        index ``start`` (inside the current line for viewmode 1, or the current read
-        position for the echo of data-mode input). With maybe_quoted the data may be
-        wrapped in double quotes, as some firmware prints it. The sink gets the data in
-        pieces as they arrive, so no record has to fit the buffer.
+        With start=-1 the data follows the current line's end; with -2 it starts at the
+        current read position (the echo of data-mode input, from outside a handler);
+        otherwise at buf index ``start`` (inside the current line, for viewmode 1). With
+        maybe_quoted the data may be wrapped in double quotes, as some firmware prints it.
+        The sink gets the data in pieces as they arrive, so no record has to fit the buffer.
         """
         if n <= 0:
             return
@@ -186,16 +186,14 @@ class Engine:
         # The deadline for the data is set by step() only if the data does not complete
         # right away (see there).
         self._data_deadline = -1
+        if start == -2:
+            start = self._r
         if start >= 0:
             self._r = start
             self._scan = start
             self._lf = False
         else:
             self._lf = self._eol_open
-
-    def read_pos(self):
-        """Where the next unconsumed byte is (for take() from outside a handler)."""
-        return self._r
 
     def _data(self):
         # Feeds counted data to the sink; False when it must wait for more bytes.
@@ -413,20 +411,34 @@ class Engine:
                 return
             if n == 5 and c == 69 and buf.startswith(b"ERROR", s):
                 self.code = None
-                self._done(_FAILED)
+                self.state = _DONE
+                self.result = _FAILED
                 return
             if c == 43 and buf[s + 1] == 67 and buf.startswith(b"+CME ERROR:", s):
                 f = self.fields
                 f.start(s + 11, e)
                 self.code = f.int()
-                self._done(_FAILED)
+                self.state = _DONE
+                self.result = _FAILED
                 return
             exp = self._expect
             if exp is not None:
                 for i in range(len(exp)):
                     if buf.startswith(exp[i], s):
                         self.matched = i
-                        if self._take_line(s, e):
+                        h = self._on_line
+                        if h is None:
+                            if self._lines is not None:
+                                self._lines.append(bytes(buf[s:e]))
+                            if self._trailer_ms:
+                                self.state = _DONE
+                                self.result = _OK
+                            return
+                        v = h(buf, s, e)
+                        if v != LINE_NOT_MINE:  # else its handler declines it: maybe a URC
+                            if v == LINE_DONE:
+                                self.state = _DONE
+                                self.result = _OK
                             return
                         break
         urcs = self._urcs
@@ -458,28 +470,6 @@ class Engine:
             return
         self._unknown(s, e)
 
-    def _ok_now(self):
-        # The pending command's OK: its at_ok runs before any record after it is read.
-        fn = self.at_ok
-        self.at_ok = None
-        fn()
-
-    def _take_line(self, s, e):
-        # A line the pending command expects; False if its handler declines it.
-        h = self._on_line
-        if h is None:
-            if self._lines is not None:
-                self._lines.append(bytes(self.buf[s:e]))
-            if self._trailer_ms:
-                self._done(_OK)
-            return True
-        v = h(self.buf, s, e)
-        if v == LINE_NOT_MINE:
-            return False
-        if v == LINE_DONE:
-            self._done(_OK)
-        return True
-
     def _unknown(self, s, e):
         if self.state == _QUIET:
             self.late += 1  # resynchronising: what comes now is a late answer
@@ -487,10 +477,6 @@ class Engine:
         self.unknown += 1
         if self.on_unknown is not None:
             self.on_unknown(self.buf, s, e)
-
-    def _done(self, result):
-        self.state = _DONE
-        self.result = result
 
     def abandon(self):
         """The caller of the pending command goes away (cancelled, or an error of its own):
@@ -670,7 +656,8 @@ class Engine:
             if self._fresh:
                 self._deadline = ticks_add(now, self._quiet_ms)
             if ticks_diff(self._deadline, now) <= 0 or ticks_diff(self._limit, now) <= 0:
-                self._done(_OK)
+                self.state = _DONE
+                self.result = _OK
                 return True
             return False
         if ticks_diff(self._deadline, now) <= 0:

@@ -59,7 +59,8 @@ def abort(self, reason):
         self.code = None
         self._reason = reason
         self.stale = True
-        self._done(_FAILED)
+        self.state = _DONE
+        self.result = _FAILED
 
 
 def _drop_data(self):
@@ -96,7 +97,8 @@ def _give_up(self):
             self._owed = []
         self._owed.append([exp, ticks_add(ticks_ms(), self._trailer_ms + _OWED_GRACE)])
     self.stale = True
-    self._done(_TIMEOUT)
+    self.state = _DONE
+    self.result = _TIMEOUT
 
 
 def _pay(self, s, e):
@@ -164,3 +166,10 @@ def _compact(self):
     self._scan = self._scan - r if self._scan > r else 0
     self._r = 0
     return True
+
+
+def _ok_now(self):
+    # The pending command's OK: its at_ok runs before any record after it is read.
+    fn = self.at_ok
+    self.at_ok = None
+    fn()

@@ -19,7 +19,7 @@ _MORE = (
     "|power set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "
     "psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "
     "|sockextra socket_state |sockcfg configure read_config "
-    "|raw at last_error last_error_steps explain "
+    "|raw at on last_error last_error_steps explain "
 )
 
 
@@ -65,11 +65,6 @@ class Modem:
         e.on(b"POWERED DOWN", (net, "on_restart"), b"")
         e.on(b"+IP:", (self, "_on_ip"), b"")  # the default PDN is up, with this address
         e.on(b"+CEREG:", (self, "_on_cereg"), b"")  # the registration changed
-
-    def on(self, prefix, handler):
-        """Call handler(buf, start, end) for every unsolicited line that starts with prefix
-        (bytes), after the library has handled it (see Engine.listen)."""
-        self.engine.listen(prefix, handler)
 
     def poll(self):
         """Read what the module sent and dispatch URCs. Call it often while idle."""

@@ -1,6 +1,6 @@
-# The raw passthrough and the error query, loaded on first use (Modem.__getattr__): most
-# applications never send a command the library does not wrap, and ask for error codes only
-# when something failed.
+# The raw passthrough (commands, and listeners for any URC) and the error query, loaded on
+# first use (Modem.__getattr__): most applications never send a command the library does not
+# wrap or listen to a URC it handles, and ask for error codes only when something failed.
 
 from .checks import check_text
 from .engine import LINE_MORE
@@ -67,3 +67,9 @@ def explain(modem, err, tcpip):
         code = yield from modem.last_error_steps()
         if code:
             raise BC26Error(code)
+
+
+def on(modem, prefix, handler):
+    """Call handler(buf, start, end) for every unsolicited line that starts with prefix
+    (bytes), after the library has handled it (see Engine.listen)."""
+    modem.engine.listen(prefix, handler)

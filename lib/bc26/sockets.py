@@ -18,13 +18,13 @@ _QUOTE = const(34)
 _SEND = (b"SEND OK", b"SEND FAIL")
 # The Sockets methods loaded on first use.
 _RARE = (
-    "|sockets_open open_steps open_line "
+    "|openclose open_steps open_line release_steps close_steps "
     "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push "
     "|sockextra state "
 )
 
 
-def _result_line(buf, s, end):
+def done_line(buf, s, end):
     # The line handler of a command whose one expected line (SEND OK, CLOSE OK) completes it.
     return LINE_DONE
 
@@ -334,14 +334,14 @@ class Socket:
                     e.put(b",")
                     e.put_int(k)
                 e.cmd_tag = tag
-            e.begin(_SEND, _result_line, net.cmd_timeout, net.send_timeout, True)
+            e.begin(_SEND, done_line, net.cmd_timeout, net.send_timeout, True)
             return k
         e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
         e.put(b",")
         e.put_int(k)
         e.put(b",")
-        e.begin(_SEND, _result_line, net.cmd_timeout, net.send_timeout, False, False, True)
+        e.begin(_SEND, done_line, net.cmd_timeout, net.send_timeout, False, False, True)
         # The payload follows the command on its line, straight from the caller's buffer.
         quote = form != 1
         if quote:
@@ -362,7 +362,7 @@ class Socket:
         e.prompted()
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
-            e.take(2 * k if self.net.send_hex else k, _ignore, e.read_pos())
+            e.take(2 * k if self.net.send_hex else k, _ignore, -2)
         if self.net.send_hex:
             self.net.hex.hex_out(data, off, k)
         else:
@@ -485,40 +485,6 @@ class Sockets:
             if sock.mode == PUSH:
                 # Pushed data is all here already: the module's side can go now.
                 self.closing |= 1 << cid
-
-    def release_steps(self, sock):
-        # Steps (see Modem.drive): free sock's connectID on the module (AT+QICLOSE) and in
-        # the table, once.
-        if sock.released:
-            return
-        sock.released = True
-        yield from self.close_steps(sock.id)
-
-    def close_steps(self, cid):
-        # Steps (see Modem.drive): AT+QICLOSE=<cid>, waiting for CLOSE OK. An ERROR (nothing
-        # open there) is fine. Until the module has answered, a released socket keeps its
-        # place in the table, so that data pushed for it is dropped by its count; if the
-        # close gets no answer, the next poll tries again.
-        bit = 1 << cid
-        done = False
-        try:
-            yield from self.modem.command_steps(
-                ("AT+QICLOSE=", cid), (b"CLOSE OK",), _result_line, self.cmd_timeout, self.close_timeout
-            )
-            done = True
-        except BC26Error as err:
-            if isinstance(err, BC26Timeout):
-                raise
-            done = True
-        finally:
-            if done:
-                self.orphans &= ~bit
-                self.closing &= ~bit
-                s = self.table[cid]
-                if s is not None and s.released:
-                    self.table[cid] = None
-            else:
-                self.closing |= bit
 
     def service(self, steps=False):
         """Deferred work that handlers may not do themselves: closing sockets, echo off.

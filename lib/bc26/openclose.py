@@ -1,13 +1,14 @@
-# AT+QIOPEN: the Sockets methods that open a socket, loaded by the first open
-# (Sockets.__getattr__, _compat.lazy). A deep-sleep node that keeps its socket through PSM
-# (Modem.reattach) never opens one again, and never loads this. They are Sockets methods
-# written as functions of self, so they use its state as its own code does.
+# AT+QIOPEN and AT+QICLOSE: the Sockets methods that open and close sockets, loaded by the
+# first open or close (Sockets.__getattr__, _compat.lazy). A deep-sleep node that keeps its
+# socket through PSM (Modem.reattach) never opens or closes one again, and never loads this.
+# They are Sockets methods written as functions of self, so they use its state as its own
+# code does.
 
 from .checks import check_host, check_range
 from .engine import LINE_DONE, LINE_NOT_MINE
-from .errors import BC26Error
+from .errors import BC26Error, BC26Timeout
 from .limits import URC_MAX, WAIT_MAX
-from .sockets import BUFFER, Socket
+from .sockets import BUFFER, Socket, done_line
 
 
 def open_steps(
@@ -102,3 +103,39 @@ def open_line(self, buf, s, end):
         return LINE_NOT_MINE
     self._open_err = f.int(0)
     return LINE_DONE
+
+
+def release_steps(self, sock):
+    # Steps (see Modem.drive): free sock's connectID on the module (AT+QICLOSE) and in
+    # the table, once.
+    if sock.released:
+        return
+    sock.released = True
+    yield from self.close_steps(sock.id)
+
+
+def close_steps(self, cid):
+    # Steps (see Modem.drive): AT+QICLOSE=<cid>, waiting for CLOSE OK. An ERROR (nothing
+    # open there) is fine. Until the module has answered, a released socket keeps its
+    # place in the table, so that data pushed for it is dropped by its count; if the
+    # close gets no answer, the next poll tries again.
+    bit = 1 << cid
+    done = False
+    try:
+        yield from self.modem.command_steps(
+            ("AT+QICLOSE=", cid), (b"CLOSE OK",), done_line, self.cmd_timeout, self.close_timeout
+        )
+        done = True
+    except BC26Error as err:
+        if isinstance(err, BC26Timeout):
+            raise
+        done = True
+    finally:
+        if done:
+            self.orphans &= ~bit
+            self.closing &= ~bit
+            s = self.table[cid]
+            if s is not None and s.released:
+                self.table[cid] = None
+        else:
+            self.closing |= bit
