@@ -23,7 +23,7 @@ CLASSES = {
     "aio": ("AsyncModem", "AsyncSocket"),
     "errors": ("BC26Error", "BC26Timeout", "SendFailed", "DataLost"),
     "usocket": ("SocketPool", "socket"),
-    "sockextra": ("SocketInfo",),
+    "sockstate": ("SocketInfo",),
     "network": ("Registration",),
     "power": ("Pins",),
 }

@@ -38,7 +38,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _compact _ok_now "
+_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now "
 
 # Command results.
 _OK = const(1)
@@ -294,6 +294,26 @@ class Engine:
             return 0
         self._w = w + k
         return k
+
+    def _compact(self):
+        # Move the unconsumed tail to the front. The copy goes in steps no longer than the
+        # gap, so source and destination never overlap (memoryview copies with memcpy).
+        r = self._r
+        if r == 0:
+            return False
+        n = self._w - r
+        mv = self.mv
+        d = 0
+        while d < n:
+            k = n - d
+            if k > r:
+                k = r
+            mv[d : d + k] = mv[r + d : r + d + k]
+            d += k
+        self._w = n
+        self._scan = self._scan - r if self._scan > r else 0
+        self._r = 0
+        return True
 
     def _process(self):
         # Consume every complete record in the buffer. This runs for every byte the module

@@ -1,9 +1,10 @@
 # The Engine's methods that a program may never run, loaded on first use (Engine.__getattr__,
 # _compat.lazy): resynchronising, giving up a command, paying owed trailers, aborting from a
-# handler, the user's listeners, and moving a record that straddles the buffer's end. They
-# are Engine methods written as functions of self, so they use its state as its own code
-# does; only engine.py calls the private ones. Every method costs heap whether it runs or
-# not: these are what a sensor node that never meets trouble does not keep.
+# handler, the at_ok hook, and the user's listeners. They are Engine methods written as
+# functions of self, so they use its state as its own code does; only engine.py calls the
+# private ones. Every method costs heap whether it runs or not: these are what a sensor node
+# that never meets trouble does not keep. (Nothing a tidy stream runs belongs here: a method
+# loaded in the middle of one would grow the heap there, which the soak forbids.)
 
 from ._compat import const, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error
@@ -145,27 +146,6 @@ def shorten(self, ms):
     soon = ticks_add(ticks_ms(), ms)
     if ticks_diff(self._deadline, soon) > 0:
         self._deadline = soon
-
-
-def _compact(self):
-    # Move the unconsumed tail to the front. The copy goes in steps no longer than the
-    # gap, so source and destination never overlap (memoryview copies with memcpy).
-    r = self._r
-    if r == 0:
-        return False
-    n = self._w - r
-    mv = self.mv
-    d = 0
-    while d < n:
-        k = n - d
-        if k > r:
-            k = r
-        mv[d : d + k] = mv[r + d : r + d + k]
-        d += k
-    self._w = n
-    self._scan = self._scan - r if self._scan > r else 0
-    self._r = 0
-    return True
 
 
 def _ok_now(self):

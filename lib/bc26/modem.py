@@ -18,7 +18,7 @@ _MORE = (
     "|resync ready sync sync_steps "
     "|power set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "
     "psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "
-    "|sockextra socket_state |sockcfg configure read_config "
+    "|sockstate socket_state |sockcfg configure read_config "
     "|raw at on last_error last_error_steps explain "
 )
 

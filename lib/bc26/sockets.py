@@ -20,7 +20,7 @@ _SEND = (b"SEND OK", b"SEND FAIL")
 _RARE = (
     "|openclose open_steps open_line release_steps close_steps "
     "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push "
-    "|sockextra state "
+    "|sockstate state "
 )
 
 
@@ -411,7 +411,7 @@ class Socket:
 class Sockets:
     """The socket table and the socket URCs of one modem (Modem.net).
 
-    Also, loaded on first use: state (sockextra.py); hex, hex_in, hex_out (hexcode.py).
+    Also, loaded on first use: state (sockstate.py); hex, hex_in, hex_out (hexcode.py).
     """
 
     # Deadlines in ms; setting one on the instance overrides it (a class attribute costs the

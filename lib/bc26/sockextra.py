@@ -1,46 +1,14 @@
 # The rarely used parts of sockets, loaded on first use: every method costs heap whether it
 # is called or not, so Socket and Sockets reach these through __getattr__ (_compat.lazy).
 # Here: the explicit send forms (inline, fixed length, Ctrl+Z, QISENDEX), the sent/acked
-# counters, available(), the access-mode switch and AT+QISTATE (AT+QICFG is sockcfg.py).
+# counters, available() and the access-mode switch (AT+QISTATE is sockstate.py, AT+QICFG
+# sockcfg.py).
 
 from .checks import check_range
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields
 from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, QISENDEX_MAX
-from .ring import Ring
 from .sockets import BUFFER, PUSH, _inline_kind
-
-STATE_NAMES = ("Initial", "Connecting", "Connected", "Closing", "Remote Closing")
-
-
-class SocketInfo:
-    """One +QISTATE record."""
-
-    def __init__(self, id, service, address, remote_port, local_port, state, context, access_mode):
-        self.id = id
-        self.service = service
-        self.address = address
-        self.remote_port = remote_port
-        self.local_port = local_port
-        self.state = state
-        self.context = context
-        self.access_mode = access_mode
-
-    @property
-    def state_name(self):
-        return STATE_NAMES[self.state] if 0 <= self.state < 5 else "unknown"
-
-    def __repr__(self):
-        return "<SocketInfo %d %s %s:%d local %d %s mode %d>" % (
-            self.id,
-            self.service,
-            self.address,
-            self.remote_port,
-            self.local_port,
-            self.state_name,
-            self.access_mode,
-        )
-
 
 # --- Socket methods ------------------------------------------------------------------
 
@@ -141,6 +109,8 @@ def set_mode(sock, mode):
     # one is assumed (a push header read as a notice would leave its data to be parsed as
     # lines; a notice read as a push header costs at most one record).
     if mode == PUSH and sock.ring is None:
+        from .ring import Ring
+
         sock.ring = Ring(sock.rxsize, sock.udp)
 
     def switch():
@@ -160,35 +130,3 @@ def set_mode(sock, mode):
             e.at_ok = None
             switch()
         raise
-
-
-# --- Sockets (modem.net) methods -------------------------------------------------------
-
-
-def state(net, connect_id=None, context=None):
-    """AT+QISTATE in its three forms: a list of SocketInfo (empty: no sockets)."""
-    if connect_id is not None:
-        check_range(connect_id, 0, 4, "connectID")
-        parts = ("AT+QISTATE=1,", connect_id)
-    elif context is not None:
-        check_range(context, 1, 3, "contextID")
-        parts = ("AT+QISTATE=0,", context)
-    else:
-        parts = ("AT+QISTATE?",)
-    lines = net.modem.command(*parts, expect=(b"+QISTATE:",), tcpip=True)
-    out = []
-    for line in lines:
-        f = Fields(line)
-        f.start(9, len(line))
-        cid = f.int(-1)
-        f.str()
-        service = f.text()
-        f.str()
-        address = f.text()
-        out.append(SocketInfo(cid, service, address, f.int(0), f.int(0), f.int(0), f.int(1), f.int(0)))
-    return out
-
-
-def socket_state(modem, connect_id=None, context=None):
-    """AT+QISTATE (all, one connectID, or one context): a list of SocketInfo."""
-    return state(modem.net, connect_id, context)

@@ -4,7 +4,7 @@ from .aio import AsyncModem
 from .network import Registration
 from .power import Pins
 from .sockets import Socket, Sockets
-from .sockextra import SocketInfo
+from .sockstate import SocketInfo
 
 _Handler = Callable[[Any, int, int], object]
 _Steps = Generator[None, None, Any]
@@ -106,7 +106,7 @@ class Modem:
     def edrx_granted(self) -> Any: ...
     def psm_events(self, on: bool = True) -> None: ...
     def wait_psm(self, timeout: int = 10000) -> bool: ...
-    # sockextra.py, sockcfg.py, raw.py, loaded on first use
+    # sockstate.py, sockcfg.py, raw.py, loaded on first use
     def socket_state(self, connect_id: int | None = None, context: int | None = None) -> list[SocketInfo]: ...
     def configure(
         self,
