@@ -15,7 +15,7 @@ def rig():
     """(emulator, modem, TCP echo server): a modem brought up on a fresh in-process emulator."""
     import bc26
     from tools.bc26emu.emulator import Emulator
-    from tools.localservers import TcpEchoServer
+    from tools.servers import TcpEchoServer
 
     echo = TcpEchoServer()
     emu = Emulator(reg_delay=0)

@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
 
-from tools.localservers import TcpEchoServer  # noqa: E402
+from tools.servers import TcpEchoServer  # noqa: E402
 
 OK = b"\r\nOK\r\n"
 

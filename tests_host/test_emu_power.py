@@ -8,7 +8,7 @@ import pytest
 import bc26
 from tools.bc26emu import general
 from tools.bc26emu.emulator import Emulator
-from tools.localservers import TcpEchoServer, UdpEchoServer
+from tools.servers import TcpEchoServer, UdpEchoServer
 
 pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
 

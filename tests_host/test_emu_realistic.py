@@ -14,7 +14,7 @@ pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_ses
 from tools.bc26emu import output  # noqa: E402
 from tools.bc26emu.__main__ import build_parser, knobs_from_args  # noqa: E402
 from tools.bc26emu.knobs import PROFILES, Knobs, with_profile  # noqa: E402
-from tools.localservers import TcpEchoServer  # noqa: E402
+from tools.servers import TcpEchoServer  # noqa: E402
 
 OK = b"\r\nOK\r\n"
 NOISE = re.compile(rb"\r\n\+(CEREG: [12]|CSCON: [01])\r\n")

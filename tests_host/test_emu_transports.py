@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
 
 from tools.bc26emu.testing import Session  # noqa: E402
-from tools.localservers import TcpEchoServer  # noqa: E402
+from tools.servers import TcpEchoServer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OK = b"\r\nOK\r\n"
@@ -139,11 +139,12 @@ def test_close_stops_every_thread(servers):
     assert left == []
 
 
-def test_localservers_command_line():
+def test_local_servers_command_line():
     proc = subprocess.Popen(
         [
             sys.executable,
-            "tools/localservers.py",
+            "-m",
+            "tools.servers",
             "--tcp-echo",
             "0",
             "--dns",

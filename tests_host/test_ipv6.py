@@ -6,7 +6,7 @@
 import re
 
 from mp import emulator_on_tcp, run_micropython
-from tools.localservers import DnsServer, TcpEchoServer, UdpEchoServer
+from tools.servers import DnsServer, TcpEchoServer, UdpEchoServer
 
 pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
 

@@ -2,7 +2,7 @@
 on 127.0.0.1, once from package.json (.py) and once from mpy/package.json (.mpy), and measure
 what each costs: bytes fetched, and the heap that `import bc26` needs and keeps.
 
-    make mip-figures          # or, in .venv: python tools/mip_figures.py
+    make mip-figures          # or, in .venv: python tools/packaging/mip_figures.py
 
 tests_host/test_mip_install.py installs both the same way and runs them against the emulator.
 """
@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGES = (("package.json", ".py"), ("mpy/package.json", ".mpy"))
 
 
