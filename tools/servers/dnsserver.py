@@ -45,7 +45,8 @@ class _Dns(socketserver.BaseRequestHandler):
                 reply.answer.append(
                     dns.rrset.from_text_list(question.name, owner.ttl, "IN", question.rdtype, addrs)
                 )
-        sock.sendto(reply.to_wire(), self.client_address)
+        # In the order the test gave them: dnspython would shuffle the records of a set.
+        sock.sendto(reply.to_wire(want_shuffle=False), self.client_address)
 
 
 class DnsServer(Background):

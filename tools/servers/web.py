@@ -41,6 +41,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok and self.request_version == "HTTP/1.0":
+            self.protocol_version = "HTTP/1.0"  # answer in the client's version, as it may check
+        return ok
+
     def _reply(self, code, body, ctype="application/octet-stream", length=True):
         self.send_response(code)
         self.send_header("Content-Type", ctype)
