@@ -9,6 +9,9 @@ for p in (os.path.join(ROOT, "lib"), HERE, ROOT):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+# The emulator's fixtures for every test module: make_emu, make_session, ready_session, servers.
+pytest_plugins = ["tools.bc26emu.pytest_plugin"]
+
 
 @pytest.fixture
 def rig():
