@@ -8,6 +8,7 @@ runs them by hand.
 from .base import free_port, wait_port
 from .dnsserver import DnsServer
 from .echo import TcpEchoServer, UdpEchoServer
+from .files import serve_folder
 from .mosquitto import Mosquitto, Subscriber, publish
 from .ntp import NtpServer
 from .web import WebServer, pattern
@@ -23,5 +24,6 @@ __all__ = [
     "free_port",
     "pattern",
     "publish",
+    "serve_folder",
     "wait_port",
 ]
