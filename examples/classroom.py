@@ -6,7 +6,7 @@
 #
 #   mpremote run examples/classroom.py
 #
-# In the unix port against the emulator and a local UDP echo (tools/run_example.py starts them
+# In the unix port against the emulator and a local UDP echo (tools/demo/run_example.py starts them
 # on 127.0.0.1, sends two readings and stops them; tests_host/test_examples.py does too):
 #
 #   make example NAME=classroom

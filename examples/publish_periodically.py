@@ -9,7 +9,7 @@
 #
 #   mpremote run examples/publish_periodically.py
 #
-# In the unix port against the emulator and a local mosquitto (tools/run_example.py starts
+# In the unix port against the emulator and a local mosquitto (tools/demo/run_example.py starts
 # them on 127.0.0.1, runs three readings and stops them; tests_host/test_examples.py does too):
 #
 #   make example NAME=publish_periodically

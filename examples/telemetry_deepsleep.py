@@ -10,7 +10,7 @@
 #
 #   mpremote cp examples/telemetry_deepsleep.py :main.py + reset
 #
-# In the unix port against the emulator, deep sleep is simulated: tools/run_example.py starts
+# In the unix port against the emulator, deep sleep is simulated: tools/demo/run_example.py starts
 # the emulator, a UDP echo and the pin bridge on 127.0.0.1 and runs three wake-ups
 # (tests_host/test_examples.py does too):
 #

@@ -1,5 +1,5 @@
 # End to end: micropython-lib's aiohttp 0.0.8 (../shared/clients), unmodified, over the BC26
-# through bc26.usocket and asyncio streams, against tools/webserver.py on 127.0.0.1 (started
+# through bc26.usocket and asyncio streams, against tools/servers/web.py on 127.0.0.1 (started
 # by tests_host/test_e2e_aiohttp.py): GET (JSON and 3000 bytes of every byte value), POST,
 # and a WebSocket echo of text, binary and a ping.
 import sys
@@ -19,7 +19,7 @@ base = settings.WEB
 
 
 def pattern(n):
-    # The same bytes as tools/webserver.pattern().
+    # The same bytes as tools/servers/web.pattern().
     b = bytes(range(256)) + b'\r\nOK\r\n+QIURC: "recv",0,5\r\n'
     return (b * (n // len(b) + 1))[:n]
 

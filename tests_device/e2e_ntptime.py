@@ -1,6 +1,6 @@
 # End to end: micropython-lib's ntptime 0.2.0 (../shared/clients), unmodified, over the BC26
 # through bc26.usocket: a UDP socket on the module to port 123 of a name the module resolves.
-# The host runner (tests_host/test_e2e_ntptime.py) answers with tools/localservers.NtpServer,
+# The host runner (tests_host/test_e2e_ntptime.py) answers with tools.servers.NtpServer,
 # an hour ahead of the real time, so the answer cannot be taken from the local clock.
 import sys
 import time

@@ -9,13 +9,16 @@ for p in (os.path.join(ROOT, "lib"), HERE, ROOT):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+# The emulator's fixtures for every test module: make_emu, make_session, ready_session, servers.
+pytest_plugins = ["tools.bc26emu.pytest_plugin"]
+
 
 @pytest.fixture
 def rig():
     """(emulator, modem, TCP echo server): a modem brought up on a fresh in-process emulator."""
     import bc26
     from tools.bc26emu.emulator import Emulator
-    from tools.localservers import TcpEchoServer
+    from tools.servers import TcpEchoServer
 
     echo = TcpEchoServer()
     emu = Emulator(reg_delay=0)

@@ -1,45 +1,21 @@
-# Helpers of the end-to-end tests (test_e2e_*.py): real servers on 127.0.0.1 (mosquitto, an
-# HTTP server), the settings file the device scripts read, and UART byte counts taken from
-# the emulator's transcript. The client libraries are micropython-lib's current releases,
-# unmodified, from ../shared/clients (see its README), ahead of the unix port's frozen ones.
-import getpass
-import hashlib
-import http.server
-import json
+# Helpers of the end-to-end tests (test_e2e_*.py): the broker side of the MQTT tests (the
+# servers themselves live in tools/servers), the settings file the device scripts read, and
+# UART byte counts taken from the emulator's transcript. The client libraries are
+# micropython-lib's current releases, unmodified, from ../shared/clients (see its README),
+# ahead of the unix port's frozen ones.
+import contextlib
 import os
-import shutil
-import socket
 import subprocess
 import threading
-import time
 
 import pytest
 
 from mp import ROOT, run_micropython
+from tools.servers import Mosquitto, Subscriber, publish
 
 CLIENTS = os.path.join(os.path.dirname(ROOT), "shared", "clients")
 MPLIB = os.path.join(CLIENTS, "micropython-lib")  # umqtt, requests, aiohttp, ntptime
 MQTT_AS = os.path.join(CLIENTS, "mqtt_as")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
 
 
 def write_settings(path, **values):
@@ -76,222 +52,47 @@ def clients():
     return (MPLIB, MQTT_AS)
 
 
-# --- mosquitto ------------------------------------------------------------------------
+# --- MQTT: the broker side of a test ----------------------------------------------------------
 
 
-def mosquitto_binary():
-    exe = shutil.which("mosquitto") or (
-        "/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None
-    )
-    if not exe or not shutil.which("mosquitto_sub"):
-        pytest.fail("mosquitto is missing: bash tools/ensure_mosquitto.sh (tools/test.sh runs it)")
-    return exe
+@contextlib.contextmanager
+def broker_side(tag, tls=None):
+    """(broker, subscriber): mosquitto on 127.0.0.1 (with tls, a certs() result, its TLS
+    listeners too) and mosquitto_sub on tag/#; both stopped afterwards."""
+    try:
+        broker = Mosquitto(tls=tls)
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    with broker, Subscriber(broker.port, tag + "/#") as sub:
+        yield broker, sub
 
 
-class Mosquitto:
-    """A mosquitto broker on 127.0.0.1 with a free port and its own config file.
-
-    With tls (certs()): .tls_port is a TLS listener with the server certificate of the test CA,
-    .rogue_port one whose certificate names the same hosts but comes from another CA.
-    """
-
-    def __init__(self, tmp_path, tls=None):
-        exe = mosquitto_binary()
-        self.port = free_port()
-        conf = tmp_path / "mosquitto.conf"
-        # As root mosquitto would switch to its own user, who cannot read the test's key files.
-        text = (
-            "user %s\nallow_anonymous true\npersistence false\nlog_dest stderr\n"
-            "log_type error\nlog_type warning\nlistener %d 127.0.0.1\n" % (getpass.getuser(), self.port)
-        )
-        self.tls_port = self.rogue_port = None
-        if tls is not None:
-            self.tls_port = free_port()
-            self.rogue_port = free_port()
-            for port, cert, key in (
-                (self.tls_port, tls["server_pem"], tls["server_key"]),
-                (self.rogue_port, tls["rogue_pem"], tls["rogue_key"]),
-            ):
-                text += "listener %d 127.0.0.1\ncertfile %s\nkeyfile %s\n" % (port, cert, key)
-        conf.write_text(text)
-        self.proc = subprocess.Popen(
-            [exe, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        try:
-            for port in (self.port, self.tls_port, self.rogue_port):
-                if port:
-                    wait_port(port)
-        except OSError:
-            self.close()
-            raise
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc.stderr.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+def subscribed(tag):
+    """A Subscriber.wait_for predicate: the device said it has subscribed (on tag/status)."""
+    return lambda ms: any(t == tag + "/status" for t, _, _ in ms)
 
 
-class Subscriber:
-    """mosquitto_sub on a topic filter; .lines are "topic qos hexpayload", as they arrive."""
+def answer_once_subscribed(broker, sub, tag, timeout=30):
+    """A started thread that publishes to tag/in/q0 (bytes that look like AT output) and
+    tag/in/q1 once the device has said it subscribed; join it after the device's run."""
 
-    def __init__(self, port, topic, qos=1):
-        self.lines = []
-        self.proc = subprocess.Popen(
-            [
-                "mosquitto_sub",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-q",
-                str(qos),
-                "-t",
-                topic,
-                "-F",
-                "%t %q %x",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
+    def answer():
+        if sub.wait_for(subscribed(tag), timeout):
+            publish(broker.port, tag + "/in/q0", b"zero \x00\r\nOK\r\n", qos=0)
+            publish(broker.port, tag + "/in/q1", b"one", qos=1)
 
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def messages(self):
-        """[(topic, qos, payload bytes)] received so far."""
-        out = []
-        for line in list(self.lines):
-            topic, qos, hexed = (line.split(" ") + ["", ""])[:3]
-            out.append((topic, int(qos), bytes.fromhex(hexed)))
-        return out
-
-    def wait_for(self, predicate, timeout=10.0):
-        deadline = time.monotonic() + timeout
-        while not predicate(self.messages()):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.01)
-        return True
-
-    def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
-        self._thread.join(2)
-
-
-def publish(port, topic, payload, qos=0):
-    subprocess.run(
-        ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-q", str(qos), "-t", topic, "-s"],
-        input=payload,
-        check=True,
-        timeout=10,
-    )
-
-
-# --- HTTP ----------------------------------------------------------------------------------
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"  # one request per connection: the server closes after it
-
-    def log_message(self, *args):
-        pass
-
-    def _reply(self, code, body, ctype="application/octet-stream"):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        if not self.path.startswith("/nolength"):
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):
-        if self.path.startswith("/bytes/") or self.path.startswith("/nolength/"):
-            n = int(self.path.rsplit("/", 1)[1])
-            self._reply(200, pattern(n))
-        elif self.path == "/json":
-            self._reply(200, json.dumps({"ok": True, "path": self.path}).encode(), "application/json")
-        else:
-            self._reply(404, b"not here\n", "text/plain")
-
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n)
-        self.server.posted.append(body)
-        info = {
-            "length": len(body),
-            "sha256": hashlib.sha256(body).hexdigest(),
-            "type": self.headers["Content-Type"],
-        }
-        self._reply(200, json.dumps(info).encode(), "application/json")
-
-
-def pattern(n):
-    """n bytes holding every byte value, CR LF and "OK" runs included."""
-    base = bytes(range(256)) + b'\r\nOK\r\n+QIURC: "recv",0,5\r\n'
-    return (base * (n // len(base) + 1))[:n]
-
-
-class HttpServer:
-    """http.server on 127.0.0.1; with tls (certs()), HTTPS with the given certificate."""
-
-    def __init__(self, tls=None, cert="server"):
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        if tls is not None:
-            from tools.tlscerts import server_context
-
-            # The handshake runs in the request's thread, not in accept() on the serving one.
-            self.server.socket = server_context(tls, cert).wrap_socket(
-                self.server.socket, server_side=True, do_handshake_on_connect=False
-            )
-            # A client that refuses the certificate ends the handshake with an alert: expected.
-            self.server.handle_error = lambda request, address: None
-        self.server.posted = []
-        self.port = self.server.server_address[1]
-        self.posted = self.server.posted
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(2)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    helper = threading.Thread(target=answer, daemon=True)
+    helper.start()
+    return helper
 
 
 # --- certificates -------------------------------------------------------------------------
 
 
 def certs(tmp_path):
-    """A test CA, a server certificate for 127.0.0.1 and tools.tlscerts.NAMES, and a rogue
-    one from another CA, made now with the openssl command (tools/tlscerts.py)."""
-    from tools import tlscerts
+    """A test CA, a server certificate for 127.0.0.1 and tools.servers.tlscerts.NAMES, and a rogue
+    one from another CA, made now with the openssl command (tools/servers/tlscerts.py)."""
+    from tools.servers import tlscerts
 
     try:
         return tlscerts.make(str(tmp_path / "tls"))

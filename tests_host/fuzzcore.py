@@ -1,7 +1,7 @@
 # Fuzzing the receiver and engine with random and mutated module output.
 #
 # Plain Python that MicroPython runs too: test_fuzz.py runs a few seeds in both runtimes,
-# tools/soak.py runs thousands in the unix port, test_fuzz_hypothesis.py lets hypothesis
+# tools/checks/soak.py runs thousands in the unix port, test_fuzz_hypothesis.py lets hypothesis
 # choose the bytes under CPython. One round feeds a random mix of well-formed records,
 # mutated ones and raw garbage, in random chunk sizes, sometimes while a command waits, and
 # then checks:

@@ -1,7 +1,7 @@
 # The model-based test's rules, model and invariants (issue 13): plain Python that the
 # MicroPython unix port runs too. test_model.py drives the same rules from hypothesis'
 # RuleBasedStateMachine under CPython and runs run() with seeds in both runtimes;
-# tools/soak.py runs many more seeds.
+# tools/checks/soak.py runs many more seeds.
 #
 # A Harness is one library (bc26.Modem) attached to one ScriptedModule (scripted.py) on a
 # virtual clock. Each rule is one call of the public API (open, the send forms, recv and

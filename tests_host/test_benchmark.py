@@ -21,7 +21,7 @@ def value(out, start):
 
 def test_benchmark_table():
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "tools", "benchmark.py"), "--no-ir"],
+        [sys.executable, os.path.join(ROOT, "tools", "bench", "run.py"), "--no-ir"],
         cwd=ROOT,
         capture_output=True,
         text=True,

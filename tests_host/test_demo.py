@@ -13,7 +13,8 @@ from mp import ROOT
 @pytest.mark.parametrize("profile", ["tidy", "realistic"])
 def test_demo_passes_every_step(profile):
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "tools", "demo.py"), "--profile", profile, "--seed", "13"],
+        [sys.executable, os.path.join(ROOT, "tools", "demo", "demo.py"), "--profile", profile]
+        + ["--seed", "13"],
         cwd=ROOT,
         capture_output=True,
         text=True,

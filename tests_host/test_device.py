@@ -5,7 +5,7 @@ import re
 
 from mp import ROOT, emulator_on_tcp, run_micropython
 from tests_device.dev_services import COMMANDS as TCPIP_COMMANDS
-from tools.localservers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer
+from tools.servers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer
 
 # Every command form of the manual that the device tests must have sent.
 MANUAL = (

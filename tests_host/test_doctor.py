@@ -8,7 +8,7 @@ import pytest
 
 from mp import ROOT, emulator_on_tcp, run_micropython
 from tools.bc26emu.emulator import Emulator
-from tools.localservers import UdpEchoServer
+from tools.servers import UdpEchoServer
 
 HOSTS = {"echo.bc26.test": "127.0.0.1"}
 

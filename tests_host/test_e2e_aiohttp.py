@@ -1,12 +1,11 @@
 # aiohttp 0.0.8 and ntptime 0.2.0 (micropython-lib, ../shared/clients, unmodified) in the
 # MicroPython unix port over bc26.usocket and the emulator: HTTP and a WebSocket echo against
-# tools/webserver.py, NTP against tools/localservers.NtpServer. Runs tests_device/e2e_aiohttp.py
+# tools/servers/web.py, NTP against tools.servers.NtpServer. Runs tests_device/e2e_aiohttp.py
 # and tests_device/e2e_ntptime.py.
 from e2e_util import run_device, write_settings
 
 from mp import emulator_on_tcp
-from tools.localservers import NtpServer
-from tools.webserver import WebServer
+from tools.servers import NtpServer, WebServer
 
 
 def test_aiohttp_get_post_and_websocket_echo(tmp_path):

@@ -6,9 +6,10 @@
 import threading
 import time
 
-from e2e_util import Mosquitto, Subscriber, certs, publish, run_device, write_settings
+from e2e_util import broker_side, certs, run_device, subscribed, write_settings
 
 from mp import emulator_on_tcp
+from tools.servers import publish
 
 TAG = "bc26mqttas"
 COUNT = 12
@@ -17,48 +18,44 @@ DROP_AFTER = 5  # QoS 1 readings the broker has before the network goes
 
 def test_mqtt_as_rides_out_a_network_outage(tmp_path):
     tls = certs(tmp_path)
-    with Mosquitto(tmp_path, tls=tls) as broker:
-        sub = Subscriber(broker.port, TAG + "/#")
+    with broker_side(TAG, tls) as (broker, sub):
         events = []
-        try:
-            with emulator_on_tcp(hosts={"broker.bc26.test": "127.0.0.1"}) as (emu, port):
+        with emulator_on_tcp(hosts={"broker.bc26.test": "127.0.0.1"}) as (emu, port):
 
-                def readings(ms):
-                    return len({p for t, _, p in ms if t == TAG + "/out/q1"})
+            def readings(ms):
+                return len({p for t, _, p in ms if t == TAG + "/out/q1"})
 
-                def host_side():
-                    if not sub.wait_for(lambda ms: any(t == TAG + "/status" for t, _, _ in ms), 60):
-                        return
-                    publish(broker.port, TAG + "/in", b"in 0", qos=1)
-                    if not sub.wait_for(lambda ms: readings(ms) >= DROP_AFTER, 60):
-                        return
-                    emu.drop_network()
-                    events.append(("dropped", time.monotonic()))
-                    time.sleep(3)
-                    emu.restore_network()
-                    events.append(("restored", time.monotonic()))
-                    back = (TAG + "/status", 1, b"resubscribed")
-                    if sub.wait_for(lambda ms: back in ms, 60):
-                        publish(broker.port, TAG + "/in", b"in 1", qos=1)
+            def host_side():
+                if not sub.wait_for(subscribed(TAG), 60):
+                    return
+                publish(broker.port, TAG + "/in", b"in 0", qos=1)
+                if not sub.wait_for(lambda ms: readings(ms) >= DROP_AFTER, 60):
+                    return
+                emu.drop_network()
+                events.append(("dropped", time.monotonic()))
+                time.sleep(3)
+                emu.restore_network()
+                events.append(("restored", time.monotonic()))
+                back = (TAG + "/status", 1, b"resubscribed")
+                if sub.wait_for(lambda ms: back in ms, 60):
+                    publish(broker.port, TAG + "/in", b"in 1", qos=1)
 
-                helper = threading.Thread(target=host_side, daemon=True)
-                helper.start()
-                write_settings(
-                    tmp_path,
-                    MQTT=("broker.bc26.test", broker.port),
-                    MQTTS_PORT=broker.tls_port,
-                    CA=tls["ca_der"],
-                    TAG=TAG,
-                    COUNT=COUNT,
-                )
-                # mqtt_as compiled from source at import needs more than 256 KB at its peak.
-                out = run_device("e2e_mqtt_as.py", port, tmp_path, timeout=90, heapsize="1m")
-                helper.join(10)
-                commands = emu.commands
-            sub.wait_for(lambda ms: any(t == TAG + "/out/done" for t, _, _ in ms), 5)
-            msgs = sub.messages()
-        finally:
-            sub.close()
+            helper = threading.Thread(target=host_side, daemon=True)
+            helper.start()
+            write_settings(
+                tmp_path,
+                MQTT=("broker.bc26.test", broker.port),
+                MQTTS_PORT=broker.tls_port,
+                CA=tls["ca_der"],
+                TAG=TAG,
+                COUNT=COUNT,
+            )
+            # mqtt_as compiled from source at import needs more than 256 KB at its peak.
+            out = run_device("e2e_mqtt_as.py", port, tmp_path, timeout=90, heapsize="1m")
+            helper.join(10)
+            commands = emu.commands
+        sub.wait_for(lambda ms: any(t == TAG + "/out/done" for t, _, _ in ms), 5)
+        msgs = sub.messages()
     assert "E2E MQTT_AS OK" in out
     assert [e for e, _ in events] == ["dropped", "restored"]
     q1 = [p for t, _, p in msgs if t == TAG + "/out/q1"]

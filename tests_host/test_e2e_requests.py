@@ -1,16 +1,17 @@
 # micropython-lib's requests 1.1.1 (../shared/clients, unmodified) over bc26.usocket and
-# the emulator, against http.server on 127.0.0.1. Runs tests_device/e2e_requests.py.
+# the emulator, against tools/servers/web.py on 127.0.0.1. Runs tests_device/e2e_requests.py.
 import json
 
 import pytest
-from e2e_util import HttpServer, pattern, run_device, write_settings
+from e2e_util import run_device, write_settings
 
 from mp import emulator_on_tcp
+from tools.servers import WebServer, pattern
 
 
 @pytest.mark.parametrize("coalesce", [0, 512])
 def test_requests_get_and_post_against_a_local_http_server(tmp_path, coalesce):
-    with HttpServer() as web:
+    with WebServer() as web:
         with emulator_on_tcp(hosts={"web.bc26.test": "127.0.0.1"}) as (emu, port):
             write_settings(tmp_path, HTTP="http://web.bc26.test:%d" % web.port, COALESCE=coalesce)
             out = run_device("e2e_requests.py", port, tmp_path)

@@ -1,9 +1,7 @@
 # umqtt.simple 1.8.0 and umqtt.robust 1.0.3 (micropython-lib, ../shared/clients, unmodified)
 # in the MicroPython unix port, over bc26.usocket and the emulator, against a real mosquitto
 # on 127.0.0.1; mosquitto_sub and mosquitto_pub on the other side. Runs tests_device/e2e_umqtt.py.
-import threading
-
-from e2e_util import Mosquitto, Subscriber, publish, run_device, uart_bytes, write_settings
+from e2e_util import answer_once_subscribed, broker_side, run_device, uart_bytes, write_settings
 
 from mp import emulator_on_tcp
 
@@ -12,32 +10,21 @@ COUNT = 20
 
 
 def test_umqtt_simple_and_robust_against_mosquitto(tmp_path):
-    with Mosquitto(tmp_path) as broker:
-        sub = Subscriber(broker.port, TAG + "/#")
-        try:
-            # Answer the device once it says it has subscribed.
-            def answer():
-                if sub.wait_for(lambda ms: any(t == TAG + "/status" for t, _, _ in ms), 30):
-                    publish(broker.port, TAG + "/in/q0", b"zero \x00\r\nOK\r\n", qos=0)
-                    publish(broker.port, TAG + "/in/q1", b"one", qos=1)
+    with broker_side(TAG) as (broker, sub):
+        helper = answer_once_subscribed(broker, sub, TAG, 30)
+        hosts = {"broker.bc26.test": "127.0.0.1"}
+        with emulator_on_tcp(hosts=hosts) as (emu, port):
+            write_settings(tmp_path, MQTT=("broker.bc26.test", broker.port), TAG=TAG, COUNT=COUNT)
+            out = run_device("e2e_umqtt.py", port, tmp_path)
+            spans = uart_bytes(emu)
+        helper.join(5)
 
-            helper = threading.Thread(target=answer, daemon=True)
-            helper.start()
-            hosts = {"broker.bc26.test": "127.0.0.1"}
-            with emulator_on_tcp(hosts=hosts) as (emu, port):
-                write_settings(tmp_path, MQTT=("broker.bc26.test", broker.port), TAG=TAG, COUNT=COUNT)
-                out = run_device("e2e_umqtt.py", port, tmp_path)
-                spans = uart_bytes(emu)
-            helper.join(5)
+        def complete(ms):
+            topics = [t for t, _, _ in ms]
+            return topics.count(TAG + "/out/q1") == COUNT and topics.count(TAG + "/out/robust") >= 2
 
-            def complete(ms):
-                topics = [t for t, _, _ in ms]
-                return topics.count(TAG + "/out/q1") == COUNT and topics.count(TAG + "/out/robust") >= 2
-
-            sub.wait_for(complete, 5)
-            msgs = sub.messages()
-        finally:
-            sub.close()
+        sub.wait_for(complete, 5)
+        msgs = sub.messages()
     assert "E2E UMQTT OK" in out
     by_topic = {}
     for topic, _, payload in msgs:

@@ -1,23 +1,10 @@
 """Buffer mode (access mode 0): 20 receive nodes, "buff full", one URC until drained, remote close."""
 
-import os
-import sys
-import time
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.localservers import TcpEchoServer, UdpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
 
 
-def wait_for(predicate, timeout=3.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.001)
+
+from tools.bc26emu.testing import OK, wait_for
+from tools.servers import TcpEchoServer, UdpEchoServer
 
 
 def open_socket(s, kind, port, mode=0, connect_id=0):
@@ -25,10 +12,9 @@ def open_socket(s, kind, port, mode=0, connect_id=0):
     s.expect_exact(OK + b"\r\n+QIOPEN: %d,0\r\n" % connect_id)
 
 
-def test_twenty_nodes_then_buff_full_and_one_urc_until_drained(make_session, servers):
+def test_twenty_nodes_then_buff_full_and_one_urc_until_drained(ready_session, servers):
     remote = servers(UdpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     open_socket(s, b"UDP", remote.port)
     s.send(b"AT+QISEND=0,5,hello\r")
     s.expect_exact(OK + b"\r\nSEND OK\r\n")
@@ -58,10 +44,9 @@ def test_twenty_nodes_then_buff_full_and_one_urc_until_drained(make_session, ser
     s.expect_exact(b'\r\n+QIURC: "recv",0\r\n')
 
 
-def test_partial_reads_keep_quiet_and_remaining_is_per_node(make_session, servers):
+def test_partial_reads_keep_quiet_and_remaining_is_per_node(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.command(b'AT+QICFG="showlength",1')
     open_socket(s, b"TCP", remote.port)
     wait_for(lambda: remote.clients)
@@ -84,10 +69,9 @@ def test_partial_reads_keep_quiet_and_remaining_is_per_node(make_session, server
     s.expect_exact(b'\r\n+QIURC: "recv",0,1\r\n')
 
 
-def test_qird_formats(make_session, servers):
+def test_qird_formats(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     open_socket(s, b"TCP", remote.port)
     wait_for(lambda: remote.clients)
     payload = b"\x00\r\nOK\r\n\xff"  # binary, with what looks like a final result inside
@@ -107,10 +91,9 @@ def test_qird_formats(make_session, servers):
         s.expect_exact(b"\r\n+QIRD: 0\r\n" + OK)
 
 
-def test_remote_close_keeps_data_readable_until_qiclose(make_session, servers):
+def test_remote_close_keeps_data_readable_until_qiclose(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     open_socket(s, b"TCP", remote.port)
     wait_for(lambda: remote.clients)
     remote.push(b"last words")
@@ -132,10 +115,9 @@ def test_remote_close_keeps_data_readable_until_qiclose(make_session, servers):
     assert s.emu.socket_state(0) is None
 
 
-def test_remote_close_state_can_be_three(make_session, servers):
+def test_remote_close_state_can_be_three(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session(remote_close_state=3)
-    s.ready()
+    s = ready_session(remote_close_state=3)
     open_socket(s, b"TCP", remote.port)
     wait_for(lambda: remote.clients)
     remote.push(b"bye")
@@ -147,10 +129,9 @@ def test_remote_close_state_can_be_three(make_session, servers):
     s.expect_exact(b"\r\n+QIRD: 3\r\nbye\r\n" + OK)
 
 
-def test_switching_to_direct_push_flushes_the_buffer(make_session, servers):
+def test_switching_to_direct_push_flushes_the_buffer(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     open_socket(s, b"TCP", remote.port)
     wait_for(lambda: remote.clients)
     remote.push(b"queued")

@@ -1,35 +1,18 @@
 """Sending: the '>' data mode (Ctrl+Z, Esc, fixed length), hex formats, echomode, the size limits."""
 
-import os
-import sys
 import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.localservers import TcpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
-SENT = OK + b"\r\nSEND OK\r\n"
-ERROR = b"\r\nERROR\r\n"
-
-
-def wait_for(predicate, timeout=3.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.001)
+from tools.bc26emu.testing import ERROR, OK, SENT, wait_for
+from tools.servers import TcpEchoServer
 
 
 @pytest.fixture
-def link(make_session, servers):
+def link(ready_session, servers):
     """A session with socket 0 connected to a silent TCP server (it records, never answers)."""
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d,0,0\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
     wait_for(lambda: remote.clients)

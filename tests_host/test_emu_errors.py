@@ -1,18 +1,13 @@
 """AT+QIGETERROR after each kind of failure, with the manual's section 3 codes and texts."""
 
-import os
 import socket
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.bc26emu.testing import free_port  # noqa: E402
-from tools.localservers import DnsServer, TcpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
-ERROR = b"\r\nERROR\r\n"
+from tools.bc26emu.testing import (
+    ERROR,
+    OK,
+    free_port,
+)
+from tools.servers import DnsServer, TcpEchoServer
 
 
 def geterror(s):
@@ -23,17 +18,15 @@ def assert_last_error(s, code, text):
     assert geterror(s) == b"\r\n+QIGETERROR: %d,%s\r\n" % (code, text) + OK
 
 
-def test_success_reads_as_zero(make_session):
-    s = make_session()
-    s.ready()
+def test_success_reads_as_zero(ready_session):
+    s = ready_session()
     s.send(b'AT+QICFG="viewmode"\r')
     s.expect_exact(b'\r\n+QICFG: "viewmode",0\r\n' + OK)
     assert_last_error(s, 0, b"Operation successful")
 
 
-def test_invalid_parameters(make_session):
-    s = make_session()
-    s.ready()
+def test_invalid_parameters(ready_session):
+    s = ready_session()
     for line in (
         b'AT+QIOPEN=2,0,"TCP","127.0.0.1",80',  # only context 1
         b'AT+QIOPEN=1,5,"TCP","127.0.0.1",80',
@@ -52,11 +45,10 @@ def test_invalid_parameters(make_session):
         assert_last_error(s, 552, b"Invalid parameters")
 
 
-def test_protocol_type_must_match_the_address(make_session):
+def test_protocol_type_must_match_the_address(ready_session):
     # <protocol_type> 1 (IPv6) with an IPv4 address, or 0 with an IPv6 one (tests_host/test_ipv6.py
     # has the IPv6 sockets that work).
-    s = make_session()
-    s.ready()
+    s = ready_session()
     for line in (b'AT+QIOPEN=1,0,"TCP","127.0.0.1",80,0,0,1', b'AT+QIOPEN=1,0,"UDP","::1",80,0,0,0'):
         s.send(line + b"\r")
         s.expect_exact(ERROR)
@@ -83,10 +75,9 @@ def test_before_registration_everything_network_fails(make_session):
     s.expect_exact(b"\r\n+CEREG: 0,2\r\n+CGATT: 0\r\n+CSQ: 99,99\r\n+CGPADDR: 1\r\n" + OK)
 
 
-def test_socket_identity_used_until_closed(make_session, servers):
+def test_socket_identity_used_until_closed(ready_session, servers):
     remote = servers(TcpEchoServer)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     open_line = b'AT+QIOPEN=1,3,"TCP","127.0.0.1",%d\r' % remote.port
     s.send(open_line)
     s.expect_exact(OK + b"\r\n+QIOPEN: 3,0\r\n")
@@ -97,9 +88,8 @@ def test_socket_identity_used_until_closed(make_session, servers):
     s.expect_exact(b'\r\n+QISTATE: 3,"TCP","127.0.0.1",%d,0,2,1,0\r\n' % remote.port + OK)
 
 
-def test_connection_refused_keeps_the_id_until_qiclose(make_session):
-    s = make_session()
-    s.ready()
+def test_connection_refused_keeps_the_id_until_qiclose(ready_session):
+    s = ready_session()
     port = free_port()
     s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d\r' % port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,566\r\n")
@@ -113,18 +103,16 @@ def test_connection_refused_keeps_the_id_until_qiclose(make_session):
     assert s.emu.socket_state(0) is None
 
 
-def test_refuse_connect_fault(make_session, servers):
+def test_refuse_connect_fault(ready_session, servers):
     remote = servers(TcpEchoServer)
-    s = make_session(refuse_connect=True)
-    s.ready()
+    s = ready_session(refuse_connect=True)
     s.send(b'AT+QIOPEN=1,1,"TCP","127.0.0.1",%d\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 1,566\r\n")
     assert not remote.clients
 
 
-def test_local_port_busy(make_session):
-    s = make_session()
-    s.ready()
+def test_local_port_busy(ready_session):
+    s = ready_session()
     with socket.socket() as taken:
         taken.bind(("0.0.0.0", 0))
         taken.listen(1)
@@ -134,9 +122,8 @@ def test_local_port_busy(make_session):
     assert_last_error(s, 574, b"Port busy")
 
 
-def test_closed_socket(make_session):
-    s = make_session()
-    s.ready()
+def test_closed_socket(ready_session):
+    s = ready_session()
     for line in (
         b"AT+QISEND=1,1,a",
         b"AT+QISEND=1",
@@ -149,10 +136,9 @@ def test_closed_socket(make_session):
         assert_last_error(s, 567, b"Socket has been closed")
 
 
-def test_dns_failures(make_session, servers):
+def test_dns_failures(ready_session, servers):
     dns = servers(DnsServer, {"known.test": "127.0.0.1"})
-    s = make_session(dns_port=dns.port, dns_latency=0.2)
-    s.ready()
+    s = ready_session(dns_port=dns.port, dns_latency=0.2)
     s.command(b'AT+QIDNSCFG=1,"127.0.0.1"')
     s.send(b'AT+QIDNSGIP=1,"unknown.test"\r')
     s.expect_exact(OK)
@@ -166,20 +152,18 @@ def test_dns_failures(make_session, servers):
     assert dns.queries == ["unknown.test", "unknown.test"]
 
 
-def test_dns_server_that_never_answers(make_session):
-    s = make_session(dns_port=free_port(socket.SOCK_DGRAM), dns_timeout=0.1)
-    s.ready()
+def test_dns_server_that_never_answers(ready_session):
+    s = ready_session(dns_port=free_port(socket.SOCK_DGRAM), dns_timeout=0.1)
     s.command(b'AT+QIDNSCFG=1,"127.0.0.1","127.0.0.1"')
     s.send(b'AT+QIDNSGIP=1,"anything.test"\r')
     s.expect_exact(OK + b'\r\n+QIURC: "dnsgip",565\r\n', timeout=2)
 
 
-def test_ntp_timeout(make_session):
+def test_ntp_timeout(ready_session):
     silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # receives, never answers
     silent.bind(("127.0.0.1", 0))
     try:
-        s = make_session(ntp_timeout=0.1)
-        s.ready()
+        s = ready_session(ntp_timeout=0.1)
         s.send(b'AT+QNTP=1,"127.0.0.1",%d\r' % silent.getsockname()[1])
         s.expect_exact(OK + b"\r\n+QNTP: 569\r\n", timeout=2)
         assert_last_error(s, 569, b"Operation timeout")
@@ -187,10 +171,9 @@ def test_ntp_timeout(make_session):
         silent.close()
 
 
-def test_cancelled_send(make_session, servers):
+def test_cancelled_send(ready_session, servers):
     remote = servers(TcpEchoServer)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
     s.send(b"AT+QISEND=0\r")
@@ -200,18 +183,16 @@ def test_cancelled_send(make_session, servers):
     assert_last_error(s, 571, b"Cancel send")
 
 
-def test_lowercase_knob_applies_to_every_code(make_session):
-    s = make_session(qigeterror_lowercase=True)
-    s.ready()
+def test_lowercase_knob_applies_to_every_code(ready_session):
+    s = ready_session(qigeterror_lowercase=True)
     s.send(b"AT+QISEND=1,1,a\r")
     s.expect_exact(ERROR)
     assert_last_error(s, 567, b"socket has been closed")
 
 
-def test_close_while_connecting(make_session, servers):
+def test_close_while_connecting(ready_session, servers):
     remote = servers(TcpEchoServer)
-    s = make_session(open_latency=0.15)
-    s.ready()
+    s = ready_session(open_latency=0.15)
     s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d\r' % remote.port)
     s.expect_exact(OK)
     assert s.emu.socket_state(0) == 1  # Connecting

@@ -1,21 +1,16 @@
 """Bring-up commands, test forms, the UART object, transcript, pacing and the fault knobs."""
 
-import os
 import re
-import sys
 import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.bc26emu.testing import Session  # noqa: E402
-from tools.localservers import TcpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
-ERROR = b"\r\nERROR\r\n"
+from tools.bc26emu.testing import (
+    ERROR,
+    OK,
+    Session,
+)
+from tools.servers import TcpEchoServer
 
 
 def test_echo_is_on_at_power_on(make_session):
@@ -35,9 +30,8 @@ def test_echo_is_on_at_power_on(make_session):
 
 
 @pytest.mark.parametrize("model, revision", [("BC26", b"BC26NBR01A01"), ("BC20", b"BC20NAR01A01")])
-def test_ati(make_session, model, revision):
-    s = make_session(model=model)
-    s.ready()
+def test_ati(ready_session, model, revision):
+    s = ready_session(model=model)
     s.send(b"ATI\r")
     s.expect_exact(b"\r\nQuectel_Ltd\r\nQuectel_%s\r\nRevision: %s\r\n" % (model.encode(), revision) + OK)
 
@@ -65,9 +59,8 @@ def test_cereg_urc_forms(make_session):
     s2.expect_exact(b'\r\nRDY\r\n\r\n+CEREG: 1,"1A2B","0C3D4E5F",9,,,"00100100","00111000"\r\n', timeout=2)
 
 
-def test_power_settings_are_stored_and_read_back(make_session):
-    s = make_session()
-    s.ready()
+def test_power_settings_are_stored_and_read_back(ready_session):
+    s = ready_session()
     s.command(b"AT+QSCLK=0")
     s.send(b"AT+QSCLK?\r")
     s.expect_exact(b"\r\n+QSCLK: 0\r\n" + OK)
@@ -88,9 +81,8 @@ def test_power_settings_are_stored_and_read_back(make_session):
         s.expect_exact(ERROR)
 
 
-def test_clocks(make_session):
-    s = make_session(tz_quarters=-20)
-    s.ready()
+def test_clocks(ready_session):
+    s = ready_session(tz_quarters=-20)
     for name in (b"+CCLK", b"+QCCLK"):
         answer = s.command(b"AT" + name + b"?")
         assert re.fullmatch(rb"\r\n\%s: \d\d/\d\d/\d\d,\d\d:\d\d:\d\d-20\r\n\r\nOK\r\n" % name, answer), (
@@ -100,9 +92,8 @@ def test_clocks(make_session):
         s.expect_exact(OK)
 
 
-def test_unknown_commands_and_noise(make_session):
-    s = make_session()
-    s.ready()
+def test_unknown_commands_and_noise(ready_session):
+    s = ready_session()
     for line in (b"AT+NOSUCH", b"AT+NOSUCH?", b"ATX9", b"AT+CSQ=1", b"AT+QIOPEN?"):
         s.send(line + b"\r")
         s.expect_exact(ERROR)
@@ -145,16 +136,14 @@ TEST_FORMS = [
 
 
 @pytest.mark.parametrize("line, info", TEST_FORMS)
-def test_test_forms(make_session, line, info):
-    s = make_session()
-    s.ready()
+def test_test_forms(ready_session, line, info):
+    s = ready_session()
     s.send(line + b"\r")
     s.expect_exact((b"\r\n" + info + b"\r\n" if info else b"") + OK)
 
 
-def test_qicfg_set_and_query(make_session):
-    s = make_session()
-    s.ready()
+def test_qicfg_set_and_query(ready_session):
+    s = ready_session()
     s.send(b'AT+QICFG="dataformat",1,0\r')
     s.expect_exact(OK)
     s.send(b'AT+QICFG="dataformat"\r')
@@ -201,11 +190,10 @@ def test_uart_surface(make_emu):
     assert time.monotonic() - started >= 0.045
 
 
-def test_transcript_records_commands_payloads_and_log(make_session, servers, tmp_path):
+def test_transcript_records_commands_payloads_and_log(ready_session, servers, tmp_path):
     remote = servers(TcpEchoServer, echo=False)
     log = tmp_path / "emu.log"
-    s = make_session(log=str(log))
-    s.ready()
+    s = ready_session(log=str(log))
     s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
     s.send(b"AT+QISEND=0\r")
@@ -248,10 +236,9 @@ def test_output_is_paced_at_the_baud_rate(make_emu):
     assert bytes(got).endswith(OK)
 
 
-def test_reboot_fault_forgets_sockets(make_session, servers):
+def test_reboot_fault_forgets_sockets(ready_session, servers):
     remote = servers(TcpEchoServer)
-    s = make_session(reboot_on="AT+QISEND")
-    s.ready()
+    s = ready_session(reboot_on="AT+QISEND")
     s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
     s.send(b"AT+QISEND=0,3,abc\r")

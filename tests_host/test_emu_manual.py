@@ -6,36 +6,21 @@ byte for byte where the manual is exact (times and TTLs are matched by pattern).
 """
 
 import calendar
-import os
 import re
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.localservers import NtpServer, TcpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
+from tools.bc26emu.testing import OK, wait_for
+from tools.servers import NtpServer, TcpEchoServer
 
 
-def wait_for(predicate, timeout=3.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.001)
-
-
-def open_manual_session(make_session, servers):
+def open_manual_session(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session(redirect={"220.180.239.212:8062": "127.0.0.1:%d" % remote.port})
-    s.ready()
+    s = ready_session(redirect={"220.180.239.212:8062": "127.0.0.1:%d" % remote.port})
     return s, remote
 
 
-def test_4_1_tcp_client_in_buffer_mode(make_session, servers):
-    s, remote = open_manual_session(make_session, servers)
+def test_4_1_tcp_client_in_buffer_mode(ready_session, servers):
+    s, remote = open_manual_session(ready_session, servers)
     # 4.1.1
     s.send(b'AT+QIOPEN=1,0,"TCP","220.180.239.212",8062,1234,0\r')
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
@@ -94,8 +79,8 @@ def test_4_1_tcp_client_in_buffer_mode(make_session, servers):
     wait_for(lambda: not remote.clients)
 
 
-def test_4_2_tcp_client_in_direct_push_mode(make_session, servers):
-    s, remote = open_manual_session(make_session, servers)
+def test_4_2_tcp_client_in_direct_push_mode(ready_session, servers):
+    s, remote = open_manual_session(ready_session, servers)
     # 4.2.1
     s.send(b'AT+QIOPEN=1,0,"TCP","220.180.239.212",8062,0,1\r')
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
@@ -130,9 +115,8 @@ def test_4_2_tcp_client_in_direct_push_mode(make_session, servers):
     s.expect_exact(OK + b"\r\nCLOSE OK\r\n")
 
 
-def test_4_3_ping(make_session):
-    s = make_session(hosts={"iot.quectel.com": "127.0.0.1"})
-    s.ready()
+def test_4_3_ping(ready_session):
+    s = ready_session(hosts={"iot.quectel.com": "127.0.0.1"})
     s.send(b'AT+QPING=1,"iot.quectel.com"\r')
     s.expect_exact(OK)
     first = s.expect(b"\r\n", timeout=6)
@@ -158,11 +142,10 @@ def clock_seconds(text):
     return calendar.timegm((2000 + yy, mo, dd, hh, mi, ss, 0, 0, 0))
 
 
-def test_4_4_ntp_sets_the_clock(make_session, servers):
+def test_4_4_ntp_sets_the_clock(ready_session, servers):
     ahead = 3 * 3600  # a server three hours ahead proves where the time came from
     ntp = servers(NtpServer, offset=ahead)
-    s = make_session(hosts={"ntp5.aliyun.com": "127.0.0.1"})
-    s.ready()
+    s = ready_session(hosts={"ntp5.aliyun.com": "127.0.0.1"})
     s.send(b'AT+QNTP=1,"ntp5.aliyun.com",%d\r' % ntp.port)
     s.expect_exact(OK)
     urc = s.expect(b'"\r\n')
@@ -175,27 +158,24 @@ def test_4_4_ntp_sets_the_clock(make_session, servers):
     assert abs(clock_seconds(clock) - (time.time() + ahead)) < 5
 
 
-def test_4_5_dns_server_configuration(make_session):
-    s = make_session()
-    s.ready()
+def test_4_5_dns_server_configuration(ready_session):
+    s = ready_session()
     s.send(b'AT+QIDNSCFG=1,"218.2.2.2","8.8.8.8"\r')
     s.expect_exact(OK)
     s.send(b"AT+QIDNSCFG=1\r")
     s.expect_exact(b'\r\n+QIDNSCFG: 1,"218.2.2.2","8.8.8.8"\r\n' + OK)
 
 
-def test_4_6_last_error_as_in_the_example(make_session):
-    s = make_session(qigeterror_lowercase=True)
-    s.ready()
+def test_4_6_last_error_as_in_the_example(ready_session):
+    s = ready_session(qigeterror_lowercase=True)
     s.send(b'AT+QIOPEN=1,"UDP","220.180.239.212",8063,0,1\r')
     s.expect_exact(b"\r\nERROR\r\n")
     s.send(b"AT+QIGETERROR\r")
     s.expect_exact(b"\r\n+QIGETERROR: 552,invalid parameters\r\n" + OK)
 
 
-def test_4_6_last_error_with_the_table_text_by_default(make_session):
-    s = make_session()
-    s.ready()
+def test_4_6_last_error_with_the_table_text_by_default(ready_session):
+    s = ready_session()
     s.send(b'AT+QIOPEN=1,"UDP","220.180.239.212",8063,0,1\r')
     s.expect_exact(b"\r\nERROR\r\n")
     s.send(b"AT+QIGETERROR\r")

@@ -1,23 +1,15 @@
 """The emulated network: losing it and getting it back (drop_network / restore_network),
 AT+CGATT and AT+CFUN, and the attach APN (AT+QCGDEFCONT, effective after a restart)."""
 
-import os
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.localservers import TcpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
+from tools.bc26emu.testing import OK
+from tools.servers import TcpEchoServer
 
 
-def test_drop_closes_sockets_then_pdpdeact_and_cereg_then_back(make_session, servers):
+def test_drop_closes_sockets_then_pdpdeact_and_cereg_then_back(ready_session, servers):
     echo = servers(TcpEchoServer)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.command(b"AT+CEREG=2")
     s.command(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d,0,0' % echo.port)
     s.expect(b"+QIOPEN: 0,0\r\n")
@@ -34,9 +26,8 @@ def test_drop_closes_sockets_then_pdpdeact_and_cereg_then_back(make_session, ser
     s.expect_exact(b'\r\n+CEREG: 1,"1A2B","0C3D4E5F",9\r\n\r\n+IP: 10.170.235.216\r\n')
 
 
-def test_cgatt_and_cfun_detach_and_attach(make_session):
-    s = make_session()
-    s.ready()
+def test_cgatt_and_cfun_detach_and_attach(ready_session):
+    s = ready_session()
     s.command(b"AT+CEREG=1")
     s.send(b"AT+CGATT=0\r")
     s.expect_exact(b'\r\n+QIURC: "pdpdeact",1\r\n\r\n+CEREG: 0\r\n' + OK)

@@ -8,12 +8,8 @@ import pytest
 import bc26
 from tools.bc26emu import general
 from tools.bc26emu.emulator import Emulator
-from tools.localservers import TcpEchoServer, UdpEchoServer
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-OK = b"\r\nOK\r\n"
-ERROR = b"\r\nERROR\r\n"
+from tools.bc26emu.testing import ERROR, OK
+from tools.servers import TcpEchoServer, UdpEchoServer
 
 
 class EmuPin:
@@ -58,16 +54,14 @@ def entered(emu):
         (b"AT+CEDRXS=?", b'+CEDRXS: (0-3),(5),("0000"-"1111")'),
     ],
 )
-def test_test_forms(make_session, line, info):
-    s = make_session()
-    s.ready()
+def test_test_forms(ready_session, line, info):
+    s = ready_session()
     s.send(line + b"\r")
     s.expect_exact((b"\r\n" + info + b"\r\n" if info else b"") + OK)
 
 
-def test_event_settings_read_back_and_bad_values(make_session):
-    s = make_session()
-    s.ready()
+def test_event_settings_read_back_and_bad_values(ready_session):
+    s = ready_session()
     s.send(b"AT+QNBIOTEVENT?\r")
     s.expect_exact(b"\r\n+QNBIOTEVENT: 0,1\r\n" + OK)
     s.command(b"AT+QNBIOTEVENT=1,1")
@@ -82,9 +76,8 @@ def test_event_settings_read_back_and_bad_values(make_session):
         s.expect_exact(ERROR)
 
 
-def test_granted_timers_show_in_cereg_requested_ones_in_cpsms(make_session):
-    s = make_session(reg_delay=0)
-    s.ready()
+def test_granted_timers_show_in_cereg_requested_ones_in_cpsms(ready_session):
+    s = ready_session(reg_delay=0)
     s.command(b"AT+QSCLK=0")  # no PSM entry in this test
     s.command(b'AT+CPSMS=1,,,"00100001","00000101"')
     s.command(b"AT+CEREG=4")
@@ -102,9 +95,8 @@ def test_granted_timers_show_in_cereg_requested_ones_in_cpsms(make_session):
     s.expect_exact(b'\r\n+CPSMS: 1,,,"00111000","00000001"\r\n' + OK)
 
 
-def test_cedrxrdp(make_session):
-    s = make_session(reg_delay=0)
-    s.ready()
+def test_cedrxrdp(ready_session):
+    s = ready_session(reg_delay=0)
     s.send(b"AT+CEDRXRDP\r")
     s.expect_exact(b"\r\n+CEDRXRDP: 0\r\n" + OK)
     s.command(b'AT+CEDRXS=1,5,"0101"')
@@ -118,9 +110,8 @@ def test_cedrxrdp(make_session):
 # --- PSM entry and wake, raw -----------------------------------------------------------------------
 
 
-def test_psm_entry_after_qrellock_then_deaf_until_psm_eint(make_session):
-    s = make_session(reg_delay=0)
-    s.ready()
+def test_psm_entry_after_qrellock_then_deaf_until_psm_eint(ready_session):
+    s = ready_session(reg_delay=0)
     emu = s.emu
     s.command(b"AT+QNBIOTEVENT=1,1")
     s.command(b"AT+QATWAKEUP=1")
@@ -142,10 +133,9 @@ def test_psm_entry_after_qrellock_then_deaf_until_psm_eint(make_session):
     assert entered(emu) == 2
 
 
-def test_no_psm_while_sleep_is_off_or_a_tcp_link_is_open(make_session, servers):
+def test_no_psm_while_sleep_is_off_or_a_tcp_link_is_open(ready_session, servers):
     echo = servers(TcpEchoServer)
-    s = make_session(reg_delay=0)
-    s.ready()
+    s = ready_session(reg_delay=0)
     emu = s.emu
     s.command(b"AT+QSCLK=0")
     s.command(b'AT+CPSMS=1,,,"00100001","00000000"')
@@ -163,9 +153,8 @@ def test_no_psm_while_sleep_is_off_or_a_tcp_link_is_open(make_session, servers):
     assert wait_for(lambda: entered(emu) == 1)
 
 
-def test_commands_hold_the_sleep_lock(make_session):
-    s = make_session(reg_delay=0)
-    s.ready()
+def test_commands_hold_the_sleep_lock(ready_session):
+    s = ready_session(reg_delay=0)
     emu = s.emu
     s.command(b'AT+CPSMS=1,,,"00100001","00000000"')  # no active time: PSM when the lock ends
     # A command every 25 ms keeps restarting the 10 s lock (100 ms here), for 250 ms.
@@ -176,9 +165,8 @@ def test_commands_hold_the_sleep_lock(make_session):
     assert wait_for(lambda: entered(emu) == 1)
 
 
-def test_reset_pin_must_be_held_50_ms(make_session):
-    s = make_session(reg_delay=0)
-    s.ready()
+def test_reset_pin_must_be_held_50_ms(ready_session):
+    s = ready_session(reg_delay=0)
     m = s.emu.modem
     general.pin(m, "RESET", 0)
     general.pin(m, "RESET", 1)

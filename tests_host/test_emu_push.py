@@ -1,27 +1,14 @@
 """Direct push (access mode 1): both viewmodes, both receive formats, the 1400-byte URC limit."""
 
-import os
 import re
-import sys
-import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.bc26emu.testing import OK, wait_for
+from tools.servers import TcpEchoServer, UdpEchoServer
 
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.localservers import TcpEchoServer, UdpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
 PAYLOAD = b"hi,\r\nOK\r\n\x1a"  # separators and a fake final result: only the length tells them apart
 
-
-def wait_for(predicate, timeout=3.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.001)
 
 
 def push_urc(connect_id, data, viewmode, hexmode):
@@ -35,10 +22,9 @@ def push_urc(connect_id, data, viewmode, hexmode):
 @pytest.mark.parametrize("kind", [b"TCP", b"UDP"])
 @pytest.mark.parametrize("viewmode", [0, 1])
 @pytest.mark.parametrize("hexmode", [0, 1])
-def test_direct_push_formats(make_session, servers, kind, viewmode, hexmode):
+def test_direct_push_formats(ready_session, servers, kind, viewmode, hexmode):
     remote = servers(TcpEchoServer if kind == b"TCP" else UdpEchoServer)  # echoes what we send
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.command(b'AT+QICFG="viewmode",%d' % viewmode)
     s.command(b'AT+QICFG="dataformat",0,%d' % hexmode)
     s.send(b'AT+QIOPEN=1,2,"%s","127.0.0.1",%d,0,1\r' % (kind, remote.port))
@@ -52,10 +38,9 @@ def test_direct_push_formats(make_session, servers, kind, viewmode, hexmode):
 
 
 @pytest.mark.parametrize("hexmode", [0, 1])
-def test_udp_push_over_1400_bytes_is_dropped(make_session, servers, hexmode):
+def test_udp_push_over_1400_bytes_is_dropped(ready_session, servers, hexmode):
     remote = servers(UdpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.command(b'AT+QICFG="dataformat",0,%d' % hexmode)
     s.send(b'AT+QIOPEN=1,0,"UDP","127.0.0.1",%d,0,1\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
@@ -73,10 +58,9 @@ def test_udp_push_over_1400_bytes_is_dropped(make_session, servers, hexmode):
     assert any("dropped" in str(p) for _, k, p in s.emu.transcript.entries if k == "event")
 
 
-def test_big_tcp_push_is_cut_into_urcs_that_fit(make_session, servers):
+def test_big_tcp_push_is_cut_into_urcs_that_fit(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.send(b'AT+QIOPEN=1,0,"TCP","127.0.0.1",%d,0,1\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n")
     wait_for(lambda: remote.clients)
@@ -94,10 +78,9 @@ def test_big_tcp_push_is_cut_into_urcs_that_fit(make_session, servers):
     assert bytes(got) == blob
 
 
-def test_remote_close_in_direct_push(make_session, servers):
+def test_remote_close_in_direct_push(ready_session, servers):
     remote = servers(TcpEchoServer, echo=False)
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.send(b'AT+QIOPEN=1,4,"TCP","127.0.0.1",%d,0,1\r' % remote.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 4,0\r\n")
     wait_for(lambda: remote.clients)

@@ -1,22 +1,16 @@
 """The realistic profile: pieces, slow answers, URC noise, late recv notices, a deaf boot, seeds."""
 
-import os
 import re
-import sys
 import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.bc26emu import output
+from tools.bc26emu.__main__ import build_parser, knobs_from_args
+from tools.bc26emu.knobs import PROFILES, Knobs, with_profile
+from tools.bc26emu.testing import OK
+from tools.servers import TcpEchoServer
 
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.bc26emu import output  # noqa: E402
-from tools.bc26emu.__main__ import build_parser, knobs_from_args  # noqa: E402
-from tools.bc26emu.knobs import PROFILES, Knobs, with_profile  # noqa: E402
-from tools.localservers import TcpEchoServer  # noqa: E402
-
-OK = b"\r\nOK\r\n"
 NOISE = re.compile(rb"\r\n\+(CEREG: [12]|CSCON: [01])\r\n")
 
 

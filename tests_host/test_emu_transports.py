@@ -6,15 +6,13 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-from tools.bc26emu.testing import Session  # noqa: E402
-from tools.localservers import TcpEchoServer  # noqa: E402
+from tools.bc26emu.testing import (
+    OK,
+    Session,
+)
+from tools.servers import TcpEchoServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OK = b"\r\nOK\r\n"
 
 
 def exchange(s, echo_port):
@@ -139,11 +137,12 @@ def test_close_stops_every_thread(servers):
     assert left == []
 
 
-def test_localservers_command_line():
+def test_local_servers_command_line():
     proc = subprocess.Popen(
         [
             sys.executable,
-            "tools/localservers.py",
+            "-m",
+            "tools.servers",
             "--tcp-echo",
             "0",
             "--dns",

@@ -1,5 +1,5 @@
 # Every example of examples/ runs in the MicroPython unix port against the emulator, through the
-# same rig as its documented command (`make example NAME=...`, tools/run_example.py): a UDP echo,
+# same rig as its documented command (`make example NAME=...`, tools/demo/run_example.py): a UDP echo,
 # a mosquitto broker and a pin bridge on 127.0.0.1 (boards/unix.py sends each change of PWRKEY,
 # RESET and PSM_EINT to the bridge, which moves the emulated module's pin).
 import os
@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from mp import ROOT
-from tools.run_example import EXAMPLES, LocalRig
+from tools.demo.run_example import EXAMPLES, LocalRig
 
 
 def run_example(rig, name, timeout=120):
@@ -78,7 +78,7 @@ def test_publish_periodically_goes_through_umqtt_to_the_broker_and_back():
 def test_make_examples_runs_them_all():
     # `make examples` (and `make example NAME=...`) is this command in .venv.
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "tools", "run_example.py")],
+        [sys.executable, os.path.join(ROOT, "tools", "demo", "run_example.py")],
         capture_output=True,
         text=True,
         timeout=300,

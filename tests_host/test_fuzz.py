@@ -1,5 +1,5 @@
 # Also runs under MicroPython (tests_host/mp_run.py): plain functions and asserts only.
-# A short fuzz of the receiver and engine in both runtimes; tools/soak.py runs the long one.
+# A short fuzz of the receiver and engine in both runtimes; tools/checks/soak.py runs the long one.
 import fuzzcore
 
 

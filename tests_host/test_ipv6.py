@@ -6,18 +6,15 @@
 import re
 
 from mp import emulator_on_tcp, run_micropython
-from tools.localservers import DnsServer, TcpEchoServer, UdpEchoServer
+from tools.bc26emu.testing import OK
+from tools.servers import DnsServer, TcpEchoServer, UdpEchoServer
 
-pytest_plugins = ["tools.bc26emu.pytest_plugin"]  # fixtures: make_emu, make_session, servers
-
-OK = b"\r\nOK\r\n"
 RECORDS = {"dual.test": ["127.0.0.1", "::1"], "v6.test": "::1", "v4.test": "127.0.0.1"}
 
 
-def test_emulator_tcp_over_ipv6(make_session, servers):
+def test_emulator_tcp_over_ipv6(ready_session, servers):
     echo = servers(TcpEchoServer, host="::1")
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.send(b'AT+QIOPEN=1,0,"TCP","::1",%d,0,0,1\r' % echo.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 0,0\r\n", timeout=5)
     s.send(b"AT+QISTATE=1,0\r")
@@ -34,10 +31,9 @@ def test_emulator_tcp_over_ipv6(make_session, servers):
     s.expect_exact(OK + b"\r\nCLOSE OK\r\n", timeout=5)
 
 
-def test_emulator_udp_over_ipv6(make_session, servers):
+def test_emulator_udp_over_ipv6(ready_session, servers):
     echo = servers(UdpEchoServer, host="::1")
-    s = make_session()
-    s.ready()
+    s = ready_session()
     s.send(b'AT+QIOPEN=1,2,"UDP","::1",%d,0,1,1\r' % echo.port)
     s.expect_exact(OK + b"\r\n+QIOPEN: 2,0\r\n", timeout=5)
     s.send(b"AT+QISTATE?\r")
@@ -47,12 +43,11 @@ def test_emulator_udp_over_ipv6(make_session, servers):
     assert echo.received == [b"dgm6"] and ":" in echo.last_peer[0]
 
 
-def test_emulator_dns_answers_aaaa(make_session, servers):
+def test_emulator_dns_answers_aaaa(ready_session, servers):
     dns = servers(DnsServer, RECORDS, ttl=77)
     dns6 = servers(DnsServer, {"only-here.test": "::1"}, host="::1", port=dns.port)
     echo = servers(TcpEchoServer, host="::1")
-    s = make_session(dns_port=dns.port)
-    s.ready()
+    s = ready_session(dns_port=dns.port)
     s.command(b'AT+QIDNSCFG=1,"127.0.0.1"')
     s.send(b'AT+QIDNSGIP=1,"dual.test"\r')
     s.expect_exact(

@@ -1,5 +1,5 @@
 # Installing as users install: the repository served over HTTP on 127.0.0.1 (http.server in a
-# thread, tools/mip_figures.py), the unix port's own `micropython -m mip install` fetching
+# thread, tools/servers/files.py), the unix port's own `micropython -m mip install` fetching
 # package.json (the .py files) or mpy/package.json (the compiled ones) into an empty directory,
 # and the result, alone on the path with the board files, driving the emulator (a UDP echo).
 import os
@@ -8,13 +8,13 @@ import subprocess
 import pytest
 
 from mp import ROOT, emulator_on_tcp, micropython
-from tools.localservers import UdpEchoServer
-from tools.mip_figures import mip_install, serve
+from tools.packaging.mip_figures import mip_install
+from tools.servers import UdpEchoServer, serve_folder
 
 
 @pytest.fixture(scope="module")
 def repo_url():
-    with serve(ROOT) as url:
+    with serve_folder(ROOT) as url:
         yield url
 
 

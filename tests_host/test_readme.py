@@ -1,5 +1,5 @@
 # README's ```python blocks run as written, each in the MicroPython unix port against the
-# emulator and local servers (tools/run_example.py's rig: the names the README uses, such as
+# emulator and local servers (tools/demo/run_example.py's rig: the names the README uses, such as
 # example.com, pool.ntp.org, test.mosquitto.org and 192.0.2.10, point at 127.0.0.1). A snippet
 # that rots fails here. What a snippet takes for granted is set up before it, and only that:
 # `uart` (the emulator's UART, when the snippet names it), a started `modem` (when it uses one
@@ -13,7 +13,7 @@ import re
 import pytest
 
 from mp import ROOT
-from tools.run_example import LocalRig
+from tools.demo.run_example import LocalRig
 
 SKIP = "# README: not run here"
 

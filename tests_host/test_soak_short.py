@@ -1,4 +1,4 @@
-# The short version of the soak (tools/soak.py, `make soak` runs the long one): checksummed
+# The short version of the soak (tools/checks/soak.py, `make soak` runs the long one): checksummed
 # messages through the emulator in both access modes and both data formats, in the MicroPython
 # unix port from .mpy with a 72 KB heap, the heap not growing; and a fuzz soak. This is also the
 # RAM budget's guard: a change that makes the library, or the names it interns, grow past what
@@ -11,7 +11,7 @@ import pytest
 
 from mp import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.join(ROOT, "tools", "checks"))
 import soak  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 # the ones loaded on first use included (Modem.ping is services.ping, Socket.send_fixed is
 # sockextra.send_fixed), is in the stubs with its parameters and defaults, and the stubs name
 # nothing the library lacks; the attributes the stubs give Modem are set by Modem.__init__.
-# tools/typecheck.sh checks the stubs themselves and the examples against them with pyright.
+# tools/checks/typecheck.sh checks the stubs themselves and the examples against them with pyright.
 # The stubs are no part of what a board installs. (CPython only: it reads signatures.)
 import ast
 import importlib

@@ -1,4 +1,4 @@
-# Type stubs of bc26's public API, for pyright and editors (tools/typecheck.sh checks the
+# Type stubs of bc26's public API, for pyright and editors (tools/checks/typecheck.sh checks the
 # examples against them). They are not installed on boards: package.json, mpy/ and
 # manifest.py list lib/ only. The methods that load their module on first use (Modem.ping,
 # Socket.send_fixed, ...) are declared as methods here, with the module they live in.

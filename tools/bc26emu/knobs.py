@@ -7,7 +7,7 @@ profile="realistic" sets the knobs of PROFILES["realistic"] (a module as a drive
 real UART: pieces at 115200 baud, slow answers, URCs anywhere a record may start, late recv
 notices, a boot that ignores AT); knobs given by name override it. The default, "tidy", answers at
 once and in one piece. `python -m tools.bc26emu --profile realistic`, or BC26EMU_PROFILE in the
-environment of tools/demo.py and tools/soak.py, selects it there.
+environment of tools/demo/demo.py and tools/checks/soak.py, selects it there.
 """
 
 import dataclasses

@@ -11,6 +11,12 @@ import struct
 import threading
 import time
 
+import dns.exception
+import dns.flags
+import dns.message
+import dns.rdataclass
+import dns.rdatatype
+
 from . import errors
 
 _NTP_EPOCH_OFFSET = 2208988800  # seconds from 1900-01-01 to 1970-01-01
@@ -47,48 +53,28 @@ def _of_family(addrs, family):
 # DNS messages ----------------------------------------------------------------------------------
 
 
-QTYPE_A, QTYPE_AAAA = 1, 28
+QTYPE_A, QTYPE_AAAA = dns.rdatatype.A, dns.rdatatype.AAAA
 
 
 def build_dns_query(name, query_id, qtype=QTYPE_A):
-    header = struct.pack("!HHHHHH", query_id, 0x0100, 1, 0, 0, 0)  # RD set, one question
-    labels = b"".join(bytes([len(part)]) + part for part in name.encode("idna").split(b".") if part)
-    return header + labels + b"\0" + struct.pack("!HH", qtype, 1)  # A or AAAA, IN
-
-
-def _skip_name(msg, pos):
-    while True:
-        length = msg[pos]
-        if length & 0xC0 == 0xC0:
-            return pos + 2
-        if length == 0:
-            return pos + 1
-        pos += 1 + length
+    """A recursive query for name's A or AAAA records (dnspython; IDNA for a non-ASCII name)."""
+    query = dns.message.make_query(name, qtype)
+    query.id = query_id
+    return query.to_wire()
 
 
 def parse_dns_answer(msg, query_id):
-    """(rcode, [addresses: A, then AAAA], min ttl) of a reply to query_id; ValueError on anything else."""
-    if len(msg) < 12:
-        raise ValueError("short")
-    qid, flags, qdcount, ancount, _, _ = struct.unpack("!HHHHHH", msg[:12])
-    if qid != query_id or not flags & 0x8000:
+    """(rcode, [addresses: in the order of the answer], min ttl) of a reply to query_id;
+    ValueError or dns.exception.DNSException on anything else."""
+    reply = dns.message.from_wire(msg)
+    if reply.id != query_id or not reply.flags & dns.flags.QR:
         raise ValueError("not our answer")
-    pos = 12
-    for _ in range(qdcount):
-        pos = _skip_name(msg, pos) + 4
     addrs, ttls = [], []
-    for _ in range(ancount):
-        pos = _skip_name(msg, pos)
-        rtype, rclass, ttl, rdlen = struct.unpack("!HHIH", msg[pos : pos + 10])
-        pos += 10
-        if rtype == QTYPE_A and rclass == 1 and rdlen == 4:
-            addrs.append(socket.inet_ntoa(msg[pos : pos + 4]))
-            ttls.append(ttl)
-        elif rtype == QTYPE_AAAA and rclass == 1 and rdlen == 16:
-            addrs.append(socket.inet_ntop(socket.AF_INET6, msg[pos : pos + 16]))
-            ttls.append(ttl)
-        pos += rdlen
-    return flags & 0x000F, addrs, (min(ttls) if ttls else 0)
+    for rrset in reply.answer:
+        if rrset.rdclass == dns.rdataclass.IN and rrset.rdtype in (QTYPE_A, QTYPE_AAAA):
+            addrs += [rdata.address for rdata in rrset]
+            ttls.append(rrset.ttl)
+    return reply.rcode(), addrs, (min(ttls) if ttls else 0)
 
 
 # ICMP ------------------------------------------------------------------------------------------
@@ -199,7 +185,7 @@ class Services:
             sock = socket.socket(family_of(server), socket.SOCK_DGRAM)
             sock.setblocking(False)
             sock.sendto(packet, (server, self.dns_port))
-        except (OSError, UnicodeError, ValueError):
+        except (OSError, UnicodeError, ValueError, dns.exception.DNSException):
             self._query(name, rest, qtype, done)
             return
         state = {}
@@ -219,7 +205,7 @@ class Services:
             try:
                 msg, _ = sock.recvfrom(4096)
                 rcode, addrs, ttl = parse_dns_answer(msg, query_id)
-            except (OSError, ValueError, IndexError, struct.error):
+            except (OSError, ValueError, dns.exception.DNSException):
                 return  # stray or broken packet: keep waiting for ours
             finish((rcode, addrs, ttl))
 

@@ -1,4 +1,4 @@
-"""pytest fixtures for emulator tests: add `pytest_plugins = ["tools.bc26emu.pytest_plugin"]`."""
+"""pytest fixtures for emulator tests: `pytest_plugins = ["tools.bc26emu.pytest_plugin"]` in a conftest.py."""
 
 import pytest
 
@@ -28,6 +28,19 @@ def make_session(make_emu):
         emu = make_emu(**knobs)
         session = Session.over_uart(emu.uart())
         session.emu = emu
+        return session
+
+    return make
+
+
+@pytest.fixture
+def ready_session(make_session):
+    """ready_session(**knobs) -> make_session(**knobs) after Session.ready(): registered, echo
+    off, and nothing left unread."""
+
+    def make(**knobs):
+        session = make_session(**knobs)
+        session.ready()
         return session
 
     return make

@@ -6,13 +6,28 @@
         s.send(b"AT\\r")
         s.expect_exact(b"\\r\\nOK\\r\\n")
 
-The fixtures (make_emu, make_session, servers) live in tools.bc26emu.pytest_plugin: a test module
-names it in `pytest_plugins`. Every wait polls with a deadline; nothing sleeps longer than it must.
+The fixtures (make_emu, make_session, ready_session, servers) live in tools.bc26emu.pytest_plugin,
+which tests_host/conftest.py loads for every test. Every wait polls with a deadline; nothing sleeps
+longer than it must.
 """
 
 import os
 import socket
 import time
+
+# What the module says most, as the bytes on the wire.
+OK = b"\r\nOK\r\n"
+ERROR = b"\r\nERROR\r\n"
+SENT = OK + b"\r\nSEND OK\r\n"  # a send command's OK, then its trailer
+
+
+def wait_for(predicate, timeout=3.0):
+    """Until predicate() is true (returns True); AssertionError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.001)
+    return True
 
 
 class Session:

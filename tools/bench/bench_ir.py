@@ -1,12 +1,12 @@
-# One workload of tools/bench.py, repeated N times, for counting instructions with callgrind
-# (tools/bench_ir.sh): instruction counts do not depend on what else the machine is doing.
+# One workload of tools/bench/bench_receive.py, repeated N times, for counting instructions with callgrind
+# (tools/bench/bench_ir.sh): instruction counts do not depend on what else the machine is doing.
 #
-#   micropython tools/bench_ir.py WORKLOAD N      WORKLOAD: bc26-urc naive-urc bc26-read naive-read
+#   micropython tools/bench/bench_ir.py WORKLOAD N      WORKLOAD: bc26-urc naive-urc bc26-read naive-read
 #                                                  traced-read (bc26-read through bc26.trace)
 import sys
 
 import bc26
-import bench
+import bench_receive as bench
 
 which = sys.argv[1]
 n = int(sys.argv[2])

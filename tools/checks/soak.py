@@ -1,6 +1,6 @@
 """The soak: long runs that do not belong in the default test command (make soak).
 
-    python3 tools/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 72k]
+    python3 tools/checks/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 72k]
                           [--profile realistic [--seed N]]   (or BC26EMU_PROFILE=realistic make soak)
 
 1. No data lost: tests_device/soak_stream.py in the MicroPython unix port, compiled to .mpy and
@@ -20,13 +20,13 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from tools.bc26emu.emulator import Emulator  # noqa: E402
 from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
-from tools.build_mpy import build, compile_one  # noqa: E402
-from tools.localservers import TcpEchoServer  # noqa: E402
+from tools.packaging.build_mpy import build, compile_one  # noqa: E402
+from tools.servers import TcpEchoServer  # noqa: E402
 
 
 def tool(name):

@@ -1,6 +1,6 @@
 # The module's side of bulk transfers, with the manual's framing, counting every UART byte.
 #
-# Used by tools/bench.py (MicroPython unix port) to measure bytes on the wire per payload
+# Used by tools/bench/bench_receive.py (MicroPython unix port) to measure bytes on the wire per payload
 # byte, beside best_send()/best_receive(): the cheapest framing the manual allows for the
 # same payload. Only the commands of a bulk transfer are understood: QISEND (inline, fixed
 # and Ctrl+Z data mode), QISENDEX and QIRD, plus the "recv" URCs the model pushes itself.

@@ -1,7 +1,7 @@
-# TLS over the module for tools/benchmark.py (MicroPython unix port): one TLS session over
+# TLS over the module for tools/bench/run.py (MicroPython unix port): one TLS session over
 # bc26.usocket with the port's own ssl (mbedTLS), verifying the server against a CA.
 #
-#   micropython tools/bench_tls.py HOST TLS_ECHO_PORT CA_DER
+#   micropython tools/bench/bench_tls.py HOST TLS_ECHO_PORT CA_DER
 #
 # Prints ROW lines: the heap an open session holds (the socket, mbedTLS's context and its
 # record buffers), measured after a first session has loaded every module and method. `ATI`
@@ -38,7 +38,7 @@ def session():
 
 
 if sys.argv[4:] == ["idle"]:
-    # The same program without a session: the C heap it uses anyway (tools/benchmark.py
+    # The same program without a session: the C heap it uses anyway (tools/bench/run.py
     # takes it from the peak of a run with one).
     sys.exit(0)
 session().close()

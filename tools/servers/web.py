@@ -1,16 +1,16 @@
-"""An HTTP server with a WebSocket echo on 127.0.0.1, standard library only, for the aiohttp
-end-to-end test and by hand:
+"""An HTTP server with a WebSocket echo on 127.0.0.1, HTTPS with a test certificate if asked:
 
     GET  /json         {"ok": true, "path": ...}
     GET  /bytes/N      N bytes of pattern(N) (every byte value, CR LF and "OK" runs)
+    GET  /nolength/N   the same without Content-Length: the body ends where the connection does
     POST /echo         the body back, same Content-Type
+    POST (any other)   {"length": ..., "sha256": ..., "type": ...} of the body; .posted keeps it
     GET  /ws           WebSocket (RFC 6455): each text or binary message comes back as it
                        was sent; ping is answered with pong; close with close
 
-    python tools/webserver.py [PORT]     prints "web 127.0.0.1:<port>", serves until ^C
-
-Each connection runs on its own thread (ThreadingHTTPServer); .messages counts the WebSocket
-messages echoed, .upgrades the WebSocket handshakes.
+One request per connection (the server closes after its answer). Each connection runs on its
+own thread (http.server.ThreadingHTTPServer); .messages counts the WebSocket messages echoed,
+.upgrades the WebSocket handshakes. `python -m tools.servers --web 0` serves it by hand.
 """
 
 import base64
@@ -18,7 +18,6 @@ import hashlib
 import http.server
 import json
 import struct
-import sys
 import threading
 
 _WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -37,15 +36,22 @@ def accept_key(key):
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.1"  # for the WebSocket upgrade; every answer says Connection: close
 
     def log_message(self, *args):
         pass
 
-    def _reply(self, code, body, ctype="application/octet-stream"):
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok and self.request_version == "HTTP/1.0":
+            self.protocol_version = "HTTP/1.0"  # answer in the client's version, as it may check
+        return ok
+
+    def _reply(self, code, body, ctype="application/octet-stream", length=True):
         self.send_response(code)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        if length:
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
@@ -54,8 +60,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/ws" and self.headers.get("Upgrade", "").lower() == "websocket":
             self._websocket()
-        elif self.path.startswith("/bytes/"):
-            self._reply(200, pattern(int(self.path.rsplit("/", 1)[1])))
+        elif self.path.startswith(("/bytes/", "/nolength/")):
+            body = pattern(int(self.path.rsplit("/", 1)[1]))
+            self._reply(200, body, length=self.path.startswith("/bytes/"))
         elif self.path == "/json":
             self._reply(200, json.dumps({"ok": True, "path": self.path}).encode(), "application/json")
         else:
@@ -66,8 +73,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(n)
         if self.path == "/echo":
             self._reply(200, body, self.headers.get("Content-Type") or "application/octet-stream")
-        else:
-            self._reply(404, b"not here\n", "text/plain")
+            return
+        with self.server.lock:
+            self.server.posted.append(body)
+        info = {
+            "length": len(body),
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "type": self.headers["Content-Type"],
+        }
+        self._reply(200, json.dumps(info).encode(), "application/json")
 
     # --- WebSocket --------------------------------------------------------------------------
 
@@ -144,14 +158,28 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class WebServer:
-    """The server on a thread; .port, .close(), a context manager."""
+    """The server on a thread; .port, .posted, .messages, .upgrades, .close(), a context manager.
 
-    def __init__(self, host="127.0.0.1", port=0):
+    tls: a tlscerts.make() result, to serve HTTPS with its `cert` ("server", or "rogue": the
+    certificate of a CA the client does not trust)."""
+
+    def __init__(self, host="127.0.0.1", port=0, tls=None, cert="server"):
         self.server = http.server.ThreadingHTTPServer((host, port), _Handler)
         self.server.daemon_threads = True
+        if tls is not None:
+            from .tlscerts import server_context
+
+            # The handshake runs in the request's thread, not in accept() on the serving one.
+            self.server.socket = server_context(tls, cert).wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            # A client that refuses the certificate ends the handshake with an alert: expected.
+            self.server.handle_error = lambda request, address: None
         self.server.lock = threading.Lock()
         self.server.messages = 0
         self.server.upgrades = 0
+        self.server.posted = []
+        self.posted = self.server.posted
         self.host, self.port = self.server.server_address[:2]
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -176,12 +204,3 @@ class WebServer:
 
     def __exit__(self, *exc):
         self.close()
-
-
-if __name__ == "__main__":
-    with WebServer(port=int(sys.argv[1]) if len(sys.argv) > 1 else 0) as web:
-        print("web %s:%d" % (web.host, web.port), flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass

@@ -1,26 +1,26 @@
 """The benchmark: one run, one table (make bench).
 
-    python3 tools/benchmark.py [--no-ir]
+    python3 tools/bench/run.py [--no-ir]     (make bench; make bench ARGS=--no-ir)
 
-Every row is measured in this run, in the MicroPython unix port, each as a figure and as a
-ratio to its reference:
+Every row is measured in this run, in the MicroPython unix port (the programs beside this
+file), each as a figure and as a ratio to its reference:
 - RAM: heap of the driver from .py and from .mpy, and from .mpy with -X heapsize=64k; per socket;
   and from .mpy on a 32-bit MicroPython (the webassembly port from npm, under Node.js), as on
   an ESP32 or RP2040.
 - Allocation and CPU per URC, per 512-byte read, per 1 KB send, against a bare readinto/write
-  loop (the floor) and a naive readline-and-split driver (tools/bench.py); instructions per
-  operation with callgrind (tools/bench_ir.sh), unless --no-ir.
+  loop (the floor) and a naive readline-and-split driver (bench_receive.py); instructions per
+  operation with callgrind (bench_ir.sh), unless --no-ir.
 - Wire: UART bytes per payload byte against the best framing the manual allows.
 - Latency the driver adds: open, 20 sends and replies, close against the emulator with fixed
-  module latencies; wall time minus those latencies, per command (tools/bench_session.py).
+  module latencies; wall time minus those latencies, per command (bench_session.py).
 - RAM from a ROMFS image (mpremote romfs build, mounted with vfs.VfsRom): bytecode in place.
-- A telemetry wake as examples/telemetry_deepsleep.py does it (tools/bench_wake.py): heap held
+- A telemetry wake as examples/telemetry_deepsleep.py does it (bench_wake.py): heap held
   and time from a blank MicroPython to the datagram sent, from .mpy and from ROMFS.
 - A telemetry cycle: commands and UART bytes from wake to the module back asleep, for the UDP
   socket the module kept.
-- The AT trace (bc26.trace): its heap, and the reads and sends above through it (tools/bench_trace.py).
+- The AT trace (bc26.trace): its heap, and the reads and sends above through it (bench_trace.py).
 - TLS over the module (the unix port's ssl, verifying): heap held by a session, AT commands and
-  UART bytes of a handshake (tools/bench_tls.py against tools/tlscerts.TlsEchoServer).
+  UART bytes of a handshake (bench_tls.py against tools.servers.tlscerts.TlsEchoServer).
 """
 
 import os
@@ -30,12 +30,13 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH = os.path.join(ROOT, "tools", "bench")
 sys.path.insert(0, ROOT)
 
 from tools.bc26emu.emulator import Emulator  # noqa: E402
-from tools.build_mpy import build, compile_one  # noqa: E402
-from tools.localservers import TcpEchoServer, UdpEchoServer  # noqa: E402
+from tools.packaging.build_mpy import build, compile_one  # noqa: E402
+from tools.servers import TcpEchoServer, UdpEchoServer  # noqa: E402
 
 MP = os.path.join(os.path.dirname(sys.executable), "micropython")
 # The same MicroPython release as the unix port and mpy-cross, built for WebAssembly (32-bit).
@@ -71,7 +72,7 @@ def parse_rows(out, tag):
 def build_mpy(dest):
     build(dest, opt=3)
     for name in ("bench_ram", "bench_wake"):
-        src = os.path.join(ROOT, "tools", name + ".py")
+        src = os.path.join(BENCH, name + ".py")
         compile_one(src, os.path.join(dest, name + ".mpy"), name + ".py", 3)
 
 
@@ -106,7 +107,7 @@ def session():
     try:
         port = emu.serve_tcp("127.0.0.1", 0).port
         proc = micropython(
-            [os.path.join(ROOT, "tools", "bench_session.py"), "127.0.0.1", str(tcp.port), str(udp.port)],
+            [os.path.join(BENCH, "bench_session.py"), "127.0.0.1", str(tcp.port), str(udp.port)],
             "512k",
             [os.path.join(ROOT, d) for d in ("lib", "boards")],
             {"BC26_EMU_PORT": str(port)},
@@ -162,7 +163,7 @@ def session():
 
 def tls_rows():
     """TLS over the module with the unix port's ssl: heap of a session, UART cost of a handshake."""
-    from tools import tlscerts
+    from tools.servers import tlscerts
 
     with tempfile.TemporaryDirectory(prefix="bc26-tls-") as folder:
         try:
@@ -171,7 +172,7 @@ def tls_rows():
             return [("tls", "TLS rows: skipped, %s" % err, 0, "", None, "")]
         server = tlscerts.TlsEchoServer(certs)
         emu = Emulator(reg_delay=0)
-        args = [os.path.join(ROOT, "tools", "bench_tls.py"), "127.0.0.1", str(server.port), certs["ca_der"]]
+        args = [os.path.join(BENCH, "bench_tls.py"), "127.0.0.1", str(server.port), certs["ca_der"]]
         path = [os.path.join(ROOT, d) for d in ("lib", "boards")]
         try:
             port = emu.serve_tcp("127.0.0.1", 0).port
@@ -226,7 +227,7 @@ def tls_c_heap(args, path, env, folder):
     (The unix port here is a CPython extension: the process is CPython running MicroPython,
     and both runs carry CPython's own share alike.)
     """
-    if not shutil.which("valgrind"):  # tools/bench_ir.sh installs it
+    if not shutil.which("valgrind"):  # tools/bench/bench_ir.sh installs it
         return [("tls", "C heap of a TLS session: skipped, no valgrind here", 0, "", None, "")]
     peaks = []
     for extra in ([], ["idle"]):
@@ -247,7 +248,7 @@ def tls_c_heap(args, path, env, folder):
 
 def instructions():
     out = subprocess.run(
-        ["bash", os.path.join(ROOT, "tools", "bench_ir.sh")], capture_output=True, text=True, check=True
+        ["bash", os.path.join(BENCH, "bench_ir.sh")], capture_output=True, text=True, check=True
     ).stdout
     got = dict(line.split(": ")[0:2] for line in out.splitlines() if ": " in line)
     n = {k: float(v.split()[0]) for k, v in got.items()}
@@ -266,14 +267,14 @@ def instructions():
 
 
 def ram_rows(work):
-    """Heap rows from tools/bench_ram.py: from .py, from .mpy, and from .mpy in a 64 KB heap."""
+    """Heap rows from tools/bench/bench_ram.py: from .py, from .mpy, and from .mpy in a 64 KB heap."""
     lib = os.path.join(ROOT, "lib")
     rows = parse_rows(
-        micropython([os.path.join(ROOT, "tools", "bench_ram.py")], "2m", [lib]).stdout, " (.py)"
+        micropython([os.path.join(BENCH, "bench_ram.py")], "2m", [lib]).stdout, " (.py)"
     )
     code = ["-c", "import bench_ram"]
     rows += parse_rows(micropython(code, "2m", [work]).stdout, " (.mpy)")
-    trace = micropython([os.path.join(ROOT, "tools", "bench_trace.py"), "--ram"], "2m", [work])
+    trace = micropython([os.path.join(BENCH, "bench_trace.py"), "--ram"], "2m", [work])
     rows += parse_rows(trace.stdout, " (.mpy)")
     proc = micropython(code, "64k", [work])
     small = parse_rows(proc.stdout, " (.mpy, -X heapsize=64k)")
@@ -319,7 +320,7 @@ STEPS = {
 
 
 def wake_rows(work):
-    """One wake of examples/telemetry_deepsleep.py to the datagram sent (tools/bench_wake.py),
+    """One wake of examples/telemetry_deepsleep.py to the datagram sent (tools/bench/bench_wake.py),
     against the emulator: heap held and time, from .mpy files and from a ROMFS image."""
     img = os.path.join(work, "bc26.romfs")
     udp = UdpEchoServer()
@@ -379,7 +380,7 @@ def wasm_rows(work):
         install = [npm, "install", "--prefix", prefix, "--no-audit", "--no-fund", WASM_PACKAGE]
         subprocess.run(install, check=True, capture_output=True)
     proc = subprocess.run(
-        [node, os.path.join(ROOT, "tools", "mp_wasm.mjs"), work, "import bench_ram"],
+        [node, os.path.join(BENCH, "mp_wasm.mjs"), work, "import bench_ram"],
         env=dict(os.environ, MP_WASM=mjs),
         capture_output=True,
         text=True,
@@ -396,12 +397,12 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="bc26-bench-") as work:
         build_mpy(work)
         table = ram_rows(work) + wasm_rows(work) + wake_rows(work)
-    tools = os.path.join(ROOT, "tools")
-    proc = micropython([os.path.join(tools, "bench.py"), "--rows"], "2m", [os.path.join(ROOT, "lib"), tools])
+    path = [os.path.join(ROOT, "lib"), BENCH]
+    proc = micropython([os.path.join(BENCH, "bench_receive.py"), "--rows"], "2m", path)
     if proc.returncode:
         raise SystemExit(proc.stdout + proc.stderr)
     table += parse_rows(proc.stdout, "")
-    proc = micropython([os.path.join(tools, "bench_trace.py")], "2m", [os.path.join(ROOT, "lib"), tools])
+    proc = micropython([os.path.join(BENCH, "bench_trace.py")], "2m", path)
     if proc.returncode:
         raise SystemExit(proc.stdout + proc.stderr)
     table += parse_rows(proc.stdout, "")

@@ -1,7 +1,7 @@
 # The demo application: a sensor node's day in a few seconds, in real MicroPython through bc26.
 #
-# Run by tools/demo.py, which starts the emulator and local servers and passes their ports:
-#   micropython tools/demo_app.py TCP_ECHO UDP_ECHO NTP DNS_NAME
+# Run by tools/demo/demo.py, which starts the emulator and local servers and passes their ports:
+#   micropython tools/demo/demo_app.py TCP_ECHO UDP_ECHO NTP DNS_NAME
 # Each step prints one line; the last line says how many steps passed. Exit status 1 if any failed.
 import sys
 import time

@@ -10,7 +10,7 @@
 # argument/assignment-type rules are off: in untyped code they report pyright's guesses about
 # attributes that start as None, not missing APIs.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 [ -x .venv/bin/pyright ] || . tools/venv.sh
 mkdir -p typings
 

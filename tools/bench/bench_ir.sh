@@ -3,12 +3,12 @@
 # 160 KB heap so that the naive driver's garbage collections are counted too. Needs valgrind
 # (Debian package; installed here if missing).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 . tools/venv.sh
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 count() {
-  MICROPYPATH=".frozen:lib:tools" valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-    .venv/bin/micropython -X heapsize=160k tools/bench_ir.py "$1" "$2" 2>&1 | awk '/Collected/ {print $4}'
+  MICROPYPATH=".frozen:lib:tools/bench" valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    .venv/bin/micropython -X heapsize=160k tools/bench/bench_ir.py "$1" "$2" 2>&1 | awk '/Collected/ {print $4}'
 }
 n=400
 for w in bc26-urc naive-urc bc26-read naive-read traced-read; do

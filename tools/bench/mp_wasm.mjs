@@ -1,7 +1,7 @@
 // Runs Python code in MicroPython's webassembly port (a 32-bit MicroPython) under Node.js, with
-// the files of a folder on its path: tools/benchmark.py measures the driver's heap on it.
+// the files of a folder on its path: tools/bench/run.py measures the driver's heap on it.
 //
-//   MP_WASM=/path/to/micropython.mjs node tools/mp_wasm.mjs FOLDER "import bench_ram"
+//   MP_WASM=/path/to/micropython.mjs node tools/bench/mp_wasm.mjs FOLDER "import bench_ram"
 //
 // The folder's tree is copied into the port's in-memory file system as /work.
 import fs from "fs";

@@ -4,7 +4,7 @@ moves the emulated module's PWRKEY, RESET and PSM_EINT), and stop them all after
 
     make example NAME=classroom               # or telemetry_deepsleep, publish_periodically
     make examples                             # all three, one after the other
-    python3 tools/run_example.py --profile realistic [--seed N] [NAME ...]
+    python3 tools/demo/run_example.py --profile realistic [--seed N] [NAME ...]
                                               # a module as on a real UART (or BC26EMU_PROFILE)
 
 The same rig (LocalRig) serves tests_host/test_examples.py and tests_host/test_readme.py: names
@@ -13,7 +13,6 @@ the README uses (example.com, pool.ntp.org, test.mosquitto.org, 192.0.2.10) are 
 """
 
 import argparse
-import getpass
 import os
 import shutil
 import socket
@@ -21,16 +20,15 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tools.bc26emu import general  # noqa: E402
 from tools.bc26emu.emulator import Emulator  # noqa: E402
 from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
-from tools.localservers import NtpServer, TcpEchoServer, UdpEchoServer  # noqa: E402
+from tools.servers import Mosquitto, NtpServer, TcpEchoServer, UdpEchoServer, tlscerts  # noqa: E402
 
 # micropython-lib's clients as published (umqtt.simple for publish_periodically), unmodified.
 CLIENTS = os.path.normpath(os.path.join(ROOT, "..", "shared", "clients", "micropython-lib"))
@@ -55,62 +53,6 @@ def micropython():
     if not exe:
         raise SystemExit("no micropython binary: run `make test` once (it makes .venv)")
     return exe
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-class Mosquitto:
-    """Debian's mosquitto on 127.0.0.1 at a free port (tools/ensure_mosquitto.sh installs it);
-    with tls=(certificate file, key file) also a TLS listener on .tls_port."""
-
-    def __init__(self, tls=None):
-        exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        if not os.path.exists(exe):
-            raise SystemExit("mosquitto is missing: bash tools/ensure_mosquitto.sh")
-        self.port = free_port()
-        self.tls_port = free_port() if tls else None
-        self._dir = tempfile.TemporaryDirectory()
-        conf = os.path.join(self._dir.name, "mosquitto.conf")
-        with open(conf, "w") as f:
-            # As root, mosquitto drops to its own user, which cannot read our key file: stay us.
-            f.write("user %s\n" % getpass.getuser())
-            f.write("allow_anonymous true\npersistence false\nlistener %d 127.0.0.1\n" % self.port)
-            if tls:
-                f.write("listener %d 127.0.0.1\ncertfile %s\nkeyfile %s\n" % (self.tls_port, tls[0], tls[1]))
-        self.proc = subprocess.Popen([exe, "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_port(self.port)
-            if tls:
-                wait_port(self.tls_port)
-        except OSError:
-            self.close()
-            raise
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self._dir.cleanup()
 
 
 class PinBridge:
@@ -157,7 +99,7 @@ class LocalRig:
     Attributes: emu, port (the emulator's UART port), udp and tcp (echo servers), ntp, broker
     (mosquitto, with mqtt=True), pins (the pin bridge), cwd (where programs run). With tls=True
     the broker also has a TLS listener (port 8883 of broker.example) whose certificate a test
-    CA signed, and cwd holds that CA as ca.der (tools/tlscerts.py makes them now).
+    CA signed, and cwd holds that CA as ca.der (tools/servers/tlscerts.py makes them now).
     """
 
     def __init__(self, mqtt=True, tls=False, **knobs):
@@ -169,13 +111,10 @@ class LocalRig:
             self.ntp = self._keep(NtpServer())
             certs = None
             if tls:
-                from tools import tlscerts
-
                 self._tmp = self._keep(tempfile.TemporaryDirectory())
                 self.cwd = self._tmp.name
                 certs = tlscerts.make(self.cwd, tlscerts.NAMES + ("broker.example",))
-            tls_files = (certs["server_pem"], certs["server_key"]) if certs else None
-            self.broker = self._keep(Mosquitto(tls_files)) if mqtt or tls else None
+            self.broker = self._keep(Mosquitto(certs)) if mqtt or tls else None
             mqtt_port = self.broker.port if self.broker else 1
             # The README's names and addresses, all pointing here.
             names = ("example.com", "pool.ntp.org", "test.mosquitto.org", "broker.example")

@@ -2,23 +2,24 @@
 on 127.0.0.1, once from package.json (.py) and once from mpy/package.json (.mpy), and measure
 what each costs: bytes fetched, and the heap that `import bc26` needs and keeps.
 
-    make mip-figures          # or, in .venv: python tools/mip_figures.py
+    make mip-figures          # or, in .venv: python tools/packaging/mip_figures.py
 
 tests_host/test_mip_install.py installs both the same way and runs them against the emulator.
 """
 
-import contextlib
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tools.servers import serve_folder  # noqa: E402
+
 PACKAGES = (("package.json", ".py"), ("mpy/package.json", ".mpy"))
 
 
@@ -29,26 +30,6 @@ def micropython():
     if not exe:
         raise SystemExit("no micropython binary: run `make test` once (it makes .venv)")
     return exe
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory=ROOT):
-    """This repository over HTTP on 127.0.0.1 at a free port; yields its base URL."""
-    handler = functools.partial(_Quiet, directory=directory)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield "http://127.0.0.1:%d" % server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def mip_install(url, target):
@@ -113,7 +94,7 @@ def smallest_heap(target, lo=8, hi=512):
 
 def measure():
     rows = []
-    with serve() as base, tempfile.TemporaryDirectory() as tmp:
+    with serve_folder(ROOT) as base, tempfile.TemporaryDirectory() as tmp:
         for package, ext in PACKAGES:
             target = os.path.join(tmp, ext.strip("."), "lib")
             os.makedirs(target)

@@ -1,4 +1,4 @@
-# Heap used by the driver, for tools/benchmark.py: import bc26, Modem(), one socket in each
+# Heap used by the driver, for tools/bench/run.py: import bc26, Modem(), one socket in each
 # access mode. Small on purpose, so it also runs with -X heapsize=64k. Prints ROW lines.
 import gc
 

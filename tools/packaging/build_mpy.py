@@ -2,8 +2,8 @@
 print each file's size.
 
     make mpy                                   # the published tree: mpy/bc26/*.mpy, mpy/package.json
-    python tools/build_mpy.py                  # build/mpy/bc26/*.mpy (run it in .venv, or make mpy)
-    python tools/build_mpy.py --boards -O 1    # also build/mpy/board.mpy ...; -O1 drops asserts
+    python tools/packaging/build_mpy.py                  # build/mpy/bc26/*.mpy (run it in .venv, or make mpy)
+    python tools/packaging/build_mpy.py --boards -O 1    # also build/mpy/board.mpy ...; -O1 drops asserts
 
 mpy/ is committed: `mpremote mip install github:OWNER/REPO/mpy` installs it (mpy/package.json),
 so a board loads bytecode and never compiles 160 KB of source. It is built with the default
@@ -21,8 +21,8 @@ import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools", "packaging"))
 
 import gen_package_json  # noqa: E402
 from gen_package_json import board_files, library_files  # noqa: E402

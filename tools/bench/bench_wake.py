@@ -1,10 +1,10 @@
-# The telemetry row of tools/benchmark.py: one wake of examples/telemetry_deepsleep.py, from a
+# The telemetry row of tools/bench/run.py: one wake of examples/telemetry_deepsleep.py, from a
 # blank MicroPython to the datagram sent, against the emulator (boards/unix.py's UART):
 #
 #   micropython bench_wake.py boot HOST UDP_PORT   # first boot: the UDP socket the module keeps
 #   micropython bench_wake.py wake HOST UDP_PORT   # a wake: prints a WAKE line
 #
-# (tools/benchmark.py runs it compiled, as `import bench_wake` with sys.argv set, as a board
+# (tools/bench/run.py runs it compiled, as `import bench_wake` with sys.argv set, as a board
 # runs main.py: its names are interned before the import, and they move the qstr pool's steps.)
 #
 # A wake does what the example's wake_cycle does up to its send: import bc26, Modem(), the

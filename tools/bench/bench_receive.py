@@ -1,4 +1,4 @@
-# Benchmark of the bc26 receive path, run under the MicroPython unix port (tools/bench.sh).
+# Benchmark of the bc26 receive path, run under the MicroPython unix port (make bench: tools/bench/run.py).
 #
 # Prints heap used by the library, bytes allocated per URC and per 512-byte counted read,
 # and CPU time per URC and per KB, beside a naive driver written for the comparison (reads
@@ -238,7 +238,7 @@ def naive_send(drv, data):
 def rows():
     """Every figure but RAM as (section, name, value, unit, reference, reference name)."""
     out = []
-    # RAM: tools/bench_ram.py (small enough for a 64 KB heap)
+    # RAM: tools/bench/bench_ram.py (small enough for a 64 KB heap)
     uart = ReplayUART()
     modem = bc26.Modem(uart)
     modem.net.known = True
@@ -392,7 +392,7 @@ def main(argv=None):
         for row in out:
             print("ROW|%s|%s|%r|%s|%r|%s" % row)
         return
-    print("bc26 benchmark, MicroPython %s (tools/benchmark.py prints the whole table)" % sys.version)
+    print("bc26 benchmark, MicroPython %s (tools/bench/run.py prints the whole table)" % sys.version)
     for _, name, v, unit, ref, refname in out:
         if ref is None:
             print("  %-58s %10.1f %s" % (name, v, unit))

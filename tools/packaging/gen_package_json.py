@@ -1,12 +1,12 @@
 """Write package.json (the library, for mip), mpy/package.json (the library compiled, whose
-.mpy files tools/build_mpy.py --publish writes) and boards/package.json (the wiring files) from
+.mpy files tools/packaging/build_mpy.py --publish writes) and boards/package.json (the wiring files) from
 the files git tracks in lib/ and boards/, so the lists never drift from the files. The test
 suite checks that the committed files equal what this makes: after adding a module, run this
 and commit package.json with it.
 
-    python tools/gen_package_json.py            # write all three
-    python tools/gen_package_json.py --check    # exit 1 if either is out of date
-    python tools/gen_package_json.py --base github:OWNER/REPO    # absolute URLs, for old mip
+    python tools/packaging/gen_package_json.py            # write all three
+    python tools/packaging/gen_package_json.py --check    # exit 1 if either is out of date
+    python tools/packaging/gen_package_json.py --base github:OWNER/REPO    # absolute URLs, for old mip
 
 On a board:  mpremote mip install github:OWNER/REPO            (the library, into /lib/bc26)
              mpremote mip install github:OWNER/REPO/mpy        (the same compiled: .mpy files)
@@ -23,7 +23,7 @@ import re
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # boards/unix.py and unix_pins.py are the unix port's stand-ins for a UART and pins: no use on a board.
 HOST_ONLY_BOARDS = ("unix.py", "unix_pins.py")
 
@@ -66,7 +66,7 @@ def board_files(tracked=True):
 
 
 def mpy_files():
-    """Paths under mpy/ of the compiled library (tools/build_mpy.py --publish writes them)."""
+    """Paths under mpy/ of the compiled library (tools/packaging/build_mpy.py --publish writes them)."""
     return [p[:-3] + ".mpy" for p in library_files()]
 
 
@@ -116,7 +116,7 @@ def main(argv=None):
                 f.write(text)
             print("wrote", rel)
     if stale:
-        print("out of date: %s (run: python tools/gen_package_json.py)" % ", ".join(stale))
+        print("out of date: %s (run: python tools/packaging/gen_package_json.py)" % ", ".join(stale))
         return 1
     return 0
 

@@ -1,9 +1,9 @@
-# Sessions against the emulator for tools/benchmark.py (MicroPython unix port):
+# Sessions against the emulator for tools/bench/run.py (MicroPython unix port):
 #
-#   micropython tools/bench_session.py HOST TCP_ECHO_PORT UDP_ECHO_PORT
+#   micropython tools/bench/bench_session.py HOST TCP_ECHO_PORT UDP_ECHO_PORT
 #
 # 1. Latency the driver adds: open, 20 sends and replies, close, timed; the emulator adds known
-#    latencies, which tools/benchmark.py subtracts.
+#    latencies, which tools/bench/run.py subtracts.
 # 2. A telemetry cycle: the MCU wakes with a blank driver, finds the UDP socket the module kept,
 #    sends a reading, takes the reply, lets the module sleep. `ATI` marks where each part starts
 #    and ends in the emulator's transcript.

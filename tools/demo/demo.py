@@ -1,13 +1,13 @@
 """The demo: bc26 in the real MicroPython unix port, driving the BC26 emulator.
 
-    python3 tools/demo.py            (or: make demo, which sets up .venv first)
-    python3 tools/demo.py --profile realistic [--seed N]   (or BC26EMU_PROFILE=realistic make demo)
+    python3 tools/demo/demo.py            (or: make demo, which sets up .venv first)
+    python3 tools/demo/demo.py --profile realistic [--seed N]   (or BC26EMU_PROFILE=realistic make demo)
 
 The realistic profile makes the emulator behave like a module on a real UART: output in pieces,
 answers after up to 300 ms, URCs in between, a boot that ignores AT (tools/bc26emu/knobs.py).
 
 Starts on 127.0.0.1 a TCP echo, a UDP echo, an NTP and a DNS server, and the emulator behind a
-TCP port; runs tools/demo_app.py in MicroPython; then prints the AT transcript the emulator saw
+TCP port; runs tools/demo/demo_app.py in MicroPython; then prints the AT transcript the emulator saw
 and a summary. Exits non-zero if any step failed.
 """
 
@@ -17,12 +17,12 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from tools.bc26emu.emulator import Emulator  # noqa: E402
 from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
-from tools.localservers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer  # noqa: E402
+from tools.servers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer  # noqa: E402
 
 NAME = "sensor.bc26.test"
 
@@ -80,7 +80,7 @@ def main(argv=None):
             "ntp %d, dns %d"
             % (listener.port, args.profile, args.seed, tcp.port, udp.port, ntp.port, dns.port)
         )
-        print("running tools/demo_app.py in %s\n" % micropython())
+        print("running tools/demo/demo_app.py in %s\n" % micropython())
         env = dict(os.environ)
         env["BC26_EMU_PORT"] = str(listener.port)
         env["MICROPYPATH"] = ".frozen:" + ":".join(os.path.join(ROOT, d) for d in ("lib", "boards"))
@@ -90,7 +90,7 @@ def main(argv=None):
                 micropython(),
                 "-X",
                 "heapsize=512k",
-                os.path.join(ROOT, "tools", "demo_app.py"),
+                os.path.join(ROOT, "tools", "demo", "demo_app.py"),
                 str(tcp.port),
                 str(udp.port),
                 str(ntp.port),

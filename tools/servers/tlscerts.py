@@ -7,16 +7,17 @@ CA in DER, as MicroPython's tls.SSLContext.load_verify_locations takes it. serve
 is a CPython ssl context that serves one of them. Nothing here is a secret: the keys live as
 long as the folder.
 
-    python tools/tlscerts.py FOLDER
+    python -m tools.servers.tlscerts FOLDER
 """
 
 import os
 import shutil
-import socket
+import socketserver
 import ssl
 import subprocess
 import sys
-import threading
+
+from .base import Background, make_server
 
 # The names the server certificate holds: what a client may dial (the emulator's hosts map
 # them to 127.0.0.1). Any other name that reaches the server is a wrong host.
@@ -65,32 +66,13 @@ def server_context(certs, which="server"):
     return ctx
 
 
-class TlsEchoServer:
-    """A TLS echo server on 127.0.0.1 (a thread per client), serving certs' server certificate."""
-
-    def __init__(self, certs, which="server"):
-        self._ctx = server_context(certs, which)
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self.port = self._listener.getsockname()[1]
-        self.handshakes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="tls-echo", daemon=True)
-        self._thread.start()
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._echo, args=(conn,), daemon=True).start()
-
-    def _echo(self, conn):
-        conn.settimeout(30)
+class _TlsEcho(socketserver.BaseRequestHandler):
+    def handle(self):
+        owner = self.server.owner
+        self.request.settimeout(30)
         try:
-            with self._ctx.wrap_socket(conn, server_side=True) as tls:
-                self.handshakes += 1
+            with owner.context.wrap_socket(self.request, server_side=True) as tls:
+                owner.handshakes += 1
                 while True:
                     data = tls.recv(4096)
                     if not data:
@@ -98,19 +80,15 @@ class TlsEchoServer:
                     tls.sendall(data)
         except (OSError, ssl.SSLError):
             pass  # a client that refused the certificate, or went away
-        finally:
-            conn.close()
 
-    def close(self):
-        self._stop.set()
-        self._thread.join(2)
-        self._listener.close()
 
-    def __enter__(self):
-        return self
+class TlsEchoServer(Background):
+    """A TLS echo server on 127.0.0.1 (a thread per client), serving certs' server certificate."""
 
-    def __exit__(self, *exc):
-        self.close()
+    def __init__(self, certs, which="server"):
+        self.context = server_context(certs, which)
+        self.handshakes = 0
+        self._run(make_server(socketserver.ThreadingTCPServer, "127.0.0.1", 0, _TlsEcho, self), "tls-echo")
 
 
 if __name__ == "__main__":

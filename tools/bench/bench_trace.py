@@ -1,9 +1,9 @@
-# The AT trace's cost, for tools/benchmark.py: the same 512-byte reads and 1 KB sends as
-# tools/bench.py, through bc26.trace in its ring mode (the one meant to stay switched on) and
+# The AT trace's cost, for tools/bench/run.py: the same 512-byte reads and 1 KB sends as
+# tools/bench/bench_receive.py, through bc26.trace in its ring mode (the one meant to stay switched on) and
 # without it; bytes allocated per read; and the trace's heap. Prints ROW lines.
 #
-#   micropython tools/bench_trace.py          (MICROPYPATH: lib/ or the .mpy build, and tools/)
-#   micropython tools/bench_trace.py --ram    (the heap rows only)
+#   micropython tools/bench/bench_trace.py          (MICROPYPATH: lib/ or the .mpy build, and tools/bench/)
+#   micropython tools/bench/bench_trace.py --ram    (the heap rows only)
 import gc
 import sys
 
@@ -40,7 +40,7 @@ def ram_rows():
 def figures(traced):
     """(bytes allocated per read, us per KB read, per send, us per KB sent), with or without."""
     from bc26.trace import Trace
-    from bench import QIRD, SEND_DATA, ReplayUART, SendUART, measure
+    from bench_receive import QIRD, SEND_DATA, ReplayUART, SendUART, measure
 
     uart = ReplayUART()
     uart.reply = QIRD
