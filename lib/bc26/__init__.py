@@ -41,9 +41,10 @@ __all__ = (
     "PUSH",
     "BC26Error",
     "BC26Timeout",
-    "DataLost",
-    "SendFailed",
-    "error_name",
-    "parse_time",
-    "utc_seconds",
+    # Given by __getattr__ below, on first use:
+    "DataLost",  # pyright: ignore[reportUnsupportedDunderAll]
+    "SendFailed",  # pyright: ignore[reportUnsupportedDunderAll]
+    "error_name",  # pyright: ignore[reportUnsupportedDunderAll]
+    "parse_time",  # pyright: ignore[reportUnsupportedDunderAll]
+    "utc_seconds",  # pyright: ignore[reportUnsupportedDunderAll]
 )

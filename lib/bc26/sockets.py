@@ -427,8 +427,8 @@ class Sockets:
             # and hex_out are its methods.
             from .hexcode import HexCoder
 
-            h = self.hex = HexCoder(self)
-            return h if name == "hex" else getattr(h, name)
+            self.hex = HexCoder(self)
+            return getattr(self, name) if name == "hex" else getattr(self.hex, name)
         return lazy(self, name, _RARE)
 
     def __init__(self, modem):
