@@ -16,8 +16,8 @@ _MORE = (
     "|services ping ntp resolve set_dns dns_servers error_info test_form supports "
     "|network start registration address signal wait_network reattach "
     "|resync ready sync sync_steps "
-    "|power set_pins power_on reset wake set_sleep sleep_mode release_sleep_lock set_psm psm_config "
-    "psm_granted set_edrx edrx_config edrx_granted psm_events wait_psm "
+    "|power set_pins power_on reset wake set_sleep release_sleep_lock set_psm psm_events wait_psm "
+    "|powerinfo sleep_mode psm_config psm_granted set_edrx edrx_config edrx_granted "
     "|sockstate socket_state |sockcfg configure read_config "
     "|raw at on last_error last_error_steps explain "
 )

@@ -1,6 +1,8 @@
-# Power: the module's PWRKEY, RESET and PSM_EINT pins, sleep (AT+QSCLK), PSM (AT+CPSMS) and
-# eDRX (AT+CEDRXS), with the 3GPP encodings of their timers. Modem imports this module the
-# first time one of its power methods is used (research/hardware.md section 2 has the sources).
+# Power: the module's PWRKEY, RESET and PSM_EINT pins, sleep (AT+QSCLK), PSM (AT+CPSMS) with
+# the 3GPP encodings of its timers, and PSM's URCs: what a deep-sleep node runs at every wake.
+# Modem imports this module the first time one of its power methods is used
+# (research/hardware.md section 2 has the sources). Reading the settings back, what the
+# network granted, and eDRX are in powerinfo.py, loaded on first use too.
 #
 # The pins are MCU outputs: machine.Pin or anything with value(). Behind the usual NPN stage
 # (Quectel's 4.7k/47k) a high GPIO pulls the module's pin low, so active=1; a GPIO that drives
@@ -8,11 +10,9 @@
 
 from ._compat import sleep_ms, ticks_diff, ticks_ms
 from .checks import check_range
-from .errors import BC26Error
-from .fields import Fields
 from .limits import WAIT_MAX
 
-_OK_MS = 2000
+OK_MS = 2000  # OK / ERROR of a power command
 
 # T3412, the periodic TAU (TS 24.008 GPRS timer 3): (unit code, seconds), finest first.
 # Code 7 (111) means deactivated.
@@ -20,9 +20,6 @@ _TAU_UNITS = ((3, 2), (4, 30), (5, 60), (0, 600), (1, 3600), (2, 36000), (6, 115
 # T3324, the active time (GPRS timer 2): 2 s, 1 min, 6 min (decihours); code 7 deactivated,
 # other codes read as minutes.
 _ACTIVE_UNITS = ((0, 2), (1, 60), (2, 360))
-# eDRX cycles in NB-S1 mode (TS 24.008 table 10.5.5.32) are 20.48 s x 2**i, i = 0..9; these are
-# their 4-bit values, in that order. Other values read as 0010 (20.48 s).
-_EDRX = b"\x02\x03\x05\x09\x0a\x0b\x0c\x0d\x0e\x0f"
 
 TAU_MAX = 31 * 1152000  # 31 x 320 h, in seconds
 ACTIVE_MAX = 31 * 360  # 31 x 6 min
@@ -51,14 +48,14 @@ class Pins:
             pin.value(1 - self.active)
 
 
-def _bits(v, width):
+def bit_string(v, width):
     out = ""
     for i in range(width - 1, -1, -1):
         out += "1" if (v >> i) & 1 else "0"
     return out
 
 
-def _parse_bits(bits, width, what):
+def parse_bits(bits, width, what):
     if isinstance(bits, (bytes, bytearray)):
         bits = bytes(bits).decode()
     if not isinstance(bits, str) or len(bits) != width or bits.strip("01"):
@@ -80,7 +77,7 @@ def _encode(seconds, units, lo, hi, what):
             err = -err
         if best is None or err < best[0] or (err == best[0] and n):
             best = (err, code, n)
-    return _bits(best[1] << 5 | best[2], 8)
+    return bit_string(best[1] << 5 | best[2], 8)
 
 
 def encode_tau(seconds):
@@ -94,7 +91,7 @@ def encode_active(seconds):
 
 
 def _decode(bits, units, other, what):
-    v = _parse_bits(bits, 8, what)
+    v = parse_bits(bits, 8, what)
     code = v >> 5
     if code == 7:
         return None
@@ -112,34 +109,6 @@ def decode_tau(bits):
 def decode_active(bits):
     """Seconds of a T3324 bit string ("00100100" = 4 min); None when deactivated."""
     return _decode(bits, _ACTIVE_UNITS, 60, "active_time")
-
-
-def encode_edrx(cycle):
-    """The 4-bit string of the eDRX cycle nearest to cycle seconds (20.48 .. 10485.76)."""
-    if not isinstance(cycle, (int, float)) or isinstance(cycle, bool):
-        raise TypeError("eDRX cycle must be a number of seconds")
-    if not 20.0 <= cycle <= 10500.0:  # also refuses nan and inf, which int() cannot take
-        raise ValueError("eDRX cycle must be 20.48..10485.76 s")
-    ms = int(cycle * 1000 + 0.5)
-    best = 0
-    for i in range(10):
-        if abs((20480 << i) - ms) < abs((20480 << best) - ms):
-            best = i
-    return _bits(_EDRX[best], 4)
-
-
-def decode_edrx(bits):
-    """Seconds of a 4-bit eDRX value ("0101" = 81.92)."""
-    v = _parse_bits(bits, 4, "eDRX value")
-    for i in range(10):
-        if _EDRX[i] == v:
-            return (20480 << i) / 1000
-    return 20.48
-
-
-def decode_ptw(bits):
-    """Seconds of a 4-bit NB-S1 paging time window: (value + 1) x 2.56 s."""
-    return (_parse_bits(bits, 4, "PTW") + 1) * 2.56
 
 
 # --- pins ----------------------------------------------------------------------------------
@@ -187,44 +156,14 @@ def wake(modem, ms=100, tries=20):
 # --- sleep, PSM, eDRX ------------------------------------------------------------------------
 
 
-def _wire(fn, *args):
-    # A value the module printed that does not decode is damage on the line (or firmware we do
-    # not know): a BC26Error, never the ValueError that is meant for a caller's arguments.
-    try:
-        return fn(*args)
-    except ValueError as err:
-        raise BC26Error(None, "unreadable answer (%s)" % err)
-
-
-def _fields(modem, cmd, prefix):
-    # Every field of the answer line of cmd as str, quotes removed; [] when there is none.
-    lines = modem.command(cmd, expect=(prefix,), timeout=_OK_MS)
-    if not lines:
-        return []
-    line = lines[0]
-    f = Fields(line)
-    f.start(len(prefix), len(line))
-    out = []
-    while f.more():
-        f.str()
-        out.append(f.text())
-    return out
-
-
-def _seconds(decode, bits):
+def seconds_or_none(decode, bits):
     return decode(bits) if bits else None
 
 
 def set_sleep(modem, mode):
     """AT+QSCLK=<mode>: 0 never sleep, 1 light and deep sleep (PSM_EINT wakes), 2 light only."""
     check_range(mode, 0, 2, "sleep mode")
-    modem.command("AT+QSCLK=", mode, timeout=_OK_MS)
-
-
-def sleep_mode(modem):
-    """AT+QSCLK?: the sleep mode (0-2)."""
-    f = _fields(modem, "AT+QSCLK?", b"+QSCLK:")
-    return _wire(int, f[0]) if f else None
+    modem.command("AT+QSCLK=", mode, timeout=OK_MS)
 
 
 def set_psm(modem, periodic_tau=None, active_time=None, mode=1):
@@ -237,83 +176,22 @@ def set_psm(modem, periodic_tau=None, active_time=None, mode=1):
     if mode != 1:
         if periodic_tau is not None or active_time is not None:
             raise ValueError("timers go with mode 1")
-        modem.command("AT+CPSMS=", mode, timeout=_OK_MS)
+        modem.command("AT+CPSMS=", mode, timeout=OK_MS)
         return None
     tau = None if periodic_tau is None else encode_tau(periodic_tau)
     act = None if active_time is None else encode_active(active_time)
     if act is not None and tau is None:
         # The command has T3412 before T3324: keep the module's T3412.
+        from .powerinfo import psm_bits
+
         tau = psm_bits(modem)[1]
     if tau is None:
-        modem.command("AT+CPSMS=1", timeout=_OK_MS)
+        modem.command("AT+CPSMS=1", timeout=OK_MS)
     elif act is None:
-        modem.command('AT+CPSMS=1,,,"', tau, '"', timeout=_OK_MS)
+        modem.command('AT+CPSMS=1,,,"', tau, '"', timeout=OK_MS)
     else:
-        modem.command('AT+CPSMS=1,,,"', tau, '","', act, '"', timeout=_OK_MS)
-    return _seconds(decode_tau, tau), _seconds(decode_active, act)
-
-
-def psm_bits(modem):
-    # AT+CPSMS?: (mode, T3412 bits, T3324 bits), None where absent.
-    f = _fields(modem, "AT+CPSMS?", b"+CPSMS:")
-    f += ["", "", "", "", ""]
-    return _wire(int, f[0] or "0"), f[3] or None, f[4] or None
-
-
-def psm_config(modem):
-    """AT+CPSMS?: (mode, periodic_tau, active_time), seconds, None where absent or off."""
-    mode, tau, act = psm_bits(modem)
-    return mode, _wire(_seconds, decode_tau, tau), _wire(_seconds, decode_active, act)
-
-
-def psm_granted(modem):
-    """(periodic_tau, active_time) in seconds as the network granted them (AT+CEREG? n=4), or None."""
-    from .network import registration
-
-    r = registration(modem)
-    n = None if r is None else r.n
-    if n is not None and n < 4:
-        # Only AT+CEREG=4/5 shows the timers: switch for one read, then back.
-        modem.command("AT+CEREG=4", timeout=_OK_MS)
-        try:
-            r = registration(modem)
-        finally:
-            modem.command("AT+CEREG=", n, timeout=_OK_MS)
-    if r is None or not r.periodic_tau or not r.active_time:
-        return None
-    return _wire(decode_tau, r.periodic_tau), _wire(decode_active, r.active_time)
-
-
-def set_edrx(modem, cycle=None, mode=1):
-    """AT+CEDRXS=<mode>,5,<cycle>: eDRX with the cycle nearest to cycle s (20.48-10485.76).
-
-    mode 0 off, 1 on, 2 on with +CEDRXP URCs, 3 off and reset. Returns the cycle as encoded.
-    """
-    check_range(mode, 0, 3, "mode")
-    if mode == 0 or mode == 3:
-        if cycle is not None:
-            raise ValueError("a cycle goes with mode 1 or 2")
-        modem.command("AT+CEDRXS=", mode, timeout=_OK_MS)
-        return None
-    if cycle is None:
-        raise ValueError("eDRX needs a cycle")
-    bits = encode_edrx(cycle)
-    modem.command("AT+CEDRXS=", mode, ',5,"', bits, '"', timeout=_OK_MS)
-    return decode_edrx(bits)
-
-
-def edrx_config(modem):
-    """AT+CEDRXS?: the requested eDRX cycle in seconds, or None when eDRX is off."""
-    f = _fields(modem, "AT+CEDRXS?", b"+CEDRXS:")
-    return _wire(decode_edrx, f[1]) if len(f) > 1 and f[1] else None
-
-
-def edrx_granted(modem):
-    """AT+CEDRXRDP: (requested, granted, paging window) in seconds, or None without eDRX."""
-    f = _fields(modem, "AT+CEDRXRDP", b"+CEDRXRDP:")
-    if len(f) < 4 or not f[2]:
-        return None
-    return _wire(decode_edrx, f[1]), _wire(decode_edrx, f[2]), _wire(decode_ptw, f[3])
+        modem.command('AT+CPSMS=1,,,"', tau, '","', act, '"', timeout=OK_MS)
+    return seconds_or_none(decode_tau, tau), seconds_or_none(decode_active, act)
 
 
 # --- PSM events ------------------------------------------------------------------------------
@@ -322,8 +200,8 @@ def edrx_granted(modem):
 def psm_events(modem, on=True):
     """AT+QNBIOTEVENT=1,1 and AT+QATWAKEUP=1: .psm_state follows "PSM" / "awake"."""
     v = 1 if on else 0
-    modem.command("AT+QNBIOTEVENT=", v, ",1", timeout=_OK_MS)
-    modem.command("AT+QATWAKEUP=", v, timeout=_OK_MS)
+    modem.command("AT+QNBIOTEVENT=", v, ",1", timeout=OK_MS)
+    modem.command("AT+QATWAKEUP=", v, timeout=OK_MS)
     watch(modem)
 
 
@@ -374,3 +252,10 @@ def set_pins(modem, pwrkey=None, reset=None, psm_eint=None, active=1):
 def release_sleep_lock(modem):
     """AT+QRELLOCK: let the module sleep now, not 10 s after the last command."""
     modem.command("AT+QRELLOCK", timeout=2000)
+
+
+def __getattr__(name):
+    # bc26.power.encode_edrx and the other functions that live in powerinfo.py.
+    if name in ("encode_edrx", "decode_edrx", "decode_ptw"):
+        return getattr(__import__("bc26.powerinfo", None, None, (name,)), name)
+    raise AttributeError(name)

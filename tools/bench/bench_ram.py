@@ -45,7 +45,7 @@ def rows():
         if mode == bc26.BUFFER:
             beyond += h_sock
         modem.net.table[4] = None
-    out.append(("ram", "heap: driver + one socket, beyond the rx buffer", beyond, "B", 8192, "target 8 KB"))
+    out.append(("ram", "heap: driver + one socket, beyond the rx buffer", beyond, "B", None, ""))
     return out
 
 

@@ -14,6 +14,8 @@ file), each as a figure and as a ratio to its reference:
 - Latency the driver adds: open, 20 sends and replies, close against the emulator with fixed
   module latencies; wall time minus those latencies, per command (bench_session.py).
 - RAM from a ROMFS image (mpremote romfs build, mounted with vfs.VfsRom): bytecode in place.
+- A TCP program (bench_tcp.py): import, Modem(), start(), open, send, read, close against the
+  emulator; the heap it holds then, from .mpy and from ROMFS.
 - A telemetry wake as examples/telemetry_deepsleep.py does it (bench_wake.py): heap held
   and time from a blank MicroPython to the datagram sent, from .mpy and from ROMFS.
 - A telemetry cycle: commands and UART bytes from wake to the module back asleep, for the UDP
@@ -71,7 +73,7 @@ def parse_rows(out, tag):
 
 def build_mpy(dest):
     build(dest, opt=3)
-    for name in ("bench_ram", "bench_wake"):
+    for name in ("bench_ram", "bench_wake", "bench_tcp"):
         src = os.path.join(BENCH, name + ".py")
         compile_one(src, os.path.join(dest, name + ".mpy"), name + ".py", 3)
 
@@ -286,6 +288,53 @@ def ram_rows(work):
     return rows + romfs_rows(work, rows)
 
 
+# Issue 14's targets (64-bit unless said), as the reference of their rows.
+TARGETS = {
+    "heap: import bc26 (.mpy)": (13 * 1024, "target 13 KB"),
+    "heap: import bc26 (.mpy, 32-bit)": (11 * 1024, "target 11 KB"),
+    "heap: driver + one socket, beyond the rx buffer (.mpy)": (17 * 1024, "target 17 KB"),
+    "heap: import bc26 (ROMFS, mpremote romfs build)": (6 * 1024, "target 6 KB"),
+    "TCP program: heap held beyond the rx buffer (.mpy)": (17 * 1024, "target 17 KB"),
+}
+
+
+def with_targets(rows):
+    out = []
+    for section, name, value, unit, ref, refname in rows:
+        if name in TARGETS:
+            ref, refname = TARGETS[name]
+        out.append((section, name, value, unit, ref, refname))
+    return out
+
+
+def tcp_rows(work):
+    """A program that opens a TCP socket, sends, reads and closes (bench_tcp.py), against the
+    emulator and a local TCP echo: the heap it holds then, from .mpy files and from ROMFS."""
+    img = os.path.join(work, "bc26.romfs")
+    echo = TcpEchoServer()
+    emu = Emulator(reg_delay=0)
+    rows = []
+    try:
+        env = {"BC26_EMU_PORT": str(emu.serve_tcp("127.0.0.1", 0).port)}
+        code = "import sys\nsys.argv[1:] = ['127.0.0.1', %r]\nimport bench_tcp" % str(echo.port)
+        for rom, tag in ((False, ".mpy"), (True, "ROMFS")):
+            args = ["-c", from_rom(img, code) if rom else code]
+            proc = micropython(args, "512k", [work, os.path.join(ROOT, "boards")], env)
+            lines = [x for x in proc.stdout.splitlines() if x.startswith("TCP|")]
+            if proc.returncode or not lines:
+                raise SystemExit("bench_tcp failed:\n%s%s" % (proc.stdout, proc.stderr))
+            _, held_import, held, n, loaded = lines[0].split("|")
+            if int(n) != 64:
+                raise SystemExit("bench_tcp read %s bytes, not 64" % n)
+            name = "TCP program: heap held beyond the rx buffer (%s)" % tag
+            rows.append(("ram", name, int(held), "B", int(held_import), "of which import bc26"))
+        rows.append(("ram", "the same: bc26 modules loaded", len(loaded.split()), "", None, loaded))
+    finally:
+        emu.close()
+        echo.close()
+    return rows
+
+
 def romfs_rows(work, mpy_rows):
     """import bc26 and the driver with one socket again, the library from a ROMFS image."""
     img = build_romfs(work)
@@ -314,7 +363,7 @@ STEPS = {
     "Modem": "Modem(), its 1536-byte rx buffer included",
     "set_pins": "set_pins(): power.py",
     "wake": "wake(): AT until OK",
-    "start": "start(keep=UDP): network sockcfg sockextra + socket",
+    "start": "start(keep=UDP): network resync sockcfg sockstate + socket",
     "send": "one send",
 }
 
@@ -396,7 +445,8 @@ def main(argv):
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bc26-bench-") as work:
         build_mpy(work)
-        table = ram_rows(work) + wasm_rows(work) + wake_rows(work)
+        table = ram_rows(work) + wasm_rows(work) + tcp_rows(work) + wake_rows(work)
+        table = with_targets(table)
     path = [os.path.join(ROOT, "lib"), BENCH]
     proc = micropython([os.path.join(BENCH, "bench_receive.py"), "--rows"], "2m", path)
     if proc.returncode:

@@ -1,0 +1,37 @@
+# The TCP-program row of tools/bench/run.py: what a program that talks TCP holds, from a blank
+# MicroPython to its socket closed, against the emulator (boards/unix.py's UART):
+#
+#   micropython bench_tcp.py HOST TCP_ECHO_PORT      # prints a TCP line
+#
+# (run.py runs it compiled, as `import bench_tcp` with sys.argv set, as bench_wake.)
+#
+# import bc26, Modem(), start() (sync, echo off, AT+QICFG, registration, address, the sockets
+# the module kept), open TCP in buffer mode, send 64 bytes, read them back, close. Measured: the
+# heap held beyond the receive buffer once the socket is closed, which is every piece of the
+# library the program used, and the modules loaded.
+import gc
+import sys
+
+import unix  # the board's UART: not part of the figures
+
+buf = bytearray(64)
+gc.collect()
+h0 = gc.mem_alloc()
+import bc26  # noqa: E402
+
+gc.collect()
+held_import = gc.mem_alloc() - h0
+host, port = sys.argv[1], int(sys.argv[2])
+modem = bc26.Modem(unix.uart())
+modem.start()
+modem.wait_network(10000)
+s = modem.open("TCP", host, port)
+s.send(b"t=21.5 h=40 p=1013 battery=3.71 uptime=86400 seq=00001 status=ok")
+n = 0
+while n < 64:
+    n += s.recv_into(memoryview(buf)[n:], 64 - n, 5000)
+s.close()
+gc.collect()
+held = gc.mem_alloc() - h0 - len(modem.engine.buf)
+loaded = sorted(m[5:] for m in sys.modules if m.startswith("bc26."))
+print("TCP|%d|%d|%d|%s" % (held_import, held, n, " ".join(loaded)))
