@@ -5,11 +5,11 @@
 # unix-port UART stand-in (boards/unix.py) connects to through $BC26_EMU_PORT.
 import contextlib
 import os
-import shutil
 import subprocess
-import sys
 
 import pytest
+
+from tools.venvbin import venv_tool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -17,13 +17,10 @@ ROOT = os.path.dirname(HERE)
 
 def micropython():
     """The unix port's binary; a missing one fails the test (the test command installs it)."""
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    if os.path.exists(exe):
-        return exe
-    exe = shutil.which("micropython")
-    if not exe:
-        pytest.fail("no micropython binary: run the README test command (it installs it)")
-    return exe
+    try:
+        return venv_tool("micropython", "run the README test command (it installs it)")
+    except SystemExit as err:
+        pytest.fail(str(err))
 
 
 def mp_path(*extra, before=()):

@@ -5,7 +5,7 @@ import re
 
 from mp import ROOT, emulator_on_tcp, run_micropython
 from tests_device.dev_services import COMMANDS as TCPIP_COMMANDS
-from tools.servers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer
+from tools.servers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer, free_port
 
 # Every command form of the manual that the device tests must have sent.
 MANUAL = (
@@ -49,16 +49,6 @@ NAME = ("sensor.bc26.test", "127.0.0.1")
 PING = "127.0.0.1"
 REFUSED = ("127.0.0.1", {refused})
 """
-
-
-def free_port():
-    import socket
-
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 import pytest  # noqa: E402

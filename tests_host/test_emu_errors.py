@@ -2,12 +2,8 @@
 
 import socket
 
-from tools.bc26emu.testing import (
-    ERROR,
-    OK,
-    free_port,
-)
-from tools.servers import DnsServer, TcpEchoServer
+from tools.bc26emu.testing import ERROR, OK
+from tools.servers import DnsServer, TcpEchoServer, free_port
 
 
 def geterror(s):

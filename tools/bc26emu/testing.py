@@ -12,7 +12,6 @@ longer than it must.
 """
 
 import os
-import socket
 import time
 
 # What the module says most, as the bytes on the wire.
@@ -150,10 +149,3 @@ class Session:
         self.send(b"ATE0\r")
         self.expect(b"\r\nOK\r\n", timeout)  # echoed or not, depending on the echo knob
         self.buf.clear()
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    """A port nothing listens on right now (for connection-refused and silent-server cases)."""
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -39,8 +39,9 @@ sys.path.insert(0, ROOT)
 from tools.bc26emu.emulator import Emulator  # noqa: E402
 from tools.packaging.build_mpy import build, compile_one  # noqa: E402
 from tools.servers import TcpEchoServer, UdpEchoServer  # noqa: E402
+from tools.venvbin import venv_tool  # noqa: E402
 
-MP = os.path.join(os.path.dirname(sys.executable), "micropython")
+MP = venv_tool("micropython", "run `make bench`, which installs it")
 # The same MicroPython release as the unix port and mpy-cross, built for WebAssembly (32-bit).
 WASM_PACKAGE = "@micropython/micropython-webassembly-pyscript@1.29.0-6"
 # The module's own latencies in the session (seconds): subtracted from the wall time.
@@ -271,9 +272,7 @@ def instructions():
 def ram_rows(work):
     """Heap rows from tools/bench/bench_ram.py: from .py, from .mpy, and from .mpy in a 64 KB heap."""
     lib = os.path.join(ROOT, "lib")
-    rows = parse_rows(
-        micropython([os.path.join(BENCH, "bench_ram.py")], "2m", [lib]).stdout, " (.py)"
-    )
+    rows = parse_rows(micropython([os.path.join(BENCH, "bench_ram.py")], "2m", [lib]).stdout, " (.py)")
     code = ["-c", "import bench_ram"]
     rows += parse_rows(micropython(code, "2m", [work]).stdout, " (.mpy)")
     trace = micropython([os.path.join(BENCH, "bench_trace.py"), "--ram"], "2m", [work])

@@ -27,13 +27,11 @@ from tools.bc26emu.emulator import Emulator  # noqa: E402
 from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
 from tools.packaging.build_mpy import build, compile_one  # noqa: E402
 from tools.servers import TcpEchoServer  # noqa: E402
+from tools.venvbin import venv_tool  # noqa: E402
 
 
 def tool(name):
-    exe = os.path.join(os.path.dirname(sys.executable), name)
-    if not os.path.exists(exe):
-        raise SystemExit("no %s next to %s: run `make soak`, which installs it" % (name, sys.executable))
-    return exe
+    return venv_tool(name, "run `make soak`, which installs it")
 
 
 def compile_mpy(dest):

@@ -23,15 +23,13 @@ sys.path.insert(0, ROOT)
 from tools.bc26emu.emulator import Emulator  # noqa: E402
 from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
 from tools.servers import DnsServer, NtpServer, TcpEchoServer, UdpEchoServer  # noqa: E402
+from tools.venvbin import venv_tool  # noqa: E402
 
 NAME = "sensor.bc26.test"
 
 
 def micropython():
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    if not os.path.exists(exe):
-        raise SystemExit("no micropython next to %s: run `make demo`, which installs it" % sys.executable)
-    return exe
+    return venv_tool("micropython", "run `make demo`, which installs it")
 
 
 def short(data, width=70):

@@ -14,7 +14,6 @@ the README uses (example.com, pool.ntp.org, test.mosquitto.org, 192.0.2.10) are 
 
 import argparse
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from tools.bc26emu import general  # noqa: E402
 from tools.bc26emu.emulator import Emulator  # noqa: E402
 from tools.bc26emu.knobs import PROFILES, profile_from_env  # noqa: E402
 from tools.servers import Mosquitto, NtpServer, TcpEchoServer, UdpEchoServer, tlscerts  # noqa: E402
+from tools.venvbin import venv_tool  # noqa: E402
 
 # micropython-lib's clients as published (umqtt.simple for publish_periodically), unmodified.
 CLIENTS = os.path.normpath(os.path.join(ROOT, "..", "shared", "clients", "micropython-lib"))
@@ -47,12 +47,7 @@ EXAMPLES = {
 
 
 def micropython():
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    if not os.path.exists(exe):
-        exe = shutil.which("micropython")
-    if not exe:
-        raise SystemExit("no micropython binary: run `make test` once (it makes .venv)")
-    return exe
+    return venv_tool("micropython")
 
 
 class PinBridge:

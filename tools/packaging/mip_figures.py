@@ -9,7 +9,6 @@ tests_host/test_mip_install.py installs both the same way and runs them against 
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,17 +18,13 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tools.servers import serve_folder  # noqa: E402
+from tools.venvbin import venv_tool  # noqa: E402
 
 PACKAGES = (("package.json", ".py"), ("mpy/package.json", ".mpy"))
 
 
 def micropython():
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    if not os.path.exists(exe):
-        exe = shutil.which("micropython")
-    if not exe:
-        raise SystemExit("no micropython binary: run `make test` once (it makes .venv)")
-    return exe
+    return venv_tool("micropython")
 
 
 def mip_install(url, target):
