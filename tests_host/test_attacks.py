@@ -214,6 +214,81 @@ def test_item11_the_ok_of_a_refused_read_is_not_taken_for_the_next_command():
     assert s1.send_fixed(b"\x01\x02\x03\x04\x05") == 5
 
 
+def _pushed(u, m, hexed):
+    # A push socket, and one 200-byte record of it in the UART (hex: 400 digits), which the
+    # UART hands over a byte a read: one poll() reads 64 of it.
+    m.net.recv_hex = hexed
+    s = opened(u, m, mode=bc26.PUSH)
+    data = bytes(range(30, 230))
+    body = b"".join(b"%02x" % c for c in data) if hexed else data
+    u.chunk = 1
+    return s, data, b'\r\n+QIURC: "recv",0,200\r\n' + body + b"\r\n"
+
+
+def test_item13_a_pushed_record_read_slowly_is_not_cut_short():
+    # Model seed 2090 (sock, hex push): the user read the first part of a pushed record, then
+    # did not read for 12 s while the rest waited in the UART. The counted data's deadline ran
+    # from its first byte, so the next read dropped the rest (629 bytes) silently and parsed
+    # what followed as lines. The deadline is for a module that stops, counted from the last
+    # byte that came; a record that is all there is read whole.
+    from time import sleep
+
+    for hexed in (False, True):
+        u, m = make()
+        s, data, record = _pushed(u, m, hexed)
+        u.feed(record)
+        got = s.recv(16, 500)
+        sleep(1.3)  # the caller is away; the record waits in the UART
+        while len(got) < 200:
+            got += s.recv(200, 500)
+        assert got == data, hexed
+        assert m.engine.truncated == 0
+
+
+def test_item13_a_pushed_record_cut_short_raises_data_lost():
+    # The other side of the same deadline: a module that stops in the middle of a record (a
+    # reboot, dropped bytes) leaves its reader a gap, which must be reported, not skipped.
+    from time import sleep
+
+    for hexed in (False, True):
+        u, m = make()
+        s, data, record = _pushed(u, m, hexed)
+        u.feed(record[:100])
+        m.poll()
+        m.poll()
+        sleep(1.6)  # more than the deadline of the bytes still due (1 s + 1 ms a byte)
+        m.poll()
+        assert m.engine.truncated == 1
+        got = b""
+        try:
+            while True:
+                got += s.recv(200, 300)
+        except bc26.DataLost:
+            pass
+        assert data.startswith(got) and len(got) < 200, (hexed, got)
+
+
+def test_item13_a_read_cut_short_raises_data_lost():
+    # The same for buffer mode: an AT+QIRD answer whose data never came after its header (the
+    # module restarted, say), noticed after the read gave up with nothing read.
+    from time import sleep
+
+    u, m = make()
+    s = opened(u, m)
+    u.feed(b'\r\n+QIURC: "recv",0\r\n')
+    m.net.cmd_timeout = 300
+    u.reply(b"AT+QIRD=0,512\r", b"\r\n+QIRD: 200\r\n")
+    try:
+        s.recv(512, 2000)
+    except bc26.BC26Error:
+        pass
+    sleep(1.6)
+    m.poll()
+    u.auto(b"AT\r", OK)
+    u.auto(b"AT+QIRD=0,512\r", b"\r\n+QIRD: 0\r\n" + OK)
+    raises(bc26.DataLost, s.recv, 512, 300)
+
+
 try:  # CPython: the XFAIL list as strict pytest marks (MicroPython has no pytest: mp_run.py reads XFAIL)
     import pytest
 

@@ -175,7 +175,9 @@ class Engine:
         current read position (the echo of data-mode input, from outside a handler);
         otherwise at buf index ``start`` (inside the current line, for viewmode 1). With
         maybe_quoted the data may be wrapped in double quotes, as some firmware prints it.
-        The sink gets the data in pieces as they arrive, so no record has to fit the buffer.
+        The sink gets the data in pieces as they arrive, so no record has to fit the buffer,
+        and sink(None, 0, 0) if the module stops before the end (the rest is lost: its owner
+        must report it).
         """
         if n <= 0:
             return
@@ -663,8 +665,10 @@ class Engine:
         self._process()
         if self._counting:
             # Counted data must not swallow the module's next answers forever if the module
-            # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud.
-            if self._data_deadline == -1:
+            # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud, from
+            # the last byte that came. (Not from the first: a caller that did not read for a
+            # while finds the record waiting whole, and each read brings it nearer its end.)
+            if self._data_deadline == -1 or self._fresh:
                 self._data_deadline = ticks_add(ticks_ms(), 1000 + self._count)
             elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
                 self._drop_data()
@@ -691,6 +695,8 @@ class Engine:
         while i < 64 and self._fill():
             self._process()
             i += 1
+        if i and self._counting:
+            self._data_deadline = -1  # it came nearer its end: step() counts from now
         if self._counting or self.busy():
             self.step()
 

@@ -65,13 +65,17 @@ def abort(self, reason):
 
 
 def _drop_data(self):
-    if self._count:
-        self.truncated += 1
+    # Counted data the module stopped sending: its owner hears that the rest is lost
+    # (Engine.take: sink(None, 0, 0)).
+    sink = self._sink if self._count else None
     self._count = 0
     self._quote = 0
     self._lf = False
     self._sink = None
     self._counting = False
+    if sink is not None:
+        self.truncated += 1
+        sink(None, 0, 0)
 
 
 def _give_up(self):

@@ -83,7 +83,9 @@ class HexCoder:
     def read_hex(self, mv, s, e):
         # The sink of an AT+QIRD record in hex.
         net = self.net
-        if not self.bad and not self.hex_in(mv, s, e, net.read_sink):
+        if mv is None:
+            net.read_sink(mv, s, e)  # the rest never came (Engine.take)
+        elif not self.bad and not self.hex_in(mv, s, e, net.read_sink):
             # Damaged on the wire: the bytes before it count, the rest of the record is
             # dropped, and the next read raises DataLost at the gap.
             self.bad = True
@@ -92,5 +94,5 @@ class HexCoder:
     def push_hex(self, mv, s, e):
         # The sink of pushed data in hex (a "recv" URC).
         net = self.net
-        if not self.hex_in(mv, s, e, net.push_sink):
+        if mv is None or not self.hex_in(mv, s, e, net.push_sink):
             net.drop_push()

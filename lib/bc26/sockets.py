@@ -561,8 +561,8 @@ class Sockets:
     def read_sink(self, mv, s, e):
         dst = self._dst
         k = e - s
-        if dst is None:
-            self.damage()  # data of a read that gave up
+        if dst is None or mv is None:
+            self.damage()  # data of a read that gave up, or the rest of one that never came
             return
         got = self._got
         if k > self._room - got:
@@ -626,6 +626,9 @@ class Sockets:
             e.take(n, self.push_sink)
 
     def push_sink(self, mv, s, e):
+        if mv is None:
+            self.drop_push()  # the module stopped before the end (Engine.take)
+            return
         self._push_left -= e - s
         sock = self._push
         if sock is None:
