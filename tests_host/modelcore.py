@@ -40,8 +40,8 @@ from bc26 import BC26Error, DataLost
 
 MP = sys.implementation.name == "micropython"
 
-# ms of one resynchronisation: sync(3, 200) and its confirming AT, with room for the
-# module's 300 ms answers.
+# ms of one resynchronisation: sync(3, 300) ends within (2 x 3 + 4) x 300 = 3000 ms
+# (Modem.sync_steps: two ATs a try and one quiet budget of 4 x 300), with a second's room.
 RESYNC_MS = 4000
 # errnos a bc26.usocket user may see (README: socket module for umqtt, requests).
 USOCKET_ERRNOS = (5, 9, 11, 12, 22, 97, 104, 106, 107, 110, 111, 113, -2)
@@ -911,16 +911,19 @@ async def _aio_steps(h, r, steps):
                     raise Finding(
                         "send-fail-reported-ok", "%s returned; the module answered SEND FAIL" % what
                     )
-            # Cancelled or not, the engine must be free again within a deadline (the
-            # socket commands' 400 ms here) plus one resynchronisation.
-            for _ in range(300):
+            # Cancelled or not, the engine must be free again within a deadline plus one
+            # resynchronisation: what the step left may still run in the background (a
+            # deferred AT+QICLOSE: the socket commands' 400 ms here and its CLOSE OK's 400,
+            # after the resync before it).
+            for _ in range((RESYNC_MS + 800) // 10):
                 if not e.busy() and not am.lock.locked():
                     break
                 await asyncio.sleep_ms(10) if MP else await asyncio.sleep(0.01)
             else:
                 raise Finding(
                     "engine-left-pending",
-                    "3 s after %s the engine is still busy (state %d)" % (what, e.state),
+                    "%d ms after %s the engine is still busy (state %d)"
+                    % (RESYNC_MS + 800, what, e.state),
                 )
     finally:
         am.stop()

@@ -289,6 +289,25 @@ def test_item13_a_read_cut_short_raises_data_lost():
     raises(bc26.DataLost, s.recv, 512, 300)
 
 
+def test_item3_a_resync_on_a_chatty_line_ends_in_its_bound():
+    # Model, asyncio seed 5000: a line that never fell silent for 300 ms made each try of the
+    # resync wait its whole quiet limit (1.2 s), so sync(3, 300) took about 5.4 s where its
+    # callers count on 3 s ((2 x tries + 4) x timeout: Modem.sync_steps). Here every other
+    # AT is answered and a URC comes every 100 ms.
+    from bc26._compat import ticks_diff, ticks_ms
+
+    u, m = make()
+    noise = [(100 * i, b"\r\n+CEREG: 1\r\n") for i in range(1, 80)]
+    u.reply(b"AT\r", OK, *noise)
+    for i in range(5):
+        u.reply(b"AT\r", *(() if i % 2 == 0 else (OK,)))
+    m.engine.stale = True  # as after a command that timed out
+    t0 = ticks_ms()
+    raises(bc26.BC26Timeout, m.sync, 3, 300)
+    took = ticks_diff(ticks_ms(), t0)
+    assert took < 3000 + 300, took
+
+
 try:  # CPython: the XFAIL list as strict pytest marks (MicroPython has no pytest: mp_run.py reads XFAIL)
     import pytest
 
