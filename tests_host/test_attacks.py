@@ -289,6 +289,21 @@ def test_item13_a_read_cut_short_raises_data_lost():
     raises(bc26.DataLost, s.recv, 512, 300)
 
 
+def test_item13_a_gap_a_read_left_comes_before_data_pushed_after_a_switch():
+    # Model seed 5356 (sock, 200 steps; make soak): an AT+QIRD answered with more than it
+    # asked lost data (the socket owed its reader a DataLost), then set_mode(PUSH); the next
+    # recv returned the pushed bytes from the ring first, and the gap was never reported.
+    u, m = make()
+    s = opened(u, m)
+    u.feed(b'\r\n+QIURC: "recv",0\r\n')
+    u.reply(b"AT+QIRD=0,4\r", b"\r\n+QIRD: 6\r\nabcdef\r\n" + OK)
+    assert s.recv(4, 500) == b"abcd"  # "ef" did not fit: lost
+    u.reply(b"AT+QISWTMD=0,1\r", OK + b'\r\n+QIURC: "recv",0,3\r\nxyz\r\n')
+    s.set_mode(bc26.PUSH)
+    raises(bc26.DataLost, s.recv, 64, 300)
+    assert s.recv(64, 300) == b"xyz"
+
+
 def test_item3_a_resync_on_a_chatty_line_ends_in_its_bound():
     # Model, asyncio seed 5000: a line that never fell silent for 300 ms made each try of the
     # resync wait its whole quiet limit (1.2 s), so sync(3, 300) took about 5.4 s where its

@@ -153,7 +153,8 @@ class Socket:
         if self.closed:
             raise BC26Error(567)
         ring = self.ring
-        if ring is not None and ring.readable():
+        # (Not past a gap a read left: what a switch to push mode brought came after it.)
+        if ring is not None and ring.readable() and self.lost != 2:
             return ring.readinto(buf, n)
         released = self.released
         if released and not self.remote_closed:
