@@ -126,7 +126,7 @@ def test_item3_a_prompt_whose_data_never_follows_is_cancelled():
     assert m.command("AT+CSQ", expect=(b"+CSQ:",)) == [b"+CSQ: 20,99"]
 
 
-def test_item3_a_cancelled_data_mode_send_leaves_no_prompt_behind():
+def test_item3_a_cancelled_fixed_length_send_pays_its_late_prompt():
     u, m = make()
     s = opened(u, m)
     am = AsyncModem(m)
@@ -144,12 +144,17 @@ def test_item3_a_cancelled_data_mode_send_leaves_no_prompt_behind():
 
     assert run(main())
     _idle_engine(m)
-    # Esc when the send gave up, and again when the prompt came after all: the data mode
-    # it opened takes nothing of ours.
-    assert u.take_tx().endswith(b"AT+QISEND=0,512\r\x1b\x1b")
+    # The fixed-length form has no Esc (the module would take it for the first of its 512
+    # bytes): the prompt that came after the send gave up gets exactly its data, so the data
+    # mode it opened takes nothing of ours.
+    assert u.take_tx().endswith(b"AT+QISEND=0,512\r" + big)
+    u.feed(OK + b"\r\nSEND FAIL\r\n")  # its answer: owed, never the next send's
     u.auto(b"AT\r", OK)
     u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 20,99\r\n" + OK)
     assert m.command("AT+CSQ", expect=(b"+CSQ:",)) == [b"+CSQ: 20,99"]
+    u.reply(b"AT+QISEND=0,512\r", b"\r\n> ")
+    u.reply(big, OK + b"\r\nSEND OK\r\n")
+    assert s.send_fixed(big) == 512
 
 
 def test_item5_a_cancelled_open_frees_the_engine_and_closes_the_socket():
@@ -170,6 +175,37 @@ def test_item5_a_cancelled_open_frees_the_engine_and_closes_the_socket():
         csq = await am.command("AT+CSQ", expect=(b"+CSQ:",))
         am.stop()
         return cancelled and csq == [b"+CSQ: 20,99"]
+
+    assert run(main())
+    assert b"AT+QICLOSE=0\r" in u.take_tx()
+    assert m.net.table[0] is None and not m.net.closing
+
+
+def test_item5_a_close_cancelled_before_its_command_still_closes():
+    # Model, asyncio seed 5002 (make soak): AsyncSocket.close() cancelled while another
+    # coroutine's command held the lock: the socket was closed to its user, but AT+QICLOSE
+    # never went out and nothing was left to send it; the connectID stayed taken for good.
+    u, m = make()
+    s = opened(u, m)
+    am = AsyncModem(m, tick_ms=2)
+    from bc26.aio import AsyncSocket
+
+    a = AsyncSocket(am, s)
+    u.reply(b"AT+CSQ\r", (100, b"\r\n+CSQ: 20,99\r\n" + OK))
+    u.reply(b"AT+QICLOSE=0\r", CLOSE)
+
+    async def main():
+        am.start()
+        csq = asyncio.create_task(am.command("AT+CSQ", expect=(b"+CSQ:",)))
+        await asyncio.sleep(0.01)
+        cancelled = await _cancel_after(a.close(), 20)  # still waiting for the lock
+        await csq
+        for _ in range(300):  # the poller closes it
+            await asyncio.sleep(0.01)
+            if m.net.table[0] is None:
+                break
+        am.stop()
+        return cancelled
 
     assert run(main())
     assert b"AT+QICLOSE=0\r" in u.take_tx()

@@ -38,7 +38,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now "
+_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
 
 # Command results.
 _OK = const(1)
@@ -97,6 +97,13 @@ class Engine:
         # [[expect, deadline], ...], or None.
         self._owed = None
         self._paid = False  # the pending command's wait saw a debt paid
+        # The payload of a fixed-length data-mode send (AT+QISEND=<id>,<len>): [data, off, k,
+        # hex coder or None, then, once the send gave up before its '>': its expect, its
+        # trailer ms]. The manual gives that form no Esc: once the module prompts, it takes
+        # exactly <len> bytes, whatever they are, so a '>' that comes after the send gave up
+        # gets the data (the next command line would be taken for it). Filled by the send,
+        # without allocating; begin() forgets it.
+        self.due = [None, 0, 0, None, None, 0]
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
         self.at_ok = None  # set after begin(): called when the command's OK is read
         self._quiet_ms = 0
@@ -366,9 +373,13 @@ class Engine:
                 if r + 1 >= w or buf[r + 1] == _SPACE:
                     # A prompt that nobody awaits (its send gave up before it came): the
                     # module is in data mode and would send our next lines as payload.
-                    self.uart.write(b"\x1b")
+                    # Esc ends the Ctrl+Z form; a fixed length is owed its data.
                     self.late += 1
                     self._r = r + 1
+                    if self.due[4] is not None:
+                        self._pay_due()
+                    else:
+                        self.uart.write(b"\x1b")
                     continue
             s = self._scan
             if s < r:
@@ -493,6 +504,9 @@ class Engine:
         self._unknown(s, e)
 
     def _unknown(self, s, e):
+        d = self.due
+        if d[4] is not None and (self.buf.startswith(b"ERROR", s) or self.buf.startswith(b"+CME ERROR", s)):
+            d[0] = d[4] = None  # the send that gave up was refused: no prompt will come
         if self.state == _QUIET:
             self.late += 1  # resynchronising: what comes now is a late answer
             return
@@ -636,6 +650,8 @@ class Engine:
         self._paid = False
         self._taken = False
         self.at_ok = None
+        d = self.due
+        d[0] = d[4] = None  # a payload still owed is given up: this line may be taken for it
         n = self._cmdlen
         self._cmd[n] = _CR
         self.state = _WAIT_PROMPT if prompt else _WAIT_FINAL

@@ -40,6 +40,13 @@ def sync_steps(modem, tries=10, timeout=300):
     # ends within (2 x tries + 4) x timeout: each try an AT and the one confirming it,
     # plus the quiet (sync(3, 300), the resync before a command: 3 s).
     quiet_end = None
+    if e.due[4] is not None:
+        # A fixed-length send gave up before its '>': until the prompt has come (and been
+        # paid its data: Engine.due) or the line is quiet, our AT would be taken for data.
+        quiet_end = ticks_add(ticks_ms(), 4 * timeout)
+        e.quiet(timeout, 4 * timeout)
+        yield
+        e.finish()
     while missed < tries:
         if answered:
             # Let late answers come and go before the AT that confirms: an OK that came

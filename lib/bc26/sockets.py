@@ -336,6 +336,13 @@ class Socket:
                     e.put_int(k)
                 e.cmd_tag = tag
             e.begin(_SEND, done_line, net.cmd_timeout, net.send_timeout, True)
+            if form == 3:
+                # What the prompt is owed even if this send gives up before it (Engine.due).
+                d = e.due
+                d[0] = data
+                d[1] = off
+                d[2] = k
+                d[3] = net.hex if hexed else None
             return k
         e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
@@ -361,6 +368,7 @@ class Socket:
         # names: a call whose state fits in 11 words allocates no frame on the heap.)
         e = self.net.e
         e.prompted()
+        e.due[0] = None  # going out now: never twice, even if the write stalls half-way
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
             e.take(2 * k if self.net.send_hex else k, _ignore, -2)
