@@ -38,7 +38,9 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
+_RARE = (
+    "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut "
+)
 
 # Command results.
 _OK = const(1)
@@ -184,7 +186,8 @@ class Engine:
         maybe_quoted the data may be wrapped in double quotes, as some firmware prints it.
         The sink gets the data in pieces as they arrive, so no record has to fit the buffer,
         and sink(None, 0, 0) if the module stops before the end (the rest is lost: its owner
-        must report it).
+        must report it). A sink that finds its data damaged (a byte hex cannot hold) returns
+        the damaged byte's index: the data ends there, and records are read again from it.
         """
         if n <= 0:
             return
@@ -222,7 +225,9 @@ class Engine:
         if not self._count:
             self._sink = None
             self._counting = False
-        sink(self.mv, r, r + k)
+        q = sink(self.mv, r, r + k)
+        if q is not None:
+            self._cut(q)  # the sink found the data damaged at q: it ends there
         return True
 
     def _data_special(self, r, w):
@@ -273,7 +278,9 @@ class Engine:
             if self._quote != 2:
                 self._sink = None
                 self._counting = False
-        sink(self.mv, r, r + k)
+        q = sink(self.mv, r, r + k)
+        if q is not None:
+            self._cut(q)
         return True
 
     # --- receiving -------------------------------------------------------------------

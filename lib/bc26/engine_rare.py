@@ -78,6 +78,18 @@ def _drop_data(self):
         sink(None, 0, 0)
 
 
+def _cut(self, q):
+    # A sink found its data damaged at buf index q (Engine.take): the module stopped printing
+    # it and printed something else there (a boot banner after a restart, the next record
+    # after a dropped byte). The data ends at q and records are read again from q, so what
+    # the module printed instead is seen, never counted as data.
+    if self._count:
+        self.truncated += 1
+    self._sink = None  # it knows already
+    self._drop_data()
+    self._r = self._scan = q
+
+
 def _give_up(self):
     # The pending command is given up (its deadline passed, or its caller went away):
     # whatever it may still answer must not be taken for the next command's answer.
