@@ -934,8 +934,7 @@ async def _aio_steps(h, r, steps):
             else:
                 raise Finding(
                     "engine-left-pending",
-                    "%d ms after %s the engine is still busy (state %d)"
-                    % (RESYNC_MS + 800, what, e.state),
+                    "%d ms after %s the engine is still busy (state %d)" % (RESYNC_MS + 800, what, e.state),
                 )
     finally:
         am.stop()

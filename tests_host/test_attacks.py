@@ -360,6 +360,44 @@ def test_item3_a_resync_on_a_chatty_line_ends_in_its_bound():
     assert took < 3000 + 300, took
 
 
+def test_item5_a_close_cancelled_before_its_command_still_closes():
+    # Model, asyncio seed 5002 (make soak): AsyncSocket.close() cancelled while another
+    # coroutine's command held the lock: the socket was closed to its user, but AT+QICLOSE
+    # never went out and nothing was left to send it; the connectID stayed taken for good.
+    u, m = make()
+    s = opened(u, m)
+    import asyncio
+
+    from bc26.aio import AsyncModem, AsyncSocket
+
+    am = AsyncModem(m, tick_ms=2)
+
+    a = AsyncSocket(am, s)
+    u.reply(b"AT+CSQ\r", (100, b"\r\n+CSQ: 20,99\r\n" + OK))
+    u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
+
+    async def main():
+        am.start()
+        csq = asyncio.create_task(am.command("AT+CSQ", expect=(b"+CSQ:",)))
+        await asyncio.sleep(0.01)
+        try:  # cancelled while it waits for the lock
+            await asyncio.wait_for(a.close(), 0.02)
+            cancelled = False
+        except asyncio.TimeoutError:
+            cancelled = True
+        await csq
+        for _ in range(300):  # the poller closes it
+            await asyncio.sleep(0.01)
+            if m.net.table[0] is None:
+                break
+        am.stop()
+        return cancelled
+
+    assert asyncio.run(main())
+    assert b"AT+QICLOSE=0\r" in u.take_tx()
+    assert m.net.table[0] is None and not m.net.closing
+
+
 try:  # CPython: the XFAIL list as strict pytest marks (MicroPython has no pytest: mp_run.py reads XFAIL)
     import pytest
 

@@ -181,37 +181,6 @@ def test_item5_a_cancelled_open_frees_the_engine_and_closes_the_socket():
     assert m.net.table[0] is None and not m.net.closing
 
 
-def test_item5_a_close_cancelled_before_its_command_still_closes():
-    # Model, asyncio seed 5002 (make soak): AsyncSocket.close() cancelled while another
-    # coroutine's command held the lock: the socket was closed to its user, but AT+QICLOSE
-    # never went out and nothing was left to send it; the connectID stayed taken for good.
-    u, m = make()
-    s = opened(u, m)
-    am = AsyncModem(m, tick_ms=2)
-    from bc26.aio import AsyncSocket
-
-    a = AsyncSocket(am, s)
-    u.reply(b"AT+CSQ\r", (100, b"\r\n+CSQ: 20,99\r\n" + OK))
-    u.reply(b"AT+QICLOSE=0\r", CLOSE)
-
-    async def main():
-        am.start()
-        csq = asyncio.create_task(am.command("AT+CSQ", expect=(b"+CSQ:",)))
-        await asyncio.sleep(0.01)
-        cancelled = await _cancel_after(a.close(), 20)  # still waiting for the lock
-        await csq
-        for _ in range(300):  # the poller closes it
-            await asyncio.sleep(0.01)
-            if m.net.table[0] is None:
-                break
-        am.stop()
-        return cancelled
-
-    assert run(main())
-    assert b"AT+QICLOSE=0\r" in u.take_tx()
-    assert m.net.table[0] is None and not m.net.closing
-
-
 def test_item6_every_timeout_is_bounded():
     u, m = make()
     raises(ValueError, m.open, "TCP", "10.0.0.1", 7, timeout=600000000)
