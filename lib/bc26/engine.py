@@ -104,7 +104,7 @@ class Engine:
         # trailer ms]. The manual gives that form no Esc: once the module prompts, it takes
         # exactly <len> bytes, whatever they are, so a '>' that comes after the send gave up
         # gets the data (the next command line would be taken for it). Filled by the send,
-        # without allocating; begin() forgets it.
+        # without allocating; begin() forgets it (a send refused with ERROR owes nothing).
         self.due = [None, 0, 0, None, None, 0]
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
         self.at_ok = None  # set after begin(): called when the command's OK is read
@@ -511,9 +511,6 @@ class Engine:
         self._unknown(s, e)
 
     def _unknown(self, s, e):
-        d = self.due
-        if d[4] is not None and (self.buf.startswith(b"ERROR", s) or self.buf.startswith(b"+CME ERROR", s)):
-            d[0] = d[4] = None  # the send that gave up was refused: no prompt will come
         if self.state == _QUIET:
             self.late += 1  # resynchronising: what comes now is a late answer
             return
