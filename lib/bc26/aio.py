@@ -356,7 +356,12 @@ class AsyncSocket:
         if s.closed:
             return
         s.closed = True
-        await self.am.run(s.net.release_steps(s))
+        try:
+            await self.am.run(s.net.release_steps(s))
+        except BaseException:
+            if not s.released:
+                s.net.defer_close(s)  # cancelled before its AT+QICLOSE began: the next poll's
+            raise
 
     async def __aenter__(self):
         return self

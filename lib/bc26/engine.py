@@ -38,7 +38,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now "
+_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut "
 
 # Command results.
 _OK = const(1)
@@ -97,6 +97,13 @@ class Engine:
         # [[expect, deadline], ...], or None.
         self._owed = None
         self._paid = False  # the pending command's wait saw a debt paid
+        # The payload of a fixed-length data-mode send (AT+QISEND=<id>,<len>): [data, off, k,
+        # hex coder or None, then, once the send gave up before its '>': its expect, its
+        # trailer ms]. The manual gives that form no Esc: once the module prompts, it takes
+        # exactly <len> bytes, whatever they are, so a '>' that comes after the send gave up
+        # gets the data (the next command line would be taken for it). Filled by the send,
+        # without allocating; begin() forgets it (a send refused with ERROR owes nothing).
+        self.due = [None, 0, 0, None, None, 0]
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
         self.at_ok = None  # set after begin(): called when the command's OK is read
         self._quiet_ms = 0
@@ -175,7 +182,10 @@ class Engine:
         current read position (the echo of data-mode input, from outside a handler);
         otherwise at buf index ``start`` (inside the current line, for viewmode 1). With
         maybe_quoted the data may be wrapped in double quotes, as some firmware prints it.
-        The sink gets the data in pieces as they arrive, so no record has to fit the buffer.
+        The sink gets the data in pieces as they arrive, so no record has to fit the buffer,
+        and sink(None, 0, 0) if the module stops before the end (the rest is lost: its owner
+        must report it). A sink that finds its data damaged (a byte hex cannot hold) returns
+        the damaged byte's index: the data ends there, and records are read again from it.
         """
         if n <= 0:
             return
@@ -213,7 +223,9 @@ class Engine:
         if not self._count:
             self._sink = None
             self._counting = False
-        sink(self.mv, r, r + k)
+        q = sink(self.mv, r, r + k)
+        if q is not None:
+            self._cut(q)  # the sink found the data damaged at q: it ends there
         return True
 
     def _data_special(self, r, w):
@@ -264,7 +276,9 @@ class Engine:
             if self._quote != 2:
                 self._sink = None
                 self._counting = False
-        sink(self.mv, r, r + k)
+        q = sink(self.mv, r, r + k)
+        if q is not None:
+            self._cut(q)
         return True
 
     # --- receiving -------------------------------------------------------------------
@@ -364,9 +378,13 @@ class Engine:
                 if r + 1 >= w or buf[r + 1] == _SPACE:
                     # A prompt that nobody awaits (its send gave up before it came): the
                     # module is in data mode and would send our next lines as payload.
-                    self.uart.write(b"\x1b")
+                    # Esc ends the Ctrl+Z form; a fixed length is owed its data.
                     self.late += 1
                     self._r = r + 1
+                    if self.due[4] is not None:
+                        self._pay_due()
+                    else:
+                        self.uart.write(b"\x1b")
                     continue
             s = self._scan
             if s < r:
@@ -634,6 +652,8 @@ class Engine:
         self._paid = False
         self._taken = False
         self.at_ok = None
+        d = self.due
+        d[0] = d[4] = None  # a payload still owed is given up: this line may be taken for it
         n = self._cmdlen
         self._cmd[n] = _CR
         self.state = _WAIT_PROMPT if prompt else _WAIT_FINAL
@@ -663,8 +683,10 @@ class Engine:
         self._process()
         if self._counting:
             # Counted data must not swallow the module's next answers forever if the module
-            # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud.
-            if self._data_deadline == -1:
+            # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud, from
+            # the last byte that came. (Not from the first: a caller that did not read for a
+            # while finds the record waiting whole, and each read brings it nearer its end.)
+            if self._data_deadline == -1 or self._fresh:
                 self._data_deadline = ticks_add(ticks_ms(), 1000 + self._count)
             elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
                 self._drop_data()
@@ -691,6 +713,8 @@ class Engine:
         while i < 64 and self._fill():
             self._process()
             i += 1
+        if i and self._counting:
+            self._data_deadline = -1  # it came nearer its end: step() counts from now
         if self._counting or self.busy():
             self.step()
 

@@ -65,24 +65,52 @@ def abort(self, reason):
 
 
 def _drop_data(self):
-    if self._count:
-        self.truncated += 1
+    # Counted data the module stopped sending: its owner hears that the rest is lost
+    # (Engine.take: sink(None, 0, 0)).
+    sink = self._sink if self._count else None
     self._count = 0
     self._quote = 0
     self._lf = False
     self._sink = None
     self._counting = False
+    if sink is not None:
+        self.truncated += 1
+        sink(None, 0, 0)
+
+
+def _cut(self, q):
+    # A sink found its data damaged at buf index q (Engine.take): the module stopped printing
+    # it and printed something else there (a boot banner after a restart, the next record
+    # after a dropped byte). The data ends at q and records are read again from q, so what
+    # the module printed instead is seen, never counted as data.
+    if self._count:
+        self.truncated += 1
+    self._sink = None  # it knows already
+    self._drop_data()
+    self._r = self._scan = q
 
 
 def _give_up(self):
     # The pending command is given up (its deadline passed, or its caller went away):
     # whatever it may still answer must not be taken for the next command's answer.
     st = self.state
+    exp = self._expect
     if st == _WAIT_PROMPT or st == _PROMPTED:
         # A prompt that came, or comes late, would take the next command line for data:
-        # Esc ends the data mode without sending anything.
-        self.uart.write(b"\x1b")
-    exp = self._expect
+        # Esc ends the Ctrl+Z form without sending anything; a fixed length gets its data
+        # (Engine.due), now or when its prompt comes (the resync waits for it first).
+        d = self.due
+        if d[0] is None:
+            self.uart.write(b"\x1b")
+        else:
+            d[4] = exp
+            d[5] = self._trailer_ms
+            if st == _PROMPTED:
+                self._pay_due()
+            self.stale = True
+            self.state = _DONE
+            self.result = _TIMEOUT
+            return
     if (
         self._trailer_ms
         and self._taken
@@ -100,6 +128,23 @@ def _give_up(self):
     self.stale = True
     self.state = _DONE
     self.result = _TIMEOUT
+
+
+def _pay_due(self):
+    # The data a fixed-length send that gave up still owes its '>': written whole (data the
+    # module takes in place of our next command line would be worse), and its SEND OK /
+    # SEND FAIL owed in turn, so that it is never taken for the next send's.
+    d = self.due
+    data = d[0]
+    d[0] = None
+    if d[3] is not None:
+        d[3].hex_out(data, d[1], d[2])
+    else:
+        self.write(data, d[1], d[2])
+    if self._owed is None:
+        self._owed = []
+    self._owed.append([d[4], ticks_add(ticks_ms(), d[5] + _OWED_GRACE)])
+    d[4] = None
 
 
 def _pay(self, s, e):

@@ -50,8 +50,8 @@ class HexCoder:
         # The bytes that the hex digits mv[s:e] stand for, to sink(mv, start, end) a piece at
         # a time. The digits come in pieces as they arrive, so a pair may be split between
         # two calls (nib keeps its first digit): no record has to fit the receive buffer.
-        # False at the first digit that is not hex (damaged on the wire): the pieces before
-        # it have been handed over.
+        # -1, or the index of the first byte that is not a hex digit (damaged on the wire):
+        # the pieces before it have been handed over.
         out = self.mv
         j = 0
         a = self.nib
@@ -64,7 +64,7 @@ class HexCoder:
                 self.nib = -1
                 if j:
                     sink(out, 0, j)
-                return False
+                return s - 1
             v = (c & 15) + (c >> 6) * 9
             if a < 0:
                 a = v
@@ -78,19 +78,31 @@ class HexCoder:
         self.nib = a
         if j:
             sink(out, 0, j)
-        return True
+        return -1
 
     def read_hex(self, mv, s, e):
         # The sink of an AT+QIRD record in hex.
         net = self.net
-        if not self.bad and not self.hex_in(mv, s, e, net.read_sink):
-            # Damaged on the wire: the bytes before it count, the rest of the record is
-            # dropped, and the next read raises DataLost at the gap.
-            self.bad = True
-            net.damage()
+        if mv is None:
+            net.read_sink(mv, s, e)  # the rest never came (Engine.take)
+        elif not self.bad:
+            q = self.hex_in(mv, s, e, net.read_sink)
+            if q >= 0:
+                # Damaged on the wire: the bytes before it count, the rest of the record is
+                # dropped, and the next read raises DataLost at the gap. The data ends at the
+                # damage (Engine.take): what the module printed there is read as records
+                # (a boot banner after a restart in the middle of the data, say).
+                self.bad = True
+                net.damage()
+                return q
 
     def push_hex(self, mv, s, e):
-        # The sink of pushed data in hex (a "recv" URC).
+        # The sink of pushed data in hex (a "recv" URC); the end of the data as read_hex.
         net = self.net
-        if not self.hex_in(mv, s, e, net.push_sink):
+        if mv is None:
             net.drop_push()
+            return
+        q = self.hex_in(mv, s, e, net.push_sink)
+        if q >= 0:
+            net.drop_push()
+            return q

@@ -3,6 +3,7 @@
 # Modem.sync_steps and Modem.ready, loaded on first use (Modem.__getattr__): a program whose
 # commands are all answered in time, and that never wakes the module, does not keep it.
 
+from ._compat import ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
 
 
@@ -34,12 +35,28 @@ def sync_steps(modem, tries=10, timeout=300):
     e.stale = False
     answered = False  # an AT was answered OK, but the OK may have been a late one
     missed = 0  # tries that got no answer (the AT that confirms an answer is extra)
+    # The quiet waits of one resync share one budget of 4 x timeout: a chatty line may
+    # never fall silent, and a resync must end in a time its callers can count on. So it
+    # ends within (2 x tries + 4) x timeout: each try an AT and the one confirming it,
+    # plus the quiet (sync(3, 300), the resync before a command: 3 s).
+    quiet_end = None
+    if e.due[4] is not None:
+        # A fixed-length send gave up before its '>': until the prompt has come (and been
+        # paid its data: Engine.due) or the line is quiet, our AT would be taken for data.
+        quiet_end = ticks_add(ticks_ms(), 4 * timeout)
+        e.quiet(timeout, 4 * timeout)
+        yield
+        e.finish()
     while missed < tries:
         if answered:
             # Let late answers come and go before the AT that confirms: an OK that came
             # late completed the last AT, whose own OK would complete the next command,
             # one answer behind from then on. Only silence proves nothing more is due.
-            e.quiet(timeout, 4 * timeout)
+            now = ticks_ms()
+            if quiet_end is None:
+                quiet_end = ticks_add(now, 4 * timeout)
+            left = ticks_diff(quiet_end, now)
+            e.quiet(timeout, left if left > 0 else 0)
             yield
             e.finish()
         try:

@@ -153,7 +153,8 @@ class Socket:
         if self.closed:
             raise BC26Error(567)
         ring = self.ring
-        if ring is not None and ring.readable():
+        # (Not past a gap a read left: what a switch to push mode brought came after it.)
+        if ring is not None and ring.readable() and self.lost != 2:
             return ring.readinto(buf, n)
         released = self.released
         if released and not self.remote_closed:
@@ -335,6 +336,13 @@ class Socket:
                     e.put_int(k)
                 e.cmd_tag = tag
             e.begin(_SEND, done_line, net.cmd_timeout, net.send_timeout, True)
+            if form == 3:
+                # What the prompt is owed even if this send gives up before it (Engine.due).
+                d = e.due
+                d[0] = data
+                d[1] = off
+                d[2] = k
+                d[3] = net.hex if hexed else None
             return k
         e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
@@ -360,6 +368,7 @@ class Socket:
         # names: a call whose state fits in 11 words allocates no frame on the heap.)
         e = self.net.e
         e.prompted()
+        e.due[0] = None  # going out now: never twice, even if the write stalls half-way
         if self.net.echomode:
             # echomode 1: the module repeats the data; it is not a record.
             e.take(2 * k if self.net.send_hex else k, _ignore, -2)
@@ -561,8 +570,8 @@ class Sockets:
     def read_sink(self, mv, s, e):
         dst = self._dst
         k = e - s
-        if dst is None:
-            self.damage()  # data of a read that gave up
+        if dst is None or mv is None:
+            self.damage()  # data of a read that gave up, or the rest of one that never came
             return
         got = self._got
         if k > self._room - got:
@@ -626,6 +635,9 @@ class Sockets:
             e.take(n, self.push_sink)
 
     def push_sink(self, mv, s, e):
+        if mv is None:
+            self.drop_push()  # the module stopped before the end (Engine.take)
+            return
         self._push_left -= e - s
         sock = self._push
         if sock is None:
