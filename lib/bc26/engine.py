@@ -134,7 +134,7 @@ class Engine:
 
     def __getattr__(self, name):
         # The methods a program may never run live in engine_rare.py, loaded on first use.
-        return lazy(self, name, _RARE)
+        return lazy(self, name, _RARE, True)
 
     # --- URC table -------------------------------------------------------------------
 

@@ -438,7 +438,7 @@ class Sockets:
 
             self.hex = HexCoder(self)
             return getattr(self, name) if name == "hex" else getattr(self.hex, name)
-        return lazy(self, name, _RARE)
+        return lazy(self, name, _RARE, True)
 
     def __init__(self, modem):
         self.modem = modem
