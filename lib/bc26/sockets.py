@@ -9,6 +9,7 @@ from ._compat import const, lazy, ticks_diff, ticks_ms
 from .engine import LINE_DONE, LINE_MORE
 from .errors import BC26Error, BC26Timeout
 from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, READ_MAX, URC_MAX, WAIT_MAX
+from .ring import Ring
 
 BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC
@@ -65,8 +66,6 @@ class Socket:
         self.rxsize = rxsize
         self.ring = None
         if mode == PUSH:
-            from .ring import Ring  # push mode's buffer: a buffer-mode program never loads it
-
             self.ring = Ring(rxsize, self.udp)
         self.closed = False  # closed by the user: recv raises
         self.released = False  # AT+QICLOSE done: the connectID is free on the module
