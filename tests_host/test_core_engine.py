@@ -194,13 +194,15 @@ def test_a_named_handler_is_looked_up_once_when_its_urc_first_comes():
     u, e = make()
     owner = Owner()
     e.on(b"+THING:", (owner, "on_thing"))
+    e.on(b"THING TOO", (owner, "on_thing"))  # one handler for two prefixes, as the boot banners
     e.on(b"+OTHER:", (owner, "absent"))  # never comes: never looked up
     assert owner.lookups == 0
     u.feed(b"+THING: 1\r\n+THING: 2\r\n")
     e.poll()
-    u.feed(b"+THING: 3\r\n")
+    u.feed(b"THING TOO\r\n+THING: 3\r\n")
     e.poll()
-    assert owner.urcs.lines == [b"+THING: 1", b"+THING: 2", b"+THING: 3"] and owner.lookups == 1
+    assert owner.urcs.lines == [b"+THING: 1", b"+THING: 2", b"THING TOO", b"+THING: 3"], owner.urcs.lines
+    assert owner.lookups == 1 and e.unknown == 0
 
 
 def test_unknown_lines_go_to_catch_all():

@@ -162,16 +162,22 @@ class Engine:
                 self._listeners = []
             self._listeners.append((head, rest, handler))
             return
+        # Entries: (head, rest, handler, owner); a named handler is (owner, name) until its
+        # URC first comes, so that the dispatch tells the two apart by a None, cheaply.
+        owner = None
+        if type(handler) is tuple:
+            owner, handler = handler
+        entry = (head, rest, handler, owner)
         urcs = self._urcs
         for i in range(len(urcs)):
             if urcs[i][0] == head and urcs[i][1] == rest:
-                urcs[i] = (head, rest, handler)
+                urcs[i] = entry
                 return
         # Longer prefixes first, so '+QIURC:"recv"' is tried before a bare '+QIURC:'.
         i = 0
         while i < len(urcs) and len(urcs[i][0]) + len(urcs[i][1]) >= len(head) + len(rest):
             i += 1
-        urcs.insert(i, (head, rest, handler))
+        urcs.insert(i, entry)
 
     # --- counted data --------------------------------------------------------------
 
@@ -479,9 +485,7 @@ class Engine:
                                 self.result = _OK
                             return
                         break
-        urcs = self._urcs
-        for i in range(len(urcs)):
-            head, rest, handler = urcs[i]
+        for head, rest, handler, owner in self._urcs:
             if buf.startswith(head, s):
                 p = s + len(head)
                 if rest:
@@ -492,10 +496,15 @@ class Engine:
                     p += len(rest)
                 # Handlers find their arguments here instead of matching the prefix again.
                 self.args = p
-                if type(handler) is tuple:
-                    # (object, method name), looked up now that its URC came: once.
-                    handler = getattr(handler[0], handler[1])
-                    urcs[i] = (head, rest, handler)
+                if owner is not None:
+                    # A named handler, looked up now that its URC came: once.
+                    name = handler
+                    handler = getattr(owner, name)
+                    urcs = self._urcs
+                    for i in range(len(urcs)):
+                        x = urcs[i]
+                        if x[3] is owner and x[2] is name:  # every prefix it handles
+                            urcs[i] = (x[0], x[1], handler, None)
                 handler(buf, s, e)
                 if self._listeners is not None:
                     self._tell(s, e)
