@@ -1,9 +1,10 @@
 # The short version of the soak (tools/checks/soak.py, `make soak` runs the long one): checksummed
 # messages through the emulator in both access modes and both data formats, in the MicroPython
-# unix port from .mpy with a 72 KB heap, the heap not growing; and a fuzz soak. This is also the
+# unix port from .mpy with a 74 KB heap, the heap not growing; and a fuzz soak. This is also the
 # RAM budget's guard: a change that makes the library, or the names it interns, grow past what
-# a 72 KB heap holds fails here (README, Reliability, says where the margin stands; it was 64 KB
-# before the reliability fixes of issue 13, and the lean core of issue 14 aims at 48 KB).
+# a 74 KB heap holds fails here (README, Reliability, says where the margin stands; it was 64 KB
+# before the reliability fixes of issue 13, 72 KB before their last ones, and the lean core of
+# issue 14 aims at 48 KB).
 import os
 import sys
 
@@ -23,7 +24,7 @@ import soak  # noqa: E402
     ids=["tidy", "realistic"],
 )
 def test_stream_soak_short(messages, knobs):
-    proc, _ = soak.stream(messages=messages, max_size=1460, heap="72k", **knobs)
+    proc, _ = soak.stream(messages=messages, max_size=1460, heap="74k", **knobs)
     out = proc.stdout + proc.stderr
     print(out)
     assert proc.returncode == 0, out
