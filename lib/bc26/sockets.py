@@ -148,7 +148,7 @@ class Socket:
         # wait=False begins it and returns -1 (wait for it, then took()) or -2
         # (resynchronise, then call again), and -3 at the end of the stream (release the
         # connectID, then 0). Numbers, not const names: a name interned up here would move
-        # every hot attribute name below in MicroPython's map lookup cache (bench_ir.sh).
+        # every hot attribute name below in MicroPython's map lookup cache (tools/bench/bench_ir.sh).
         if self.closed:
             raise BC26Error(567)
         ring = self.ring
