@@ -111,6 +111,29 @@ def test_data_mode_send_waits_for_the_prompt_without_blocking():
     assert u.take_tx().endswith(b"AT+QISEND=0,3\r\x00\x01\x02")
 
 
+def test_news_read_while_a_waiter_gets_ready_wakes_it():
+    # A coroutine looks at the engine (step), finds nothing and waits for news; its wait runs
+    # as a task of its own, which starts a round later. When the poller reads the module's
+    # answer in between ('>' for a send, seen in the e2e run), the pulse came before anyone
+    # waited, the module says nothing more until the coroutine acts, and the send waited its
+    # whole 2 s for a prompt that had come. A pulse after the look must end the wait.
+    u, m, am = make()
+    clock = bc26._compat
+
+    async def main():
+        am._task = asyncio.create_task(_sleep(5000))  # a poller that reads nothing itself
+        t0 = clock.ticks_ms()
+        waiter = asyncio.create_task(am._idle(1500))
+        await _sleep(0)  # the waiter looked, and its wait is begun but not yet in place
+        am._pulse()  # what the poller does after each read
+        await waiter
+        am._task.cancel()
+        return clock.ticks_diff(clock.ticks_ms(), t0)
+
+    took = run(main())
+    assert took < 500, took
+
+
 def test_failures_raise_the_modules_errors():
     u, m, am = make()
     u.reply(b'AT+QIOPEN=1,0,"TCP","10.0.0.1",9,0,0\r', OK + b"\r\n+QIOPEN: 0,566\r\n")

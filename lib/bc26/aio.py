@@ -92,6 +92,7 @@ class AsyncModem:
         self.tick_ms = tick_ms
         self.error = None  # the last exception the poller caught (it carries on)
         self._news = asyncio.Event()
+        self._round = 0  # pulses so far
         self._task = None
         # bc26.usocket keeps out of the engine while this holds it.
         modem.aio = self
@@ -140,7 +141,9 @@ class AsyncModem:
 
     def _pulse(self):
         # Wake every coroutine waiting in _idle(); set() then clear() wakes those already
-        # waiting and leaves the event clear for the next round.
+        # waiting and leaves the event clear for the next round. The count tells a waiter
+        # that news came before its wait was in place.
+        self._round += 1
         self._news.set()
         self._news.clear()
 
@@ -154,9 +157,16 @@ class AsyncModem:
             self.e.poll()
             return
         try:
-            await _within(self._news.wait(), ms)
+            await _within(self._news_since(self._round), ms)
         except asyncio.TimeoutError:
             pass
+
+    async def _news_since(self, seen):
+        # The wait runs as a task of its own (wait_for), which starts a round later than
+        # the caller looked at the engine: the poller may have read the module's answer
+        # ('>', OK) and pulsed in between, and nothing more comes until the caller acts.
+        while self._round == seen:
+            await self._news.wait()
 
     # --- commands ------------------------------------------------------------------------
 
