@@ -200,6 +200,36 @@ def test_item3_a_prompt_that_comes_after_the_library_gave_up_gets_its_data():
     assert s.send_fixed(b"abc") == 3
 
 
+def test_item3_the_echo_of_data_paid_to_a_late_prompt_is_not_read_as_records():
+    # The same late prompt with echomode 1: the module repeats the data it takes. A send's own
+    # echo is skipped by count; the data paid to a late '>' was not, and its echo was parsed
+    # as module output, so a payload holding a URC line acted as one (here it would close
+    # socket 0). Also in the hex format, where the echo is two digits a byte.
+    from time import sleep
+
+    for hexed in (False, True):
+        u, m = make()
+        s = opened(u, m)
+        m.net.echomode = 1
+        m.net.send_hex = hexed
+        m.net.cmd_timeout = 300
+        p = b'\r\n+QIURC: "closed",0\r\n'
+        wire = b"".join(b"%02x" % c for c in p) if hexed else p
+        u.reply(b"AT+QISEND=0,%d\r" % len(p), (500, b"\r\n> "))
+        raises(bc26.BC26Error, s.send_fixed, p)
+        sleep(0.6)  # the prompt is out now
+        u.reply(wire, wire + OK + b"\r\nSEND OK\r\n")
+        u.auto(b"AT\r", OK)
+        u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 20,99\r\n" + OK)
+        assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+        assert not s.remote_closed, hexed
+        assert m.engine.unknown == 0, m.engine.unknown
+        u.reply(b"AT+QISEND=0,3\r", b"\r\n> ")
+        abc = b"616263" if hexed else b"abc"
+        u.reply(abc, abc + OK + b"\r\nSEND OK\r\n")
+        assert s.send_fixed(b"abc") == 3
+
+
 def test_item11_the_ok_of_a_refused_read_is_not_taken_for_the_next_command():
     # Model seed 5032 (sock, 200 steps; make soak): AT+QIRD answered with an impossible
     # length. The read fails at once ("impossible AT+QIRD length"), but the rest of that

@@ -99,11 +99,12 @@ class Engine:
         self._paid = False  # the pending command's wait saw a debt paid
         # The payload of a fixed-length data-mode send (AT+QISEND=<id>,<len>): [data, off, k,
         # hex coder or None, then, once the send gave up before its '>': its expect, its
-        # trailer ms]. The manual gives that form no Esc: once the module prompts, it takes
-        # exactly <len> bytes, whatever they are, so a '>' that comes after the send gave up
-        # gets the data (the next command line would be taken for it). Filled by the send,
-        # without allocating; begin() forgets it (a send refused with ERROR owes nothing).
-        self.due = [None, 0, 0, None, None, 0]
+        # trailer ms; last the echomode, for the echo of the data]. The manual gives that
+        # form no Esc: once the module prompts, it takes exactly <len> bytes, whatever they
+        # are, so a '>' that comes after the send gave up gets the data (the next command
+        # line would be taken for it). Filled by the send, without allocating; begin()
+        # forgets it (a send refused with ERROR owes nothing).
+        self.due = [None, 0, 0, None, None, 0, 0]
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
         self.at_ok = None  # set after begin(): called when the command's OK is read
         self._quiet_ms = 0

@@ -137,6 +137,10 @@ def _pay_due(self):
     d = self.due
     data = d[0]
     d[0] = None
+    if d[6]:
+        # echomode 1: the module repeats the data, which is no record: were it parsed, a
+        # payload holding '+QIURC: "closed",0' would close a socket.
+        self.take(2 * d[2] if d[3] is not None else d[2], _echo, -2)
     if d[3] is not None:
         d[3].hex_out(data, d[1], d[2])
     else:
@@ -145,6 +149,10 @@ def _pay_due(self):
         self._owed = []
     self._owed.append([d[4], ticks_add(ticks_ms(), d[5] + _OWED_GRACE)])
     d[4] = None
+
+
+def _echo(mv, s, e):
+    pass
 
 
 def _pay(self, s, e):

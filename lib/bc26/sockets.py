@@ -342,6 +342,7 @@ class Socket:
                 d[1] = off
                 d[2] = k
                 d[3] = net.hex if hexed else None
+                d[6] = net.echomode
             return k
         e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
