@@ -171,8 +171,11 @@ def one_round():
                 m.at("AT+CSQ", 30)
             except BC26Error:  # BC26Timeout is one too
                 pass
-            # Its own 30 ms, plus at most 0.8 s of resync after an earlier timeout.
-            assert ticks_diff(ticks_ms(), t0) < 1500, "a command outlived its deadline"
+            # Its own 30 ms, plus the resync after an earlier timeout, which README promises
+            # to end within (2 x 3 + 4) x 300 ms (sync_steps); 250 ms for a loaded machine.
+            # (It was 1.5 s, a guess the MicroPython run missed once on a loaded machine.)
+            took = ticks_diff(ticks_ms(), t0)
+            assert took < 30 + 3000 + 250, "a command outlived its deadline: %d ms" % took
         if random.randint(0, 3) == 0:
             s = m.net.table[random.choice((1, 2, 3))]
             if s is not None:
