@@ -83,7 +83,6 @@ class Engine:
         # Who built the command line now in _cmd (0: nobody in particular). A caller that
         # repeats the same command (AT+QIRD in a loop) skips building it again.
         self.cmd_tag = 0
-        self._fresh = False  # the last step read something
         self._urcs = []
         self.args = 0  # in a URC handler: where the line's arguments start
         self.on_unknown = None
@@ -102,8 +101,9 @@ class Engine:
         # trailer ms; last the echomode, for the echo of the data]. The manual gives that
         # form no Esc: once the module prompts, it takes exactly <len> bytes, whatever they
         # are, so a '>' that comes after the send gave up gets the data (the next command
-        # line would be taken for it). Filled by the send, without allocating; begin()
-        # forgets it (a send refused with ERROR owes nothing).
+        # line would be taken for it). Filled by the send, without allocating; the next
+        # begin() with a prompt forgets it (a send refused with ERROR owes nothing), and so
+        # does the resync after a send gave up (resync.py).
         self.due = [None, 0, 0, None, None, 0, 0]
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
         self.at_ok = None  # set after begin(): called when the command's OK is read
@@ -212,29 +212,6 @@ class Engine:
         else:
             self._lf = self._eol_open
 
-    def _data(self):
-        # Feeds counted data to the sink; False when it must wait for more bytes.
-        r = self._r
-        w = self._w
-        if self._lf or self._quote or not self._count:
-            return self._data_special(r, w)
-        # The common case: raw data, whatever part of it has arrived.
-        k = w - r
-        if k <= 0:
-            return False
-        if k > self._count:
-            k = self._count
-        self._r = self._scan = r + k
-        self._count -= k
-        sink = self._sink
-        if not self._count:
-            self._sink = None
-            self._counting = False
-        q = sink(self.mv, r, r + k)
-        if q is not None:
-            self._cut(q)  # the sink found the data damaged at q: it ends there
-        return True
-
     def _data_special(self, r, w):
         buf = self.buf
         if self._lf:
@@ -290,32 +267,6 @@ class Engine:
 
     # --- receiving -------------------------------------------------------------------
 
-    def _fill(self):
-        # One read of whatever the UART holds into the free end of the buffer; the count.
-        n = 4096
-        if self._any is not None:
-            n = self._any()
-            if not n:
-                return 0
-        w = self._w
-        if self._r >= w:
-            self._r = self._w = self._scan = w = 0
-        elif w == self._size:
-            if not self._compact():
-                return 0
-            w = self._w
-        free = self._size - w
-        if n > free:
-            n = free
-        if w == 0:
-            k = self.uart.readinto(self.buf, n)
-        else:
-            k = self.uart.readinto(self.mv[w:], n)
-        if not k:
-            return 0
-        self._w = w + k
-        return k
-
     def _compact(self):
         # Move the unconsumed tail to the front. The copy goes in steps no longer than the
         # gap, so source and destination never overlap (memoryview copies with memcpy).
@@ -337,14 +288,58 @@ class Engine:
         return True
 
     def _process(self):
-        # Consume every complete record in the buffer. This runs for every byte the module
-        # sends, so state lives in locals and instance attributes are touched sparingly.
+        # One read of whatever the UART holds into the free end of the buffer, then every
+        # complete record in the buffer consumed; the count read. This runs for every byte
+        # the module sends, so it is one function (a call costs more than its bytecode:
+        # reading, framing, counted data and dispatch are not split into methods), state
+        # lives in locals and instance attributes are touched sparingly.
         buf = self.buf
         w = self._w
+        got = 4096
+        if self._any is not None:
+            got = self._any()
+        if got:
+            if self._r >= w:
+                self._r = self._w = self._scan = w = 0
+            elif w == self._size:
+                if self._compact():
+                    w = self._w
+                else:
+                    got = 0
+            if got:
+                if got > self._size - w:
+                    got = self._size - w
+                if w == 0:
+                    got = self.uart.readinto(buf, got)
+                else:
+                    got = self.uart.readinto(self.mv[w:], got)
+                if got:
+                    w += got
+                    self._w = w
+                else:
+                    got = 0  # None from a non-blocking stream with nothing to read
         while True:
             if self._counting:
-                if not self._data():
-                    return
+                # Counted data goes to its sink, whatever part of it has arrived.
+                r = self._r
+                if self._lf or self._quote or not self._count:
+                    if not self._data_special(r, w):
+                        return got
+                    continue
+                k = w - r
+                if k <= 0:
+                    return got
+                if k > self._count:
+                    k = self._count
+                self._r = self._scan = r + k
+                self._count -= k
+                sink = self._sink
+                if not self._count:
+                    self._sink = None
+                    self._counting = False
+                q = sink(self.mv, r, r + k)
+                if q is not None:
+                    self._cut(q)  # the sink found the data damaged at q: it ends there
                 continue
             r = self._r
             # Line ends, blank lines and the space of a '> ' prompt separate records.
@@ -363,7 +358,7 @@ class Engine:
                 self._discard = False
             if r >= w:
                 self._r = r
-                return
+                return got
             c = buf[r]
             # Every command ends in OK: take the common final result without a search.
             if c == 79 and r + 2 < w and buf[r + 1] == 75 and buf[r + 2] == _CR and not self._discard:
@@ -409,7 +404,7 @@ class Engine:
                         self.overflows += 1
                     self._discard = True
                     self._r = self._w = self._scan = 0
-                return
+                return got
             nxt = e + 1
             if buf[e] == _CR:
                 if nxt < w:
@@ -424,107 +419,105 @@ class Engine:
             if self._discard:
                 self._discard = False
                 continue
-            self._line(r, e)
-
-    def _line(self, s, e):
-        buf = self.buf
-        while e > s and buf[e - 1] == _SPACE:
-            e -= 1
-        c = buf[s]
-        # The module's echo of our command (echo is on after power-up until ATE0).
-        if (c == 65 or c == 97) and e - s >= 2 and (buf[s + 1] == 84 or buf[s + 1] == 116):
-            return
-        st = self.state
-        pending = st == _WAIT_FINAL or st == _WAIT_TRAILER or st == _WAIT_PROMPT
-        if self._owed is not None and self._pay(s, e):
-            return
-        if pending:
-            n = e - s
-            if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
-                if st == _WAIT_TRAILER:
-                    self._unknown(s, e)
-                    return
-                if self._trailer_ms:
-                    self._taken = True
-                    self.state = _WAIT_TRAILER
-                    self._deadline = ticks_add(ticks_ms(), self._trailer_ms)
-                else:
-                    self.state = _DONE
-                    self.result = _OK
-                if self.at_ok is not None:
-                    self._ok_now()
-                return
-            if n == 5 and c == 69 and buf.startswith(b"ERROR", s):
-                self.code = None
-                self.state = _DONE
-                self.result = _FAILED
-                return
-            if c == 43 and buf[s + 1] == 67 and buf.startswith(b"+CME ERROR:", s):
-                f = self.fields
-                f.start(s + 11, e)
-                self.code = f.int()
-                self.state = _DONE
-                self.result = _FAILED
-                return
-            exp = self._expect
-            if exp is not None:
-                for i in range(len(exp)):
-                    if buf.startswith(exp[i], s):
-                        self.matched = i
-                        h = self._on_line
-                        if h is None:
-                            if self._lines is not None:
-                                self._lines.append(bytes(buf[s:e]))
-                            if self._trailer_ms:
-                                self.state = _DONE
-                                self.result = _OK
-                            return
-                        v = h(buf, s, e)
-                        if v != LINE_NOT_MINE:  # else its handler declines it: maybe a URC
-                            if v == LINE_DONE:
-                                self.state = _DONE
-                                self.result = _OK
-                            return
-                        break
-        for head, rest, handler, owner in self._urcs:
-            if buf.startswith(head, s):
-                p = s + len(head)
-                if rest:
-                    while p < e and buf[p] == _SPACE:
-                        p += 1
-                    if not buf.startswith(rest, p):
+            # The record buf[s:e]: a final result, the pending command's line, or a URC.
+            s = r
+            while e > s and buf[e - 1] == _SPACE:
+                e -= 1
+            c = buf[s]
+            # The module's echo of our command (echo is on after power-up until ATE0).
+            if (c == 65 or c == 97) and e - s >= 2 and (buf[s + 1] == 84 or buf[s + 1] == 116):
+                continue
+            st = self.state
+            if self._owed is not None and self._pay(s, e):
+                continue
+            if st == _WAIT_FINAL or st == _WAIT_TRAILER or st == _WAIT_PROMPT:
+                n = e - s
+                if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
+                    if st == _WAIT_TRAILER:
+                        self.unknown += 1  # an OK the command already had
+                        if self.on_unknown is not None:
+                            self.on_unknown(buf, s, e)
                         continue
-                    p += len(rest)
-                # Handlers find their arguments here instead of matching the prefix again.
-                self.args = p
-                if owner is not None:
-                    # A named handler, looked up now that its URC came: once.
-                    name = handler
-                    handler = getattr(owner, name)
-                    urcs = self._urcs
-                    for i in range(len(urcs)):
-                        x = urcs[i]
-                        if x[3] is owner and x[2] is name:  # every prefix it handles
-                            urcs[i] = (x[0], x[1], handler, None)
-                handler(buf, s, e)
-                if self._listeners is not None:
-                    self._tell(s, e)
-                return
-        # Bare lines (ATI, AT+CGSN) belong to a raw command; '+X:' lines never do.
-        if self._collect_rest and c != 43 and (st == _WAIT_FINAL or st == _WAIT_TRAILER):
-            self._lines.append(bytes(buf[s:e]))
-            return
-        if self._listeners is not None and self._tell(s, e):
-            return
-        self._unknown(s, e)
-
-    def _unknown(self, s, e):
-        if self.state == _QUIET:
-            self.late += 1  # resynchronising: what comes now is a late answer
-            return
-        self.unknown += 1
-        if self.on_unknown is not None:
-            self.on_unknown(self.buf, s, e)
+                    if self._trailer_ms:
+                        self._taken = True
+                        self.state = _WAIT_TRAILER
+                        self._deadline = ticks_add(ticks_ms(), self._trailer_ms)
+                    else:
+                        self.state = _DONE
+                        self.result = _OK
+                    if self.at_ok is not None:
+                        self._ok_now()
+                    continue
+                if n == 5 and c == 69 and buf.startswith(b"ERROR", s):
+                    self.code = None
+                    self.state = _DONE
+                    self.result = _FAILED
+                    continue
+                if c == 43 and buf[s + 1] == 67 and buf.startswith(b"+CME ERROR:", s):
+                    f = self.fields
+                    f.start(s + 11, e)
+                    self.code = f.int()
+                    self.state = _DONE
+                    self.result = _FAILED
+                    continue
+                exp = self._expect
+                if exp is not None:
+                    v = LINE_NOT_MINE
+                    for i in range(len(exp)):
+                        if buf.startswith(exp[i], s):
+                            self.matched = i
+                            h = self._on_line
+                            if h is None:
+                                if self._lines is not None:
+                                    self._lines.append(bytes(buf[s:e]))
+                                if self._trailer_ms:
+                                    self.state = _DONE
+                                    self.result = _OK
+                                v = LINE_MORE
+                            else:
+                                v = h(buf, s, e)  # LINE_NOT_MINE: its handler declines it
+                                if v == LINE_DONE:
+                                    self.state = _DONE
+                                    self.result = _OK
+                            break
+                    if v != LINE_NOT_MINE:
+                        continue
+            for head, rest, handler, owner in self._urcs:
+                if buf.startswith(head, s):
+                    p = s + len(head)
+                    if rest:
+                        while p < e and buf[p] == _SPACE:
+                            p += 1
+                        if not buf.startswith(rest, p):
+                            continue
+                        p += len(rest)
+                    # Handlers find their arguments here instead of matching the prefix again.
+                    self.args = p
+                    if owner is not None:
+                        # A named handler, looked up now that its URC came: once.
+                        name = handler
+                        handler = getattr(owner, name)
+                        urcs = self._urcs
+                        for i in range(len(urcs)):
+                            x = urcs[i]
+                            if x[3] is owner and x[2] is name:  # every prefix it handles
+                                urcs[i] = (x[0], x[1], handler, None)
+                    handler(buf, s, e)
+                    if self._listeners is not None:
+                        self._tell(s, e)
+                    break
+            else:
+                # Bare lines (ATI, AT+CGSN) belong to a raw command; '+X:' lines never do.
+                if self._collect_rest and c != 43 and (st == _WAIT_FINAL or st == _WAIT_TRAILER):
+                    self._lines.append(bytes(buf[s:e]))
+                elif self._listeners is not None and self._tell(s, e):
+                    pass
+                elif self.state == _QUIET:
+                    self.late += 1  # resynchronising: what comes now is a late answer
+                else:
+                    self.unknown += 1  # neither a response nor a known URC
+                    if self.on_unknown is not None:
+                        self.on_unknown(buf, s, e)
 
     def abandon(self):
         """The caller of the pending command goes away (cancelled, or an error of its own):
@@ -643,14 +636,15 @@ class Engine:
             if ticks_diff(self._deadline, ticks_ms()) > 0:
                 raise BC26Error(None, "busy: a command is pending")
             self.abandon()  # left behind by a caller that went away; it is overdue
+            d = self.due
+            d[0] = d[4] = None  # what it owes a late prompt is given up with it
         if not (0 < timeout <= WAIT_MAX and 0 <= trailer <= WAIT_MAX):
             from .checks import check_range  # its message names the bad value
 
             check_range(timeout, 1, WAIT_MAX, "timeout")
             check_range(trailer, 0, WAIT_MAX, "trailer")
         # Dispatch what already arrived, so an earlier URC is never taken for this answer.
-        if self._fill() or self._r < self._w:
-            self._process()
+        self._process()
         self._expect = expect
         self._on_line = on_line
         self._collect_rest = collect
@@ -662,11 +656,18 @@ class Engine:
         self._paid = False
         self._taken = False
         self.at_ok = None
-        d = self.due
-        d[0] = d[4] = None  # a payload still owed is given up: this line may be taken for it
         n = self._cmdlen
         self._cmd[n] = _CR
-        self.state = _WAIT_PROMPT if prompt else _WAIT_FINAL
+        if prompt:
+            # A payload still owed is given up (this send's line may be taken for it), and
+            # one left by a send refused before its prompt is forgotten; the send fills it
+            # in after this. (Not for other commands: the AT+QIRD loop would pay two
+            # stores a read; a debt only meets them after a resync, which settles it.)
+            d = self.due
+            d[0] = d[4] = None
+            self.state = _WAIT_PROMPT
+        else:
+            self.state = _WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
         if partial:
             self.write(self._cmd, 0, n)
@@ -687,45 +688,52 @@ class Engine:
         self.state = _WAIT_FINAL
         self._deadline = ticks_add(ticks_ms(), timeout)
 
-    def step(self):
-        """Read and dispatch what arrived; True when the pending command needs attention."""
-        self._fresh = self._fill()
-        self._process()
-        if self._counting:
-            # Counted data must not swallow the module's next answers forever if the module
-            # stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600 baud, from
-            # the last byte that came. (Not from the first: a caller that did not read for a
-            # while finds the record waiting whole, and each read brings it nearer its end.)
-            if self._data_deadline == -1 or self._fresh:
-                self._data_deadline = ticks_add(ticks_ms(), 1000 + self._count)
-            elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
-                self._drop_data()
-        st = self.state
-        if st == _IDLE or st == _DONE:
-            return True
-        now = ticks_ms()
-        if st == _QUIET:
-            if self._fresh:
-                self._deadline = ticks_add(now, self._quiet_ms)
-            if ticks_diff(self._deadline, now) <= 0 or ticks_diff(self._limit, now) <= 0:
-                self.state = _DONE
-                self.result = _OK
+    def step(self, block=False):
+        """Read and dispatch what arrived; True when the pending command needs attention.
+
+        block=True: wait(), without the call in between (the hot paths use it)."""
+        while True:
+            fresh = self._process()
+            if self._counting:
+                # Counted data must not swallow the module's next answers forever if the
+                # module stops mid-way (reboot, dropped bytes): allow about 1 ms a byte, 9600
+                # baud, from the last byte that came. (Not from the first: a caller that did
+                # not read for a while finds the record waiting whole, and each read brings
+                # it nearer its end.)
+                if self._data_deadline == -1 or fresh:
+                    self._data_deadline = ticks_add(ticks_ms(), 1000 + self._count)
+                elif ticks_diff(self._data_deadline, ticks_ms()) <= 0:
+                    self._drop_data()
+            st = self.state
+            if st == _IDLE or st == _DONE:
                 return True
-            return False
-        if ticks_diff(self._deadline, now) <= 0:
-            self._give_up()
-            return True
-        return st == _PROMPTED
+            now = ticks_ms()
+            if st == _QUIET:
+                if fresh:
+                    self._deadline = ticks_add(now, self._quiet_ms)
+                if ticks_diff(self._deadline, now) <= 0 or ticks_diff(self._limit, now) <= 0:
+                    self.state = _DONE
+                    self.result = _OK
+                    return True
+            elif ticks_diff(self._deadline, now) <= 0:
+                self._give_up()
+                return True
+            elif st == _PROMPTED:
+                return True
+            if not block:
+                return False
+            if not fresh:
+                self.idle(ticks_diff(self._deadline, now))
 
     def poll(self):
         """Read and dispatch everything the UART holds now (a bounded number of reads)."""
         i = 0
-        while i < 64 and self._fill():
-            self._process()
+        while i < 64 and self._process():
             i += 1
         if i and self._counting:
             self._data_deadline = -1  # it came nearer its end: step() counts from now
-        if self._counting or self.busy():
+        st = self.state
+        if self._counting or (st != _IDLE and st != _DONE):  # busy()
             self.step()
 
     def remaining(self):
@@ -748,9 +756,7 @@ class Engine:
 
     def wait(self):
         """Block until the pending command completes, prompts or times out."""
-        while not self.step():
-            if not self._fresh:
-                self.idle(self.remaining())
+        self.step(True)
 
     def finish(self):
         """The outcome of the completed command: its lines, or an exception."""

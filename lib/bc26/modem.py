@@ -122,7 +122,7 @@ class Modem:
         try:
             while True:
                 next(steps)
-                e.wait()
+                e.step(True)  # Engine.wait()
         except StopIteration as done:
             return done.value
         except BaseException:

@@ -47,6 +47,7 @@ def sync_steps(modem, tries=10, timeout=300):
         e.quiet(timeout, 4 * timeout)
         yield
         e.finish()
+        e.due[0] = e.due[4] = None  # a prompt that has not come by now is not paid
     while missed < tries:
         if answered:
             # Let late answers come and go before the AT that confirms: an OK that came

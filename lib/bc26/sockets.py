@@ -194,7 +194,7 @@ class Socket:
             if not wait:
                 return -1
             try:
-                e.wait()
+                e.step(True)  # Engine.wait()
                 k = self.took(net, e)
             except BC26Error as err:
                 net.modem.drive(net.modem.explain(err, True))
@@ -277,10 +277,10 @@ class Socket:
                 modem.sync(3, 300)  # Modem.ready()
             try:
                 k = self.qisend(data, off, n, form)
-                e.wait()
+                e.step(True)  # Engine.wait()
                 if k > 0:
                     self.prompted(data, off, k, end)
-                    e.wait()
+                    e.step(True)  # Engine.wait()
                     if cancel:
                         break
                 else:
