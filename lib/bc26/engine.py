@@ -15,7 +15,7 @@
 
 from ._compat import const, lazy, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
-from .fields import Fields, as_text
+from .fields import Fields
 from .limits import WAIT_MAX
 
 _CR = const(13)
@@ -38,7 +38,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut "
+_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut _timed_out "
 
 # Command results.
 _OK = const(1)
@@ -769,8 +769,7 @@ class Engine:
         if res == _OK:
             return lines
         if res == _TIMEOUT:
-            self.stale = True
-            raise BC26Timeout("timeout: " + as_text(self._cmd[: self._cmdlen]))
+            self._timed_out()  # raises (engine_rare, loaded already by the give-up)
         reason = self._reason
         self._reason = None
         raise BC26Error(self.code, reason)

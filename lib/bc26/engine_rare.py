@@ -7,7 +7,8 @@
 # loaded in the middle of one would grow the heap there, which the soak forbids.)
 
 from ._compat import const, ticks_add, ticks_diff, ticks_ms
-from .errors import BC26Error
+from .errors import BC26Error, BC26Timeout
+from .fields import as_text
 
 # engine.py's numbers (tests_host/test_core_engine.py checks that the two agree).
 _SPACE = const(32)
@@ -206,3 +207,10 @@ def _ok_now(self):
     fn = self.at_ok
     self.at_ok = None
     fn()
+
+
+def _timed_out(self):
+    # finish() of a command whose deadline passed (_give_up set its result): the answer may
+    # still come, so the next command resynchronises first.
+    self.stale = True
+    raise BC26Timeout("timeout: " + as_text(self._cmd[: self._cmdlen]))

@@ -20,7 +20,7 @@ _SEND = (b"SEND OK", b"SEND FAIL")
 # The Sockets methods loaded on first use.
 _RARE = (
     "|openclose open_steps open_line release_steps close_steps "
-    "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push "
+    "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push read_failed "
     "|sockstate state "
 )
 
@@ -217,13 +217,9 @@ class Socket:
         # raised (the caller adds Modem.explain).
         if e is not None:
             net._dst = None  # no data comes after the command completed
-            try:
-                e.finish()
-            except BC26Error:
-                if net._got:
-                    self.lost = 2  # read from the module, never handed over
-                self.pending = True  # the module may hold more
-                raise
+            if e.result != 1:  # not OK
+                net.read_failed(self, e)  # raises its error (sockets_rare.py)
+            e.finish()
             self.remaining = net.remaining
             k = net._got
             if k:

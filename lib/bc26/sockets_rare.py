@@ -52,6 +52,17 @@ def abandon_read(self, e):
     e.abandon()
 
 
+def read_failed(self, sock, e):
+    """Socket.took of an AT+QIRD that did not complete OK: its error is raised (e.finish());
+    what it read and did not hand over is lost, and the module may hold more."""
+    try:
+        e.finish()
+    finally:
+        if self._got:
+            sock.lost = 2  # read from the module, never handed over
+        sock.pending = True
+
+
 def drop_push(self):
     """The pushed data in progress was damaged on the wire: what it held is lost, and the
     socket says so (a TCP socket keeps the bytes before the damage; a UDP datagram goes
