@@ -2,7 +2,8 @@
 #
 # Parsers must not allocate on the URC path, so nothing here returns a tuple, a slice or a
 # new bytes object: numbers come back as small ints, and a string field is reported as the
-# span buf[a:b] through the attributes ``a`` and ``b``.
+# span buf[a:b] through the attributes ``a`` and ``b``. Whether a field is left is
+# ``f.pos < f.end`` (no method: each costs heap whether it is called or not).
 
 from ._compat import const
 
@@ -36,9 +37,6 @@ class Fields:
             pos += 1
         self.pos = pos
         self.end = end
-
-    def more(self):
-        return self.pos < self.end
 
     def _next(self, p):
         # Step over trailing spaces and one comma, and the spaces after it.

@@ -199,7 +199,7 @@ class NIC:
             line = lines[0]
             f = Fields(line)
             f.start(12, len(line))
-            while f.more() and len(out) < 4:
+            while f.pos < f.end and len(out) < 4:
                 f.str()
                 out.append(f.text())
         while len(out) < 4:

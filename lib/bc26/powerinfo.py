@@ -31,7 +31,7 @@ def _fields(modem, cmd, prefix):
     f = Fields(line)
     f.start(len(prefix), len(line))
     out = []
-    while f.more():
+    while f.pos < f.end:
         f.str()
         out.append(f.text())
     return out

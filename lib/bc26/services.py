@@ -42,7 +42,7 @@ class _Ping:
         f = self.e.fields
         f.start(s + 7, end)
         n = 0
-        while f.more():
+        while f.pos < f.end:
             f.str()
             n += 1
         f.start(s + 7, end)
@@ -274,7 +274,7 @@ class _Lookup:
             p += 1
         f = e.fields
         f.start(p, end)
-        quoted = f.more() and buf[f.pos] == _QUOTE
+        quoted = f.pos < f.end and buf[f.pos] == _QUOTE
         if self.err < 0:
             if quoted:
                 # An address before its header (the header was damaged on the wire): only

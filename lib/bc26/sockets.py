@@ -20,7 +20,7 @@ _SEND = (b"SEND OK", b"SEND FAIL")
 # The Sockets methods loaded on first use.
 _RARE = (
     "|openclose open_steps open_line release_steps close_steps "
-    "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push read_failed "
+    "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push _read_failed "
     "|sockstate state "
 )
 
@@ -218,7 +218,7 @@ class Socket:
         if e is not None:
             net._dst = None  # no data comes after the command completed
             if e.result != 1:  # not OK
-                net.read_failed(self, e)  # raises its error (sockets_rare.py)
+                net._read_failed(self, e)  # raises its error (sockets_rare.py)
             e.finish()
             self.remaining = net.remaining
             k = net._got
@@ -583,7 +583,7 @@ class Sockets:
         f.start(e.args + 1, end)
         cid = f.int(-1)
         sock = self.table[cid] if 0 <= cid <= 4 else None
-        if not f.more():
+        if f.pos >= f.end:
             if sock is not None:
                 sock.pending = True
             return

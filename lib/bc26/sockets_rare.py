@@ -52,9 +52,9 @@ def abandon_read(self, e):
     e.abandon()
 
 
-def read_failed(self, sock, e):
-    """Socket.took of an AT+QIRD that did not complete OK: its error is raised (e.finish());
-    what it read and did not hand over is lost, and the module may hold more."""
+def _read_failed(self, sock, e):
+    # Socket.took of an AT+QIRD that did not complete OK: its error is raised (e.finish());
+    # what it read and did not hand over is lost, and the module may hold more.
     try:
         e.finish()
     finally:
