@@ -38,7 +38,9 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut _timed_out "
+_RARE = (
+    "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut _timed_out "
+)
 
 # Command results.
 _OK = const(1)
