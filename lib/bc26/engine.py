@@ -39,7 +39,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 _PROMPT_HOLD = const(2000)
 
 _RARE = (
-    "|engine_rare listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut _timed_out "
+    "|engine_rare on listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut _timed_out "
 )
 
 # Command results.
@@ -85,7 +85,7 @@ class Engine:
         # Who built the command line now in _cmd (0: nobody in particular). A caller that
         # repeats the same command (AT+QIRD in a loop) skips building it again.
         self.cmd_tag = 0
-        self._urcs = []
+        self.urcs = []
         self.args = 0  # in a URC handler: where the line's arguments start
         self.on_unknown = None
         self.unknown = 0  # lines that were neither a response nor a known URC
@@ -138,49 +138,6 @@ class Engine:
     def __getattr__(self, name):
         # The methods a program may never run live in engine_rare.py, loaded on first use.
         return lazy(self, name, _RARE, True)
-
-    # --- URC table -------------------------------------------------------------------
-
-    def on(self, prefix, handler, rest=None, listen=False):
-        """Call handler(buf, start, end) for every unsolicited line starting with prefix.
-
-        handler may also be (object, "method name"), looked up the first time such a line
-        comes, so that a method which lives in a module loaded on first use is loaded then.
-
-        Spaces after the first ':' are optional on the wire: b'+QIURC:"recv"' also matches
-        '+QIURC: "recv"'. ``end`` excludes the line end. A later registration of the same
-        prefix replaces the earlier one: this is the library's own table (a user's handler
-        goes beside it, with listen()). (The library passes what follows the ':' as rest,
-        which spares two new bytes objects per registration.)
-        """
-        head = prefix
-        if rest is None:
-            rest = b""
-            k = prefix.find(b":")
-            if 0 <= k < len(prefix) - 1:
-                head = prefix[: k + 1]
-                rest = prefix[k + 1 :].lstrip()
-        if listen:
-            if self._listeners is None:
-                self._listeners = []
-            self._listeners.append((head, rest, handler))
-            return
-        # Entries: (head, rest, handler, owner); a named handler is (owner, name) until its
-        # URC first comes, so that the dispatch tells the two apart by a None, cheaply.
-        owner = None
-        if type(handler) is tuple:
-            owner, handler = handler
-        entry = (head, rest, handler, owner)
-        urcs = self._urcs
-        for i in range(len(urcs)):
-            if urcs[i][0] == head and urcs[i][1] == rest:
-                urcs[i] = entry
-                return
-        # Longer prefixes first, so '+QIURC:"recv"' is tried before a bare '+QIURC:'.
-        i = 0
-        while i < len(urcs) and len(urcs[i][0]) + len(urcs[i][1]) >= len(head) + len(rest):
-            i += 1
-        urcs.insert(i, entry)
 
     # --- counted data --------------------------------------------------------------
 
@@ -484,7 +441,7 @@ class Engine:
                             break
                     if v != LINE_NOT_MINE:
                         continue
-            for head, rest, handler, owner in self._urcs:
+            for head, rest, handler, owner in self.urcs:
                 if buf.startswith(head, s):
                     p = s + len(head)
                     if rest:
@@ -499,7 +456,7 @@ class Engine:
                         # A named handler, looked up now that its URC came: once.
                         name = handler
                         handler = getattr(owner, name)
-                        urcs = self._urcs
+                        urcs = self.urcs
                         for i in range(len(urcs)):
                             x = urcs[i]
                             if x[3] is owner and x[2] is name:  # every prefix it handles

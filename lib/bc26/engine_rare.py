@@ -1,8 +1,8 @@
 # The Engine's methods that a program may never run, loaded on first use (Engine.__getattr__,
 # _compat.lazy): resynchronising, giving up a command, paying owed trailers, aborting from a
-# handler, the at_ok hook, and the user's listeners. They are Engine methods written as
-# functions of self, so they use its state as its own code does; only engine.py calls the
-# private ones. Every method costs heap whether it runs or not: these are what a sensor node
+# handler, the at_ok hook, the user's listeners, URC handlers added after Modem(). They are
+# Engine methods written as functions of self, so they use its state as its own code does;
+# only engine.py calls the private ones. Every method costs heap whether it runs or not: these are what a sensor node
 # that never meets trouble does not keep. (Nothing a tidy stream runs belongs here: a method
 # loaded in the middle of one would grow the heap there, which the soak forbids.)
 
@@ -23,6 +23,46 @@ _QUIET = const(6)
 _OWED_GRACE = const(5000)
 _FAILED = const(2)
 _TIMEOUT = const(3)
+
+
+def on(self, prefix, handler, rest=None, listen=False):
+    """Call handler(buf, start, end) for every unsolicited line starting with prefix.
+
+    handler may also be (object, "method name"), looked up the first time such a line
+    comes, so that a method which lives in a module loaded on first use is loaded then.
+
+    Spaces after the first ':' are optional on the wire: b'+QIURC:"recv"' also matches
+    '+QIURC: "recv"'. ``end`` excludes the line end. A later registration of the same
+    prefix replaces the earlier one: this is the library's own table (a user's handler
+    goes beside it, with listen()). (The library's own URCs are in Modem.__init__'s
+    table; power.py adds the PSM ones here while PSM is watched.)
+    """
+    head = prefix
+    if rest is None:
+        rest = b""
+        k = prefix.find(b":")
+        if 0 <= k < len(prefix) - 1:
+            head = prefix[: k + 1]
+            rest = prefix[k + 1 :].lstrip()
+    if listen:
+        if self._listeners is None:
+            self._listeners = []
+        self._listeners.append((head, rest, handler))
+        return
+    owner = None
+    if type(handler) is tuple:
+        owner, handler = handler
+    entry = (head, rest, handler, owner)
+    urcs = self.urcs
+    for i in range(len(urcs)):
+        if urcs[i][0] == head and urcs[i][1] == rest:
+            urcs[i] = entry
+            return
+    # Before the first shorter prefix, so '+QIURC:"recv"' is tried before a bare '+QIURC:'.
+    i = 0
+    while i < len(urcs) and len(urcs[i][0]) + len(urcs[i][1]) >= len(head) + len(rest):
+        i += 1
+    urcs.insert(i, entry)
 
 
 def listen(self, prefix, handler):

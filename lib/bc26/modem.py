@@ -46,25 +46,29 @@ class Modem:
         self.pins: object  # power.Pins from set_pins(): PWRKEY, RESET, PSM_EINT (power.py)
         self.psm_state: str  # "awake", "PSM" or "unknown" once PSM is watched (power.py)
         self.ntp_text: str  # the module's time string of the last ntp() (services.py)
-        # Every URC the library handles, in one place. A handler is named, (object, method
-        # name), and looked up the first time its URC comes (Engine.on): one that never comes
-        # never loads its code, as most live in modules loaded on first use. (power.py adds
-        # +QNBIOTEVENT and +QATWAKEUP while PSM is watched; a user's listeners go beside
-        # these, Modem.on.)
-        e = self.engine
+        # Every URC the library handles, in one place: (head, rest, handler, owner), the line
+        # starts with head, optional spaces, then rest (Engine.urcs says how it is read). A
+        # handler is named, owner's method, looked up the first time its URC comes: one that
+        # never comes never loads its code, as most live in modules loaded on first use. The
+        # first entry that matches takes the line, so the data URC, the one that comes most,
+        # is tried first. (power.py adds +QNBIOTEVENT and +QATWAKEUP while PSM is watched,
+        # with Engine.on; a user's listeners go beside these, Modem.on.)
         net = self.net
-        e.on(b"+QIURC:", (net, "on_recv"), b'"recv"')  # data: announced, or pushed with it
-        e.on(b"+QIURC:", (net, "on_closed"), b'"closed"')
-        e.on(b"+QIRD:", (net, "on_qird"), b"")  # after its read gave up: counted and dropped
-        e.on(b"+QIOPEN:", (net, "on_late_open"), b"")  # after its open gave up: closed later
-        # A module that restarts prints a boot banner (BC26: MediaTek's, ending in "Leaving
-        # the BROM"; other firmware: RDY) and has forgotten every socket; after AT+QPOWD (or
-        # a brown-out the firmware notices) it says POWERED DOWN and is off.
-        e.on(b"RDY", (net, "on_restart"), b"")
-        e.on(b"Leaving the BROM", (net, "on_restart"), b"")
-        e.on(b"POWERED DOWN", (net, "on_restart"), b"")
-        e.on(b"+IP:", (self, "_on_ip"), b"")  # the default PDN is up, with this address
-        e.on(b"+CEREG:", (self, "_on_cereg"), b"")  # the registration changed
+        self.engine.urcs = [
+            (b"+QIURC:", b'"recv"', "on_recv", net),  # data: announced, or pushed with it
+            (b"+QIURC:", b'"closed"', "on_closed", net),
+            (b"+QIRD:", b"", "on_qird", net),  # after its read gave up: counted and dropped
+            (b"+QIOPEN:", b"", "on_late_open", net),  # after its open gave up: closed later
+            # A module that restarts prints a boot banner (BC26: MediaTek's, ending in
+            # "Leaving the BROM"; other firmware: RDY) and has forgotten every socket; after
+            # AT+QPOWD (or a brown-out the firmware notices) it says POWERED DOWN and is off.
+            (b"RDY", b"", "on_restart", net),
+            (b"Leaving the BROM", b"", "on_restart", net),
+            (b"POWERED DOWN", b"", "on_restart", net),
+            # The network: the default PDN is up, with this address; the registration changed.
+            (b"+IP:", b"", "_on_ip", self),
+            (b"+CEREG:", b"", "_on_cereg", self),
+        ]
 
     def poll(self):
         """Read what the module sent and dispatch URCs. Call it often while idle."""
@@ -131,7 +135,7 @@ class Modem:
         finally:
             steps.close()  # run the steps' cleanup
 
-    # --- URCs of the network (resident: they come at every attach) ---------------------
+    # --- URCs of the network (resident: they come at every attach, start() or not) -------
 
     def _on_ip(self, buf, s, end):
         # +IP: 10.170.235.216 (the default PDN is up: the manual's go-ahead for QIOPEN).
