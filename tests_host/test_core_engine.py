@@ -404,6 +404,48 @@ def test_every_split_point_of_a_counted_read():
         assert urcs.lines == [b'+QIURC: "recv",1,5'], cut
 
 
+class Silent:
+    # A UART that never has anything to read: Engine.feed brings the bytes instead.
+    def any(self):
+        return 0
+
+    def readinto(self, buf, n=-1):
+        return None
+
+    def write(self, data, off=0, n=-1):
+        return len(data) - off if n < 0 else n
+
+
+def test_feed_frames_counted_data_and_urcs_at_every_split_point():
+    # The receiver apart from the UART (Engine.feed): the same wire, cut anywhere, gives the
+    # same records, through a buffer smaller than the data.
+    payload = bytes(range(256))
+    wire = b"\r\n+QIRD: 256\r\n" + payload + b"\r\n\r\nOK\r\n" + _URC + b"\r\nRDY?\r\n"
+    for cut in range(len(wire) + 1):
+        e = Engine(Silent(), 128)
+        sink = Sink()
+        urcs = Lines()
+        e.on(b'+QIURC:"recv"', urcs)
+        unknown = Lines()
+        e.on_unknown = unknown
+        e.cmd("AT+QIRD=0,512")
+        e.begin(expect=(b"+QIRD:",), on_line=qird_header(e, sink))
+        e.feed(wire[:cut])
+        e.feed(memoryview(wire)[cut:])
+        assert e.step(), cut
+        e.finish()
+        assert bytes(sink.data) == payload, cut
+        assert urcs.lines == [b'+QIURC: "recv",1,5'], cut
+        assert unknown.lines == [b"RDY?"], cut
+    # A record longer than the whole buffer is dropped and counted; the next one is kept.
+    e = Engine(Silent(), 64)
+    urcs = Lines()
+    e.on(b'+QIURC:"recv"', urcs)
+    e.feed(b"\r\n+X: " + b"y" * 200 + b"\r\n" + _URC)
+    assert e.overflows == 1
+    assert urcs.lines == [b'+QIURC: "recv",1,5']
+
+
 def test_many_records_through_a_small_buffer():
     # Records straddle the end of a 64-byte buffer over and over; none may be lost or torn.
     u, e = make(chunk=7, rxbuf=64)

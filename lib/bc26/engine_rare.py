@@ -65,6 +65,33 @@ def on(self, prefix, handler, rest=None, listen=False):
     urcs.insert(i, entry)
 
 
+def feed(self, data):
+    """Receive data (bytes-like) as if the UART had sent it, and dispatch what it completes.
+
+    The receiver without a UART behind it: tests drive the framing, counted data and URC
+    dispatch with it (the engine reads its UART too, which may be one that never has
+    anything), and so may a caller whose bytes come from elsewhere. A pending command is
+    not stepped (step() does that: its deadlines)."""
+    size = self._size
+    off = 0
+    n = len(data)
+    while off < n:
+        w = self._w
+        if self._r >= w:
+            self._r = self._w = self._scan = w = 0
+        elif w == size and self._compact():
+            w = self._w
+        k = size - w
+        if k > n - off:
+            k = n - off
+        if k > 0:
+            self.buf[w : w + k] = data[off : off + k]
+            self._w = w + k
+            off += k
+        # A buffer full of one record that has no end: the record loop drops it.
+        self._process()
+
+
 def listen(self, prefix, handler):
     """Also call handler(buf, start, end) for every unsolicited line starting with prefix
     (spaces after its ':' optional, as with on()).
