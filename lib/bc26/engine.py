@@ -39,7 +39,8 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 _PROMPT_HOLD = const(2000)
 
 _RARE = (
-    "|engine_rare on feed listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due _cut _timed_out "
+    "|engine_rare on feed listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
+    "_cut _timed_out "
 )
 
 # Command results.

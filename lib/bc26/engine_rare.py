@@ -1,10 +1,11 @@
 # The Engine's methods that a program may never run, loaded on first use (Engine.__getattr__,
 # _compat.lazy): resynchronising, giving up a command, paying owed trailers, aborting from a
-# handler, the at_ok hook, the user's listeners, URC handlers added after Modem(). They are
-# Engine methods written as functions of self, so they use its state as its own code does;
-# only engine.py calls the private ones. Every method costs heap whether it runs or not: these are what a sensor node
-# that never meets trouble does not keep. (Nothing a tidy stream runs belongs here: a method
-# loaded in the middle of one would grow the heap there, which the soak forbids.)
+# handler, the at_ok hook, the user's listeners, URC handlers added after Modem(), feeding the
+# receiver without a UART. They are Engine methods written as functions of self, so they use
+# its state as its own code does; only engine.py calls the private ones. Every method costs
+# heap whether it runs or not: these are what a sensor node that never meets trouble does not
+# keep. (Nothing a tidy stream runs belongs here: a method loaded in the middle of one would
+# grow the heap there, which the soak forbids.)
 
 from ._compat import const, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
