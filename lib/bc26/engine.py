@@ -293,13 +293,13 @@ class Engine:
                     k = self._count
                 self._r = self._scan = r + k
                 self._count -= k
-                sink = self._sink
+                h = self._sink
                 if not self._count:
                     self._sink = None
                     self._counting = False
-                q = sink(self.mv, r, r + k)
-                if q is not None:
-                    self._cut(q)  # the sink found the data damaged at q: it ends there
+                k = h(self.mv, r, r + k)
+                if k is not None:
+                    self._cut(k)  # the sink found the data damaged at k: it ends there
                 continue
             r = self._r
             # Line ends, blank lines and the space of a '> ' prompt separate records.
@@ -352,9 +352,9 @@ class Engine:
             if s < r:
                 s = r
             e = buf.find(b"\r", s, w)
-            e2 = buf.find(b"\n", s, w if e < 0 else e)
-            if e2 >= 0:
-                e = e2
+            k = buf.find(b"\n", s, w if e < 0 else e)
+            if k >= 0:
+                e = k
             if e < 0:
                 self._r = r
                 self._scan = w
@@ -365,17 +365,17 @@ class Engine:
                     self._discard = True
                     self._r = self._w = self._scan = 0
                 return got
-            nxt = e + 1
+            k = e + 1  # the next record's start
             if buf[e] == _CR:
-                if nxt < w:
-                    if buf[nxt] == _LF:
-                        nxt += 1
+                if k < w:
+                    if buf[k] == _LF:
+                        k += 1
                     self._eol_open = False
                 else:
                     self._eol_open = True
             else:
                 self._eol_open = False
-            self._r = self._scan = nxt
+            self._r = self._scan = k
             if self._discard:
                 self._discard = False
                 continue
@@ -391,8 +391,8 @@ class Engine:
             if self._owed is not None and self._pay(s, e):
                 continue
             if st == _WAIT_FINAL or st == _WAIT_TRAILER or st == _WAIT_PROMPT:
-                n = e - s
-                if n == 2 and c == 79 and buf[s + 1] == 75:  # OK
+                k = e - s
+                if k == 2 and c == 79 and buf[s + 1] == 75:  # OK
                     if st == _WAIT_TRAILER:
                         self.unknown += 1  # an OK the command already had
                         if self.on_unknown is not None:
@@ -408,23 +408,23 @@ class Engine:
                     if self.at_ok is not None:
                         self._ok_now()
                     continue
-                if n == 5 and c == 69 and buf.startswith(b"ERROR", s):
+                if k == 5 and c == 69 and buf.startswith(b"ERROR", s):
                     self.code = None
                     self.state = _DONE
                     self.result = _FAILED
                     continue
                 if c == 43 and buf[s + 1] == 67 and buf.startswith(b"+CME ERROR:", s):
-                    f = self.fields
-                    f.start(s + 11, e)
-                    self.code = f.int()
+                    h = self.fields
+                    h.start(s + 11, e)
+                    self.code = h.int()
                     self.state = _DONE
                     self.result = _FAILED
                     continue
-                exp = self._expect
-                if exp is not None:
-                    v = LINE_NOT_MINE
-                    for i in range(len(exp)):
-                        if buf.startswith(exp[i], s):
+                x = self._expect
+                if x is not None:
+                    k = LINE_NOT_MINE
+                    for i in range(len(x)):
+                        if buf.startswith(x[i], s):
                             self.matched = i
                             h = self._on_line
                             if h is None:
@@ -433,14 +433,14 @@ class Engine:
                                 if self._trailer_ms:
                                     self.state = _DONE
                                     self.result = _OK
-                                v = LINE_MORE
+                                k = LINE_MORE
                             else:
-                                v = h(buf, s, e)  # LINE_NOT_MINE: its handler declines it
-                                if v == LINE_DONE:
+                                k = h(buf, s, e)  # LINE_NOT_MINE: its handler declines it
+                                if k == LINE_DONE:
                                     self.state = _DONE
                                     self.result = _OK
                             break
-                    if v != LINE_NOT_MINE:
+                    if k != LINE_NOT_MINE:
                         continue
             for head, rest, handler, owner in self.urcs:
                 if buf.startswith(head, s):
@@ -455,13 +455,13 @@ class Engine:
                     self.args = p
                     if owner is not None:
                         # A named handler, looked up now that its URC came: once.
-                        name = handler
-                        handler = getattr(owner, name)
-                        urcs = self.urcs
-                        for i in range(len(urcs)):
-                            x = urcs[i]
-                            if x[3] is owner and x[2] is name:  # every prefix it handles
-                                urcs[i] = (x[0], x[1], handler, None)
+                        k = handler  # its name
+                        handler = getattr(owner, k)
+                        h = self.urcs
+                        for i in range(len(h)):
+                            x = h[i]
+                            if x[3] is owner and x[2] is k:  # every prefix it handles
+                                h[i] = (x[0], x[1], handler, None)
                     handler(buf, s, e)
                     if self._listeners is not None:
                         self._tell(s, e)
@@ -603,8 +603,10 @@ class Engine:
 
             check_range(timeout, 1, WAIT_MAX, "timeout")
             check_range(trailer, 0, WAIT_MAX, "trailer")
-        # Dispatch what already arrived, so an earlier URC is never taken for this answer.
-        self._process()
+        # Dispatch what already arrived, so an earlier URC is never taken for this answer
+        # (not when a UART with any() holds nothing: _process's frame is a heap block).
+        if self._any is None or self._any() or self._r < self._w:
+            self._process()
         self._expect = expect
         self._on_line = on_line
         self._collect_rest = collect
