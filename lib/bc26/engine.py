@@ -172,59 +172,6 @@ class Engine:
         else:
             self._lf = self._eol_open
 
-    def _data_special(self, r, w):
-        buf = self.buf
-        if self._lf:
-            if r >= w:
-                return False
-            if buf[r] == _LF:
-                r += 1
-            self._lf = False
-        if self._count == 0:
-            # Only the closing quote of quoted data is left.
-            if r >= w:
-                self._r = r
-                return False
-            if buf[r] == _QUOTE:
-                r += 1
-            self._quote = 0
-            self._counting = False
-            self._r = r
-            return True
-        if self._quote == 1:
-            if r >= w:
-                self._r = r
-                return False
-            self._quote = 0
-            if buf[r] == _QUOTE:
-                n = self._count
-                if w - r < n + 2 and not (r == 0 and w == self._size):
-                    self._quote = 1
-                    self._r = r
-                    return False
-                # Quoted data ends in a quote right after it; raw data that merely starts
-                # with a quote is followed by its line end instead.
-                if w - r >= n + 2 and buf[r + n + 1] == _QUOTE:
-                    r += 1
-                    self._quote = 2
-        k = w - r
-        if k > self._count:
-            k = self._count
-        if k <= 0:
-            self._r = r
-            return False
-        self._r = self._scan = r + k
-        self._count -= k
-        sink = self._sink
-        if self._count == 0:
-            if self._quote != 2:
-                self._sink = None
-                self._counting = False
-        q = sink(self.mv, r, r + k)
-        if q is not None:
-            self._cut(q)
-        return True
-
     # --- receiving -------------------------------------------------------------------
 
     def _compact(self):
@@ -283,18 +230,51 @@ class Engine:
                 # Counted data goes to its sink, whatever part of it has arrived.
                 r = self._r
                 if self._lf or self._quote or not self._count:
-                    if not self._data_special(r, w):
-                        return got
-                    continue
+                    # The rare cases: a header's LF to drop first, data that may be quoted,
+                    # the closing quote of quoted data.
+                    if self._lf:
+                        if r >= w:
+                            return got
+                        if buf[r] == _LF:
+                            r += 1
+                        self._lf = False
+                    if self._count == 0:
+                        # Only the closing quote of quoted data is left.
+                        if r >= w:
+                            self._r = r
+                            return got
+                        if buf[r] == _QUOTE:
+                            r += 1
+                        self._quote = 0
+                        self._counting = False
+                        self._r = r
+                        continue
+                    if self._quote == 1:
+                        if r >= w:
+                            self._r = r
+                            return got
+                        self._quote = 0
+                        if buf[r] == _QUOTE:
+                            k = self._count
+                            if w - r < k + 2 and not (r == 0 and w == self._size):
+                                self._quote = 1
+                                self._r = r
+                                return got
+                            # Quoted data ends in a quote right after it; raw data that merely
+                            # starts with a quote is followed by its line end instead.
+                            if w - r >= k + 2 and buf[r + k + 1] == _QUOTE:
+                                r += 1
+                                self._quote = 2
                 k = w - r
                 if k <= 0:
+                    self._r = r
                     return got
                 if k > self._count:
                     k = self._count
                 self._r = self._scan = r + k
                 self._count -= k
                 h = self._sink
-                if not self._count:
+                if not self._count and self._quote != 2:
                     self._sink = None
                     self._counting = False
                 k = h(self.mv, r, r + k)
