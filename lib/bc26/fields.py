@@ -144,10 +144,6 @@ class Fields:
         self.pos = self.end
         return b - a
 
-    def eq(self, s):
-        """Whether the last string span equals the bytes s."""
-        return self.b - self.a == len(s) and self.buf.startswith(s, self.a)
-
     def text(self):
         """The last string span as a str (allocates; for results handed to the user)."""
         return as_text(self.buf[self.a : self.b])

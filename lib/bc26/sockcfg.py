@@ -27,15 +27,16 @@ def read_config(m):
             f = Fields(line)
             f.start(7, len(line))
             f.str()
+            key = line[f.a : f.b]  # (a copy: this runs a few times, at start())
             a = f.int(0)
-            if f.eq(b"dataformat"):
+            if key == b"dataformat":
                 net.send_hex = a == 1
                 net.recv_hex = f.int(0) == 1
-            elif f.eq(b"viewmode"):
+            elif key == b"viewmode":
                 net.viewmode = a
-            elif f.eq(b"showlength"):
+            elif key == b"showlength":
                 net.showlength = a
-            elif f.eq(b"echomode"):
+            elif key == b"echomode":
                 net.echomode = a
     net.known = True
     return {
