@@ -14,9 +14,9 @@ from .sockets import Sockets
 
 _MORE = (
     "|services ping ntp resolve set_dns dns_servers error_info test_form supports "
-    "|network start registration address signal wait_network reattach "
+    "|bringup start wait_network address reattach |network registration signal "
     "|resync ready sync sync_steps "
-    "|power set_pins power_on reset wake set_sleep release_sleep_lock set_psm psm_events wait_psm "
+    "|power set_pins power_on reset wake |psm set_sleep release_sleep_lock set_psm psm_events wait_psm "
     "|powerinfo sleep_mode psm_config psm_granted set_edrx edrx_config edrx_granted "
     "|sockstate socket_state |sockcfg configure read_config "
     "|raw at on last_error last_error_steps explain "
@@ -35,7 +35,7 @@ class Modem:
         self.engine = Engine(uart, rxbuf)
         self.query_errors = query_errors
         self.net = Sockets(self)
-        self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (network.py)
+        self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (bringup.py)
         self.reg = None  # registration <stat> from the +CEREG: URC or AT+CEREG?
         # Set by the modules loaded on first use, absent until then (they read them with
         # getattr(modem, name, None)); stubs/bc26/modem.pyi types them. Declared, not set:
@@ -44,14 +44,14 @@ class Modem:
         self.aio: object  # the bc26.aio.AsyncModem driving this modem (aio.py)
         self.nic: object  # the bc26.netif.NIC over it (netif.install)
         self.pins: object  # power.Pins from set_pins(): PWRKEY, RESET, PSM_EINT (power.py)
-        self.psm_state: str  # "awake", "PSM" or "unknown" once PSM is watched (power.py)
+        self.psm_state: str  # "awake", "PSM" or "unknown" once PSM is watched (psm.py)
         self.ntp_text: str  # the module's time string of the last ntp() (services.py)
         # Every URC the library handles, in one place: (head, rest, handler, owner), the line
         # starts with head, optional spaces, then rest (Engine.urcs says how it is read). A
         # handler is named, owner's method, looked up the first time its URC comes: one that
         # never comes never loads its code, as most live in modules loaded on first use. The
         # first entry that matches takes the line, so the data URC, the one that comes most,
-        # is tried first. (power.py adds +QNBIOTEVENT and +QATWAKEUP while PSM is watched,
+        # is tried first. (psm.py adds +QNBIOTEVENT and +QATWAKEUP while PSM is watched,
         # with Engine.on; a user's listeners go beside these, Modem.on.)
         net = self.net
         self.engine.urcs = [

@@ -1,12 +1,12 @@
 # Reading back sleep and PSM settings (AT+QSCLK?, AT+CPSMS?), the timers the network granted
 # (AT+CEREG=4), and eDRX (AT+CEDRXS, AT+CEDRXRDP) with the encoding of its cycle: the power
 # functions a deep-sleep node does not run at every wake, loaded on first use (Modem's table;
-# power.py holds the pins, sleep, PSM and its URCs).
+# power.py holds the pins and wake, psm.py sleep, PSM and its URCs).
 
 from .checks import check_range
 from .errors import BC26Error
 from .fields import Fields
-from .power import OK_MS, bit_string, decode_active, decode_tau, parse_bits, seconds_or_none
+from .psm import OK_MS, bit_string, decode_active, decode_tau, parse_bits, seconds_or_none
 
 # eDRX cycles in NB-S1 mode (TS 24.008 table 10.5.5.32) are 20.48 s x 2**i, i = 0..9; these are
 # their 4-bit values, in that order. Other values read as 0010 (20.48 s).

@@ -1,7 +1,9 @@
 # AT+QICFG: the four values that decide how the module frames data (dataformat, viewmode,
-# showlength, echomode). The driver reads them before the first socket opens and records what
-# it sets. Loaded on first use, through Modem.__getattr__: modem.configure(...) is
-# configure(modem, ...).
+# showlength, echomode). The driver reads them before the first socket opens (start() at every
+# boot, through bringup.py) and records what it sets. Loaded on first use, through
+# Modem.__getattr__: modem.configure(...) is configure(modem, ...). read_config stays beside
+# configure, not in bringup.py: a program that sets the values without start() (the soak
+# does) would otherwise load the whole bring-up for it.
 
 from .checks import check_range
 from .errors import BC26Error

@@ -1,6 +1,7 @@
 # AT+QISTATE, loaded on first use (Modem.socket_state, Sockets.state): what the module says
-# of its sockets. start() asks it once, to take over the sockets a module kept while the MCU
-# was reset or asleep (network.reattach).
+# of its sockets. start() asks AT+QISTATE? itself, to take over the sockets a module kept
+# while the MCU was reset or asleep (bringup.reattach), and loads this module only to read
+# the records when there are any.
 
 from .checks import check_range
 from .fields import Fields
@@ -47,7 +48,11 @@ def state(net, connect_id=None, context=None):
         parts = ("AT+QISTATE=0,", context)
     else:
         parts = ("AT+QISTATE?",)
-    lines = net.modem.command(*parts, expect=(b"+QISTATE:",), tcpip=True)
+    return infos(net.modem.command(*parts, expect=(b"+QISTATE:",), tcpip=True))
+
+
+def infos(lines):
+    # The +QISTATE: records as SocketInfo.
     out = []
     for line in lines:
         f = Fields(line)
