@@ -9,8 +9,8 @@
 #
 # A wake does what the example's wake_cycle does up to its send: import bc26, Modem(), the
 # control pins (none wired here, but power.py loads as on a board), wake() (AT until OK),
-# start(keep=("UDP",)) (takes over the socket the module kept: network.py, sockcfg.py,
-# sockextra.py), one send. Measured: the heap all that holds once the datagram is out, and the
+# start(keep=("UDP",)) (bringup.py, sockcfg.py; takes over the socket the module kept:
+# sockstate.py), one send. Measured: the heap all that holds once the datagram is out, and the
 # time it took; the deep-sleep node pays both at every wake.
 import gc
 import sys

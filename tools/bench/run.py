@@ -362,7 +362,7 @@ STEPS = {
     "Modem": "Modem(), its 1536-byte rx buffer included",
     "set_pins": "set_pins(): power.py",
     "wake": "wake(): AT until OK",
-    "start": "start(keep=UDP): network resync sockcfg sockstate + socket",
+    "start": "start(keep=UDP): bringup resync sockcfg sockstate + socket",
     "send": "one send",
 }
 
