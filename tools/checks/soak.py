@@ -51,40 +51,26 @@ def stream(messages, max_size, heap, **knobs):
     try:
         compile_mpy(work)
         port = emu.serve_tcp("127.0.0.1", 0).port
-        env = dict(os.environ, BC26_EMU_PORT=str(port), MICROPYPATH=".frozen:" + work)
-        t0 = time.monotonic()
-        proc = subprocess.run(
-            [
-                tool("micropython"),
-                "-X",
-                "heapsize=" + heap,
-                "-c",
-                "import sys, soak_stream; sys.exit(1 if soak_stream.main(%r, %d, %d, %d, 'unix') > 0 else 0)"
-                % ("127.0.0.1", echo.port, messages, max_size),
-            ],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
-        took = time.monotonic() - t0
+        code = "import sys, soak_stream; sys.exit(1 if soak_stream.main(%r, %d, %d, %d, 'unix') > 0 else 0)"
+        code %= ("127.0.0.1", echo.port, messages, max_size)
+        return micropython(code, heap, work, work, {"BC26_EMU_PORT": str(port)})
     finally:
         emu.close()
         echo.close()
         shutil.rmtree(work, ignore_errors=True)
-    return proc, took
 
 
-def fuzz(seeds):
-    env = dict(os.environ, MICROPYPATH=".frozen:%s/lib:%s/tests_host" % (ROOT, ROOT))
-    code = "import fuzzcore\nfor s in range(%d): fuzzcore.run(1000 + s, 20)\n" % seeds
-    code += "print('fuzz: %d rounds, every one passed')\n" % (seeds * 20)
+def micropython(code, heap, path=None, cwd=ROOT, env=None):
+    """Run code in the MicroPython unix port with heap (e.g. "74k") and path on MICROPYPATH
+    (default lib/ and tests_host/), in cwd, with env added to the environment: the finished
+    process (output captured) and the seconds it ran."""
+    path = path or "%s/lib:%s/tests_host" % (ROOT, ROOT)
+    full = dict(os.environ, MICROPYPATH=".frozen:" + path, **(env or {}))
     t0 = time.monotonic()
     proc = subprocess.run(
-        [tool("micropython"), "-X", "heapsize=512k", "-c", code],
-        cwd=ROOT,
-        env=env,
+        [tool("micropython"), "-X", "heapsize=" + heap, "-c", code],
+        cwd=cwd,
+        env=full,
         capture_output=True,
         text=True,
         timeout=3600,
@@ -92,10 +78,15 @@ def fuzz(seeds):
     return proc, time.monotonic() - t0
 
 
+def fuzz(seeds):
+    code = "import fuzzcore\nfor s in range(%d): fuzzcore.run(1000 + s, 20)\n" % seeds
+    code += "print('fuzz: %d rounds, every one passed')\n" % (seeds * 20)
+    return micropython(code, "512k")
+
+
 def model(seeds, steps, aio_seeds):
     """The model-based test (tests_host/modelcore.py) with many seeds in the unix port: the
     blocking API and the usocket layer on a virtual clock, the asyncio layer in real time."""
-    env = dict(os.environ, MICROPYPATH=".frozen:%s/lib:%s/tests_host" % (ROOT, ROOT))
     code = (
         "import modelcore\n"
         "found = modelcore.run_many(5000, %d, %d, ('sock', 'usocket'))\n"
@@ -112,16 +103,7 @@ def model(seeds, steps, aio_seeds):
         "    print('class %%s x%%d, first seed %%d' %% (k, found[k][0], found[k][1]))\n"
         "raise SystemExit(1 if found or aio else 0)\n"
     ) % (seeds, steps, 5000 + aio_seeds, steps, 2 * seeds, aio_seeds)
-    t0 = time.monotonic()
-    proc = subprocess.run(
-        [tool("micropython"), "-X", "heapsize=4m", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    return proc, time.monotonic() - t0
+    return micropython(code, "4m")
 
 
 def main(argv=None):

@@ -26,6 +26,17 @@ def mosquitto_binary():
     return exe
 
 
+def stop(proc):
+    """End a broker or client process: SIGTERM, then SIGKILL if it has not ended after 5 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 class Mosquitto:
     """A broker on 127.0.0.1 at a free .port, with its own config file in a folder of its own.
 
@@ -69,13 +80,7 @@ class Mosquitto:
             raise RuntimeError("mosquitto did not start: %s" % said) from None
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop(self.proc)
         self._dir.cleanup()
 
     def __enter__(self):
@@ -132,12 +137,7 @@ class Subscriber:
         return True
 
     def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        stop(self.proc)
         self._thread.join(2)
 
     def __enter__(self):
