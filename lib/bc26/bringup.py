@@ -1,15 +1,16 @@
 # Bring-up: what start() runs at every boot and every wake, and the network wait after it.
-# start(), wait_network(), address(), reattach(); Modem imports this module the first time one
-# of them is used.
+# start(), wait_network(), address(); Modem imports this module the first time one of them is
+# used.
 #
 # The module outlives the MCU: after an MCU reset it may be registered for hours, echo
 # may be on or off, its AT+QICFG values are whatever was stored, and sockets may still be
 # open. Nothing here assumes a blank module; it asks.
 #
 # Every function here runs on a healthy boot; what runs only on an unusual one lives where it
-# is loaded only then: the +CEREG record with its names and the preferred AT+QICFG values
-# (network.py), the parser of AT+QISTATE's records (sockstate.py, loaded only when the module
-# kept a socket). AT+QICFG's read and writes are sockcfg.py, which start() loads.
+# is loaded only then: the +CEREG record with its names, the preferred AT+QICFG values and
+# reattach() called on its own (network.py), the parser of AT+QISTATE's records (sockstate.py,
+# loaded only when the module kept a socket). AT+QICFG's read and writes are sockcfg.py,
+# which start() loads.
 
 from ._compat import const, ticks_diff, ticks_ms
 from .checks import check_range
@@ -148,21 +149,9 @@ def start(modem, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024)
     return adopt(modem, infos(lines), keep, rxsize)
 
 
-def reattach(modem, keep=("UDP",), rxsize=1024):
-    """Take over the sockets the module still has (AT+QISTATE?): a list of Socket.
-
-    Connected sockets of the kinds in keep get a Socket (its .info is the SocketInfo)
-    in the socket table; every other socket the driver does not track is closed.
-    """
-    keep = kinds(keep)
-    check_range(rxsize, 16, 65536, "rxsize")
-    if not modem.net.known:
-        read_config(modem)
-    return adopt(modem, modem.socket_state(), keep, rxsize)
-
-
 def adopt(modem, found, keep, rxsize):
-    # reattach() once the SocketInfo list is known (start() has asked AT+QISTATE? itself).
+    # reattach() once the SocketInfo list is known (start() has asked AT+QISTATE? itself;
+    # network.reattach, called on its own, asks through socket_state()).
     net = modem.net
     out = []
     for info in found:

@@ -14,7 +14,7 @@ from .sockets import Sockets
 
 _MORE = (
     "|services ping ntp resolve set_dns dns_servers error_info test_form supports "
-    "|bringup start wait_network address reattach |network registration signal "
+    "|bringup start wait_network address |network registration signal reattach "
     "|resync ready sync sync_steps "
     "|power set_pins power_on reset wake |psm set_sleep release_sleep_lock set_psm psm_events wait_psm "
     "|powerinfo sleep_mode psm_config psm_granted set_edrx edrx_config edrx_granted "

@@ -1,10 +1,12 @@
 # The network beyond bring-up: the +CEREG record (AT+CEREG? as a Registration, with the names
-# of its states), signal quality (AT+CSQ) and the driver's preferred AT+QICFG values.
+# of its states), signal quality (AT+CSQ), the driver's preferred AT+QICFG values, and
+# reattach() when a program calls it itself (start() takes over kept sockets on its own).
 # Modem imports this module the first time one of its functions is used; what start() and
 # wait_network() run at every boot is in bringup.py, which loads this module only for
 # start(configure=True) and for the error of a network that never came.
 
-from .bringup import reg_line
+from .bringup import adopt, kinds, reg_line
+from .checks import check_range
 from .fields import Fields
 
 _OK_MS = 2000
@@ -81,3 +83,16 @@ def prefer(modem):
         1 if n.showlength != 1 else None,
         0 if n.echomode != 0 else None,
     )
+
+
+def reattach(modem, keep=("UDP",), rxsize=1024):
+    """Take over the sockets the module still has (AT+QISTATE?): a list of Socket.
+
+    Connected sockets of the kinds in keep get a Socket (its .info is the SocketInfo)
+    in the socket table; every other socket the driver does not track is closed.
+    """
+    keep = kinds(keep)
+    check_range(rxsize, 16, 65536, "rxsize")
+    if not modem.net.known:
+        modem.read_config()
+    return adopt(modem, modem.socket_state(), keep, rxsize)

@@ -1,6 +1,6 @@
 # AT+QISTATE, loaded on first use (Modem.socket_state, Sockets.state): what the module says
 # of its sockets. start() asks AT+QISTATE? itself, to take over the sockets a module kept
-# while the MCU was reset or asleep (bringup.reattach), and loads this module only to read
+# while the MCU was reset or asleep (bringup.start), and loads this module only to read
 # the records when there are any.
 
 from .checks import check_range
