@@ -56,6 +56,11 @@ def test_benchmark_table():
     # no hex coding, and nothing but what the wake uses.
     wake = value(out, "wake      telemetry wake to datagram sent, heap held (.mpy)")
     assert 0 < value(out, "wake      telemetry wake to datagram sent, heap held (ROMFS)") < wake
+    # A TCP program's start() on a module that kept no socket: the bring-up alone, without
+    # AT+QISTATE's parser (sockstate), the rare network paths or power.
+    loaded = row(out, "ram       the same: bc26 modules loaded").split()
+    assert "bringup" in loaded and "openclose" in loaded, loaded
+    assert not {"sockstate", "network", "power", "psm", "hexcode"} & set(loaded), loaded
     loaded = row(out, "wake      the same: bc26 modules loaded").split()
     assert "sockets" in loaded and "bringup" in loaded
     # network.py (the +CEREG record) and psm.py (sleep, PSM) are no part of a wake's bring-up.
