@@ -87,6 +87,12 @@ def wake(modem, ms=100, tries=20):
 def __getattr__(name):
     # bc26.power.encode_tau, TAU_MAX and the rest of psm.py, and bc26.power.encode_edrx and
     # the other functions that live in powerinfo.py, where they were before the wake path
-    # was split from them.
+    # was split from them. A private or dunder name is not looked for there: an import system
+    # probing this module (__path__, __spec__...) must not load psm.py.
+    if name[0] == "_":
+        raise AttributeError(name)
     where = "bc26.powerinfo" if name in ("encode_edrx", "decode_edrx", "decode_ptw") else "bc26.psm"
-    return getattr(__import__(where, None, None, (name,)), name)
+    value = getattr(__import__(where, None, None, (name,)), name, None)
+    if value is None:
+        raise AttributeError(name)
+    return value
