@@ -230,6 +230,30 @@ def test_item3_the_echo_of_data_paid_to_a_late_prompt_is_not_read_as_records():
         assert s.send_fixed(b"abc") == 3
 
 
+def test_item10_a_resync_whose_caller_goes_away_leaves_the_next_command_to_resync():
+    # make soak, aio seed 5018: a read was cancelled, so the next read resynchronised; the
+    # cancelled read's late OK answered that resync's first AT, and then that read was
+    # cancelled too, before the AT that confirms. The sync had cleared the stale mark when it
+    # began, so the next command (AT+QISEND=3,730) went out with no resync, took the AT's own
+    # OK for its own, then met its '>' as a stray prompt and answered it with Esc: the module
+    # sat in data mode taking every later AT for data. Only a sync that ends in step clears it.
+    u, m = make()
+    e = m.engine
+    e.stale = True  # a command gave up before
+    steps = m.sync_steps(3, 300)
+    next(steps)  # AT goes out
+    u.feed(OK)  # the late answer of what gave up: it answers this AT
+    while not e.step():
+        pass
+    e.abandon()  # the caller goes away (bc26.aio's _drive on a cancel)
+    steps.close()
+    u.take_tx()
+    u.auto(b"AT\r", OK)
+    u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 20,99\r\n" + OK)
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    assert u.take_tx() == b"AT\rAT\rAT+CSQ\r"  # an AT, quiet, the AT that confirms
+
+
 def test_item11_the_ok_of_a_refused_read_is_not_taken_for_the_next_command():
     # Model seed 5032 (sock, 200 steps; make soak): AT+QIRD answered with an impossible
     # length. The read fails at once ("impossible AT+QIRD length"), but the rest of that

@@ -31,8 +31,10 @@ def sync_steps(modem, tries=10, timeout=300):
     # sync() as steps (see drive()).
     e = modem.engine
     e.abandon()  # a command whose caller went away: it gives up now
-    late = e.stale  # something gave up before: its answer may still come
-    e.stale = False
+    # Something gave up before: its answer may still come. stale stays set until the sync
+    # ends in step: a sync whose caller goes away after an AT was answered, perhaps by a late
+    # answer, proves nothing, and the next command must resynchronise again (aio seed 5018).
+    late = e.stale
     answered = False  # an AT was answered OK, but the OK may have been a late one
     missed = 0  # tries that got no answer (the AT that confirms an answer is extra)
     # The quiet waits of one resync share one budget of 4 x timeout: a chatty line may
