@@ -254,6 +254,25 @@ def test_item10_a_resync_whose_caller_goes_away_leaves_the_next_command_to_resyn
     assert u.take_tx() == b"AT\rAT\rAT+CSQ\r"  # an AT, quiet, the AT that confirms
 
 
+def test_item10_an_ok_before_a_data_mode_prompt_is_a_late_answer():
+    # The same seed, one layer down: a data-mode send answers '>' (or an error) first, so an
+    # OK that comes before the '>' is an earlier command's, late. Taken for the send's own,
+    # it left the send waiting for SEND OK; its '>' then came with nobody waiting for one and
+    # got Esc, which the fixed-length form takes for a byte of data. In both send forms.
+    u, m = make()
+    s = opened(u, m)
+    e = m.engine
+    late = e.late
+    u.reply(b"AT+QISEND=0,5\r", OK + b"\r\n> ")
+    u.reply(b"\x01\x02\x03\x04\x05", OK + b"\r\nSEND OK\r\n")
+    assert s.send_fixed(b"\x01\x02\x03\x04\x05") == 5
+    u.reply(b"AT+QISEND=0\r", OK + b"\r\n> ")
+    u.reply(b"abc\x1a", OK + b"\r\nSEND OK\r\n")
+    assert s.send_stream(b"abc") == 3
+    assert e.late == late + 2
+    assert b"\x1b" not in u.take_tx()
+
+
 def test_item11_the_ok_of_a_refused_read_is_not_taken_for_the_next_command():
     # Model seed 5032 (sock, 200 steps; make soak): AT+QIRD answered with an impossible
     # length. The read fails at once ("impossible AT+QIRD length"), but the rest of that

@@ -378,6 +378,11 @@ class Engine:
                         if self.on_unknown is not None:
                             self.on_unknown(buf, s, e)
                         continue
+                    if st == _WAIT_PROMPT:
+                        # A data-mode send answers '>' (or an error) first: an OK now is an
+                        # earlier command's, late. Taken for ours, it made our '>' a stray.
+                        self.late += 1
+                        continue
                     if self._trailer_ms:
                         self._taken = True
                         self.state = _WAIT_TRAILER
