@@ -290,11 +290,9 @@ class Harness:
             if left < 0 and not self.mod.rx:
                 break
         # Deferred closes retry after 2 s, and one whose CLOSE OK came late (after its 400 ms
-        # here in real time; the scripted module sends it 0-2 s after OK) needs a retry of its
-        # own, and a round stops at its first failure. Rounds until none is left: aio seed
-        # 5002 ran out after one round, aio seed 5015 after three, with four sockets closing
-        # on a loaded machine (their AT+QICLOSE had reached the module: table-stale).
-        for _ in range(12):
+        # here in real time) needs a retry of its own: three rounds in real time as in
+        # virtual time (aio seed 5002 ran out after one), ended early once none is left.
+        for _ in range(3):
             if not self.clock.virtual and not (self.net.closing | self.net.orphans):
                 break
             self.clock.advance(2100)
