@@ -4,6 +4,11 @@
 # socket keeps what arrived here, up to a size fixed when the socket is opened. What does
 # not fit is dropped and counted, never silently. For UDP each datagram is stored with a
 # two-byte length in front, so a read returns one datagram, as recvfrom must.
+#
+# The socket table's handling of pushed data lives here too (on_push, push_sink: methods of
+# sockets.Sockets loaded on first use), so a program without a push-mode socket never loads it.
+
+from .limits import URC_MAX
 
 
 class Ring:
@@ -115,3 +120,55 @@ class Ring:
         self.head = h - self.size if h >= self.size else h
         if not self.used:
             self.head = 0
+
+
+def on_push(self, buf, sock, n):
+    # Sockets.on_recv's data: n bytes pushed for sock (None: not ours, counted and dropped),
+    # after the fields the engine's Fields are at.
+    e = self.e
+    f = e.fields
+    if not 0 < n <= (URC_MAX // 2 if self.recv_hex else URC_MAX):
+        # A length no URC can carry: damaged on the wire, so its data cannot be counted.
+        self.damaged += 1
+        if sock is not None and sock.ring is not None:
+            sock.ring.dropped += 1
+        return
+    if sock is not None and (sock.closed or sock.ring is None):
+        sock = None  # closing, or never opened for its user: counted and dropped
+    # The sink as a bound method kept on the instance, made once: handing over
+    # self.push_sink would otherwise allocate one at every push.
+    sink = self.push_sink
+    self.push_sink = sink
+    self._push = sock
+    self._push_left = n
+    if sock is not None and sock.udp:
+        sock.ring.start_datagram(n)
+    if self.recv_hex:
+        h = self.hex
+        h.start()
+        if self.viewmode:
+            f.rest()
+            h.push_hex(e.mv, f.a, f.b)
+        else:
+            e.take(2 * n, h.push_hex)
+    elif self.viewmode:
+        q = f.pos  # right after the comma, as in Sockets.on_qird
+        while buf[q - 1] == 32:
+            q -= 1
+        e.take(n, sink, q, True)
+    else:
+        e.take(n, sink)
+
+
+def push_sink(self, mv, s, e):
+    # The sink of pushed data (Engine.take), a Sockets method.
+    if mv is None:
+        self.drop_push()  # the module stopped before the end (Engine.take)
+        return
+    self._push_left -= e - s
+    sock = self._push
+    if sock is None:
+        return
+    sock.ring.write(mv, s, e)
+    if self._push_left <= 0 and sock.udp:
+        sock.ring.end_datagram()

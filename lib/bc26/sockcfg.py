@@ -3,9 +3,12 @@
 # boot, through bringup.py) and records what it sets. Loaded on first use, through
 # Modem.__getattr__: modem.configure(...) is configure(modem, ...). read_config stays beside
 # configure, not in bringup.py: a program that sets the values without start() (the soak
-# does) would otherwise load the whole bring-up for it.
+# does) would otherwise load the whole bring-up for it. Reading AT+QIRD's answer in the formats
+# other than the default (viewmode 1, showlength 1, hex) is here too (qird_format, a method of
+# sockets.Sockets loaded on first use), as only a program that set or read them here meets them.
 
 from .checks import check_range
+from .engine import LINE_MORE
 from .errors import BC26Error
 from .fields import Fields
 
@@ -67,3 +70,35 @@ def configure(m, send_hex=None, recv_hex=None, viewmode=None, showlength=None, e
             check_range(value, 0, 1, name)
             m.command('AT+QICFG="', name, '",', value, tcpip=True)
             setattr(net, name, value)
+
+
+def qird_format(self, p, end, n):
+    # Sockets.on_qird in viewmode 1, showlength 1 or hex: '+QIRD: <n>' was read up to buf[p].
+    e = self.e
+    buf = e.buf
+    f = e.fields
+    f.start(p, end)
+    f.int()  # the empty rest of the <n> field: steps over its comma
+    if self.showlength:
+        # Left in the module after this read; some firmware prints it negative.
+        self.remaining = f.int(0)
+    if n <= 0:
+        return LINE_MORE
+    if self.recv_hex:
+        h = self.hex
+        h.start()
+        if self.viewmode:
+            f.rest()
+            h.read_hex(e.mv, f.a, f.b)
+        else:
+            e.take(2 * n, h.read_hex)
+    elif self.viewmode:
+        # The data starts right after the comma: Fields skipped the spaces after it,
+        # which may be the data's own first bytes.
+        q = f.pos
+        while buf[q - 1] == 32:
+            q -= 1
+        e.take(n, self.read_sink, q, True)
+    else:
+        e.take(n, self.read_sink)
+    return LINE_MORE

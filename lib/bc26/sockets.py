@@ -5,11 +5,10 @@
 # NVRAM (dataformat, viewmode, showlength) or per boot (echomode), so the driver always
 # knows them: it reads them before the first socket opens, and records what it sets.
 
-from ._compat import const, lazy, ticks_diff, ticks_ms
+from ._compat import const, lazy, ticks_add, ticks_diff, ticks_ms
 from .engine import LINE_DONE, LINE_MORE
 from .errors import BC26Error, BC26Timeout
-from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, READ_MAX, URC_MAX, WAIT_MAX
-from .ring import Ring
+from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, READ_MAX, WAIT_MAX
 
 BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC
@@ -21,7 +20,7 @@ _SEND = (b"SEND OK", b"SEND FAIL")
 _RARE = (
     "|openclose open_steps open_line release_steps close_steps "
     "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push _read_failed "
-    "|sockstate state "
+    "|sockstate state |ring on_push push_sink |sockcfg qird_format "
 )
 
 
@@ -66,6 +65,8 @@ class Socket:
         self.rxsize = rxsize
         self.ring = None
         if mode == PUSH:
+            from .ring import Ring  # push mode's code, loaded with its first socket
+
             self.ring = Ring(rxsize, self.udp)
         self.closed = False  # closed by the user: recv raises
         self.released = False  # AT+QICLOSE done: the connectID is free on the module
@@ -93,35 +94,37 @@ class Socket:
         For UDP one call returns one datagram. In buffer mode the data goes from the
         receive buffer straight into buf.
         """
-        n = len(buf)
-        if 0 < nbytes < n:
-            n = nbytes
+        # (Few names, nbytes the count and timeout the deadline once known: a call whose
+        # state fits in 11 words allocates no frame on the heap, and this runs for every read.)
+        if not 0 < nbytes < len(buf):
+            nbytes = len(buf)
         if timeout == -1:
             timeout = self.timeout
         if timeout is not None and not 0 <= timeout <= WAIT_MAX:
             raise ValueError("timeout must be 0..%d ms or None" % WAIT_MAX)
-        if n == 0:
+        if nbytes == 0:
             return 0
-        k = self.take(buf, n, False)
+        k = self.take(buf, nbytes, False)
         if k is not None or timeout == 0:
             return k
-        modem = self.net.modem
-        t0 = last_read = ticks_ms()
+        if timeout is not None:
+            timeout = ticks_add(ticks_ms(), timeout)
+        last = ticks_ms()
         while True:
-            left = -1 if timeout is None else timeout - ticks_diff(ticks_ms(), t0)
-            if timeout is not None and left <= 0:
+            k = -1 if timeout is None else ticks_diff(timeout, ticks_ms())  # ms left
+            if timeout is not None and k <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % self.id)
-            modem.poll()
+            self.net.modem.poll()
             if not self.readable():
-                modem.engine.idle(50 if left < 0 or left > 50 else left)
-                modem.poll()
+                self.net.e.idle(50 if k < 0 or k > 50 else k)
+                self.net.modem.poll()
             # Buffer mode reads now and then even unannounced: firmware is known to announce
             # late, and the module never announces twice.
-            poll_anyway = self.mode == BUFFER and ticks_diff(ticks_ms(), last_read) >= self.poll_ms
-            if poll_anyway:
-                last_read = ticks_ms()
-            if poll_anyway or self.readable():
-                k = self.take(buf, n, poll_anyway)
+            k = self.mode == BUFFER and ticks_diff(ticks_ms(), last) >= self.poll_ms
+            if k:
+                last = ticks_ms()
+            if k or self.readable():
+                k = self.take(buf, nbytes, k)
                 if k is not None:
                     return k
 
@@ -456,9 +459,7 @@ class Sockets:
         self._room = 0
         self._reader = None
         self.remaining = None  # its <remaining_length> (showlength 1)
-        # The pushed data in progress.
-        self._push = None
-        self._push_left = 0
+        # ring.py sets self.push_sink, _push and _push_left with the first pushed data.
         # self.hex, the hex data format's coder (hexcode.py), is made by __getattr__ the first
         # time it is used: a program in the text format never loads its code.
         # The AT+QIOPEN in progress.
@@ -467,7 +468,6 @@ class Sockets:
         # Bound methods made once and kept under their own names, so the instance finds them
         # first: handing over self.method would otherwise allocate a bound method every time.
         self.read_sink = self.read_sink
-        self.push_sink = self.push_sink
         self.on_qird = self.on_qird
         self.restarts = 0
         self._restarted = False
@@ -514,75 +514,49 @@ class Sockets:
     def on_qird(self, buf, s, end):
         # The answer of AT+QIRD, or one that comes after its read gave up (a URC then, with
         # _dst None: its data is counted and dropped, and the reader learns of the loss).
-        e = self.e
         # '+QIRD: <n>' is parsed here digit by digit: this runs for every 512 bytes read.
-        p = s + 6
-        while p < end and buf[p] == 32:
-            p += 1
+        # (Few names: a call whose state fits in 11 words allocates no frame on the heap.)
+        s += 6
+        while s < end and buf[s] == 32:
+            s += 1
         n = 0
-        while p < end:
-            c = buf[p] - 48
+        while s < end:
+            c = buf[s] - 48
             if c < 0 or c > 9:
                 break
             n = n * 10 + c
-            p += 1
+            s += 1
         if n > READ_MAX:
             # No read asks for more: a length damaged on the wire. Its data cannot be
             # counted; the read fails and the socket reports the loss.
             self.damage()
-            e.abort("impossible AT+QIRD length")
-            return LINE_MORE
-        if not (self.viewmode or self.recv_hex or self.showlength):
-            if n > 0:
-                e.take(n, self.read_sink)
-            return LINE_MORE
-        f = e.fields
-        f.start(p, end)
-        f.int()  # the empty rest of the <n> field: steps over its comma
-        if self.showlength:
-            # Left in the module after this read; some firmware prints it negative.
-            self.remaining = f.int(0)
-        if n <= 0:
-            return LINE_MORE
-        if self.recv_hex:
-            h = self.hex
-            h.start()
-            if self.viewmode:
-                f.rest()
-                h.read_hex(e.mv, f.a, f.b)
-            else:
-                e.take(2 * n, h.read_hex)
-        elif self.viewmode:
-            # The data starts right after the comma: Fields skipped the spaces after it,
-            # which may be the data's own first bytes.
-            q = f.pos
-            while buf[q - 1] == 32:
-                q -= 1
-            e.take(n, self.read_sink, q, True)
-        else:
-            e.take(n, self.read_sink)
+            self.e.abort("impossible AT+QIRD length")
+        elif self.viewmode or self.recv_hex or self.showlength:
+            self.qird_format(s, end, n)  # the other formats: sockcfg.py, which set them
+        elif n > 0:
+            self.e.take(n, self.read_sink)
         return LINE_MORE
 
     def read_sink(self, mv, s, e):
         dst = self._dst
-        k = e - s
         if dst is None or mv is None:
             self.damage()  # data of a read that gave up, or the rest of one that never came
             return
-        got = self._got
-        if k > self._room - got:
+        k = self._got
+        if e - s > self._room - k:
             # More than was asked for: never written past it; the rest is lost.
-            k = self._room - got
+            e = s + self._room - k
             self.damage()
-        dst[got : got + k] = mv[s : s + k]
-        self._got = got + k
+        dst[k : k + e - s] = mv[s:e]
+        self._got = k + e - s
 
     def on_recv(self, buf, s, end):
-        e = self.e
-        f = e.fields
-        f.start(e.args + 1, end)
-        cid = f.int(-1)
-        sock = self.table[cid] if 0 <= cid <= 4 else None
+        # (s is reused for the connectID, then the length: a frame of at most 11 words is
+        # not allocated on the heap, and this runs for every "recv" URC.)
+        f = self.e.fields
+        f.start(self.e.args + 1, end)
+        s = f.int(-1)
+        sock = self.table[s] if 0 <= s <= 4 else None
         if f.pos >= f.end:
             if sock is not None:
                 sock.pending = True
@@ -593,54 +567,18 @@ class Sockets:
                 sock.lost = True
                 sock.pending = True
             return
-        n = f.int(-1)
+        s = f.int(-1)
         if sock is not None and sock.mode == BUFFER:
             sock.pending = True
-            sock.hint = n if n > 0 else 0
+            sock.hint = s if s > 0 else 0
             return
         if sock is None and (self.viewmode == 0 or buf[end - 1] != 44):
             # Not ours: with viewmode 0 a push URC and a buffer-mode one look alike; with
             # viewmode 1 pushed data follows a comma, a buffer-mode notice ends in its length.
             return
-        if not 0 < n <= (URC_MAX // 2 if self.recv_hex else URC_MAX):
-            # A length no URC can carry: damaged on the wire, so its data cannot be counted.
-            self.damaged += 1
-            if sock is not None and sock.ring is not None:
-                sock.ring.dropped += 1
-            return
-        if sock is not None and (sock.closed or sock.ring is None):
-            sock = None  # closing, or never opened for its user: counted and dropped
-        self._push = sock
-        self._push_left = n
-        if sock is not None and sock.udp:
-            sock.ring.start_datagram(n)
-        if self.recv_hex:
-            h = self.hex
-            h.start()
-            if self.viewmode:
-                f.rest()
-                h.push_hex(e.mv, f.a, f.b)
-            else:
-                e.take(2 * n, h.push_hex)
-        elif self.viewmode:
-            q = f.pos  # right after the comma, as in on_qird
-            while buf[q - 1] == 32:
-                q -= 1
-            e.take(n, self.push_sink, q, True)
-        else:
-            e.take(n, self.push_sink)
-
-    def push_sink(self, mv, s, e):
-        if mv is None:
-            self.drop_push()  # the module stopped before the end (Engine.take)
-            return
-        self._push_left -= e - s
-        sock = self._push
-        if sock is None:
-            return
-        sock.ring.write(mv, s, e)
-        if self._push_left <= 0 and sock.udp:
-            sock.ring.end_datagram()
+        # Pushed data: ring.py, loaded when a push-mode socket opens (or by data pushed for
+        # none, to count and drop it), so a buffer-mode program never holds its code.
+        self.on_push(buf, sock, s)
 
 
 # Socket.take's answers, for bc26.aio: AT+QIRD begun (or due), resynchronise first, release.
