@@ -18,7 +18,7 @@ _MORE = (
     "|resync ready sync sync_steps "
     "|power set_pins power_on reset wake |psm set_sleep release_sleep_lock set_psm psm_events wait_psm "
     "|powerinfo sleep_mode psm_config psm_granted set_edrx edrx_config edrx_granted "
-    "|sockstate socket_state |sockcfg configure read_config "
+    "|sockstate socket_state |sockcfg configure read_config |openclose open "
     "|raw at on last_error last_error_steps explain "
 )
 
@@ -66,29 +66,14 @@ class Modem:
             (b"Leaving the BROM", b"", "on_restart", net),
             (b"POWERED DOWN", b"", "on_restart", net),
             # The network: the default PDN is up, with this address; the registration changed.
-            (b"+IP:", b"", "_on_ip", self),
-            (b"+CEREG:", b"", "_on_cereg", self),
+            (b"+IP:", b"", "_on_net", self),
+            (b"+CEREG:", b"", "_on_net", self),
         ]
 
     def poll(self):
         """Read what the module sent and dispatch URCs. Call it often while idle."""
         self.engine.poll()
         self.net.service()
-
-    # --- sockets (sockets.py) ------------------------------------------------------------
-
-    def open(
-        self, kind, host, port, local_port=0, mode=0, ipv6=False, connect_id=None, timeout=None, rxsize=1024
-    ):
-        """AT+QIOPEN: a connected bc26 Socket, or BC26Error with the module's code.
-
-        kind "TCP" or "UDP"; host an IP address or a domain name (<= 150 bytes); mode
-        bc26.BUFFER (0) or bc26.PUSH (1); connect_id 0-4 or None for the first free one;
-        timeout ms for +QIOPEN (default 60 s); rxsize: a push-mode socket's buffer, as a
-        size or a bytearray to use (allocated early, while the heap is still in one piece).
-        """
-        steps = self.net.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
-        return self.drive(steps)
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
@@ -137,20 +122,20 @@ class Modem:
 
     # --- URCs of the network (resident: they come at every attach, start() or not) -------
 
-    def _on_ip(self, buf, s, end):
-        # +IP: 10.170.235.216 (the default PDN is up: the manual's go-ahead for QIOPEN).
+    def _on_net(self, buf, s, end):
+        # +IP: 10.170.235.216 (the default PDN is up: the manual's go-ahead for QIOPEN), or
+        # +CEREG: <stat>[,...] (the URC form; the read form, with <n> first, is a response).
+        # One handler for both: each resident function costs heap beyond its bytecode.
         f = self.engine.fields
-        f.start(s + 4, end)
-        if f.str():
-            self.ip = f.text()
-
-    def _on_cereg(self, buf, s, end):
-        # The URC form: +CEREG: <stat>[,...] (the read form, with <n> first, is a response).
-        f = self.engine.fields
+        if buf[s + 1] == 73:  # I
+            f.start(s + 4, end)
+            if f.str():
+                self.ip = f.text()
+            return
         f.start(s + 7, end)
-        stat = f.int()
-        if stat is not None:
-            self.reg = stat
+        s = f.int()
+        if s is not None:
+            self.reg = s
 
     # --- the rest, loaded on first use -----------------------------------------------------
     # Every method costs heap whether it is called or not, so services (ping, NTP, DNS),

@@ -2,13 +2,26 @@
 # first open or close (Sockets.__getattr__, _compat.lazy). A deep-sleep node that keeps its
 # socket through PSM (Modem.reattach) never opens or closes one again, and never loads this.
 # They are Sockets methods written as functions of self, so they use its state as its own
-# code does.
+# code does; open() is Modem.open (modem.open(...) is open(modem, ...)).
 
 from .checks import check_host, check_range
 from .engine import LINE_DONE, LINE_NOT_MINE
 from .errors import BC26Error, BC26Timeout
 from .limits import URC_MAX, WAIT_MAX
 from .sockets import BUFFER, Socket, done_line
+
+
+def open(  # Modem.open, by its public name (this module never needs the builtin)
+    m, kind, host, port, local_port=0, mode=0, ipv6=False, connect_id=None, timeout=None, rxsize=1024
+):
+    """AT+QIOPEN: a connected bc26 Socket, or BC26Error with the module's code.
+
+    kind "TCP" or "UDP"; host an IP address or a domain name (<= 150 bytes); mode
+    bc26.BUFFER (0) or bc26.PUSH (1); connect_id 0-4 or None for the first free one;
+    timeout ms for +QIOPEN (default 60 s); rxsize: a push-mode socket's buffer, as a
+    size or a bytearray to use (allocated early, while the heap is still in one piece).
+    """
+    return m.drive(open_steps(m.net, kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize))
 
 
 def open_steps(

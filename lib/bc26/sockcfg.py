@@ -3,9 +3,10 @@
 # boot, through bringup.py) and records what it sets. Loaded on first use, through
 # Modem.__getattr__: modem.configure(...) is configure(modem, ...). read_config stays beside
 # configure, not in bringup.py: a program that sets the values without start() (the soak
-# does) would otherwise load the whole bring-up for it. Reading AT+QIRD's answer in the formats
-# other than the default (viewmode 1, showlength 1, hex) is here too (qird_format, a method of
-# sockets.Sockets loaded on first use), as only a program that set or read them here meets them.
+# does) would otherwise load the whole bring-up for it. What the formats other than the
+# default (viewmode 1, showlength 1, hex, echomode 1) need on the data path is here too, as
+# methods of sockets.Sockets loaded on first use (qird_format, skip_echo): only a program that
+# set or read them here meets them.
 
 from .checks import check_range
 from .engine import LINE_MORE
@@ -102,3 +103,13 @@ def qird_format(self, p, end, n):
     else:
         e.take(n, self.read_sink)
     return LINE_MORE
+
+
+def skip_echo(self, k):
+    # Socket.prompted under echomode 1: the module repeats the k bytes of data-mode input
+    # (2 k in hex), which are no record.
+    self.e.take(2 * k if self.send_hex else k, _ignore, -2)
+
+
+def _ignore(mv, s, e):
+    pass

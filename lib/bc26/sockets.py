@@ -20,18 +20,13 @@ _SEND = (b"SEND OK", b"SEND FAIL")
 _RARE = (
     "|openclose open_steps open_line release_steps close_steps "
     "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push _read_failed "
-    "|sockstate state |ring on_push push_sink |sockcfg qird_format "
+    "|sockstate state |ring on_push push_sink |sockcfg qird_format skip_echo "
 )
 
 
 def done_line(buf, s, end):
     # The line handler of a command whose one expected line (SEND OK, CLOSE OK) completes it.
     return LINE_DONE
-
-
-def _ignore(mv, s, e):
-    # The sink for data that is not ours to keep (the module's echo of data-mode input).
-    pass
 
 
 def _inline_kind(data, off, end):
@@ -369,8 +364,7 @@ class Socket:
         e.prompted()
         e.due[0] = None  # going out now: never twice, even if the write stalls half-way
         if self.net.echomode:
-            # echomode 1: the module repeats the data; it is not a record.
-            e.take(2 * k if self.net.send_hex else k, _ignore, -2)
+            self.net.skip_echo(k)  # sockcfg.py, which set or read the echomode
         if self.net.send_hex:
             self.net.hex.hex_out(data, off, k)
         else:
