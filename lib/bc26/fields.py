@@ -38,18 +38,6 @@ class Fields:
         self.pos = pos
         self.end = end
 
-    def _next(self, p):
-        # Step over trailing spaces and one comma, and the spaces after it.
-        buf = self.buf
-        end = self.end
-        while p < end and buf[p] == _SPACE:
-            p += 1
-        if p < end and buf[p] == _COMMA:
-            p += 1
-            while p < end and buf[p] == _SPACE:
-                p += 1
-        self.pos = p
-
     def int(self, default=None):
         """The next field as an int (optionally signed, optionally quoted), or default if empty."""
         # Fast path, the usual case: plain digits followed by a comma or the end.
@@ -96,12 +84,15 @@ class Fields:
         if quoted and p < end and buf[p] == _QUOTE:
             p += 1
         # Anything else up to the comma makes the field not a number.
-        q = p
-        while q < end and buf[q] != _COMMA:
-            if buf[q] != _SPACE:
+        while p < end and buf[p] != _COMMA:
+            if buf[p] != _SPACE:
                 digits = 0
-            q += 1
-        self._next(q)
+            p += 1
+        if p < end:  # past the comma and the spaces after it
+            p += 1
+            while p < end and buf[p] == _SPACE:
+                p += 1
+        self.pos = p
         if not digits:
             return default
         return -v if neg else v
@@ -112,23 +103,29 @@ class Fields:
         p = self.pos
         end = self.end
         if p < end and buf[p] == _QUOTE:
-            a = p + 1
-            b = buf.find(b'"', a, end)
+            self.a = p + 1
+            b = buf.find(b'"', p + 1, end)
             if b < 0:
                 b = end
-            self.a = a
             self.b = b
-            self._next(b + 1 if b < end else end)
+            p = b + 1 if b < end else end
+            while p < end and buf[p] == _SPACE:
+                p += 1
         else:
-            b = buf.find(b",", p, end)
-            if b < 0:
-                b = end
-            q = b
-            while q > p and buf[q - 1] == _SPACE:
-                q -= 1
-            self.a = p
-            self.b = q
-            self._next(b)
+            p = buf.find(b",", p, end)
+            if p < 0:
+                p = end
+            b = p
+            while b > self.pos and buf[b - 1] == _SPACE:
+                b -= 1
+            self.a = self.pos
+            self.b = b
+        # Past one comma and the spaces after it (not past anything else).
+        if p < end and buf[p] == _COMMA:
+            p += 1
+            while p < end and buf[p] == _SPACE:
+                p += 1
+        self.pos = p
         return self.b - self.a
 
     def rest(self):
