@@ -245,11 +245,10 @@ class AsyncModem:
                 k = sock.qisend(data, off, n)
                 await self._complete()
                 if k > 0:
-                    sock.prompted(data, off, k)
+                    k = sock.sent(data, off, k)  # the data, after the '>' prompt
                     await self._complete()
-                else:
-                    k = -k
-                sock.sent(off)
+                sock.sent(data, off, k)  # SEND OK
+                k = -k
             except BC26Error as err:
                 e.abandon()  # a UART write that stalled leaves the command pending
                 await self._explain(err)

@@ -241,10 +241,10 @@ class Socket:
     # --- sending ---------------------------------------------------------------------
     #
     # A send runs in phases that never wait: qisend builds the command for the next piece
-    # and begins it; prompted puts the data out after the '>' prompt (data mode); sent
-    # reads SEND OK / SEND FAIL. send() waits between them with Engine.wait(), bc26.aio
-    # awaits; both call the same phases, public for that (as take/took/readable for
-    # a receive). (Not generators: one would allocate per send.)
+    # and begins it; sent puts the data out after the '>' prompt (data mode), then reads
+    # SEND OK / SEND FAIL. send() waits between them with Engine.wait(), bc26.aio awaits;
+    # both call the same phases, public for that (as take/took/readable for a receive).
+    # (Not generators: one would allocate per send.)
 
     def send(self, data, form=0, cancel=False):
         """Send all of data (bytes-like or str), choosing the command form by itself.
@@ -273,13 +273,12 @@ class Socket:
                 k = self.qisend(data, off, n, form)
                 e.step(True)  # Engine.wait()
                 if k > 0:
-                    self.prompted(data, off, k, end)
+                    k = self.sent(data, off, k, end)  # the data, after the '>' prompt
                     e.step(True)  # Engine.wait()
                     if cancel:
                         break
-                else:
-                    k = -k
-                self.sent(off)
+                self.sent(data, off, k)  # SEND OK
+                k = -k
             except BC26Error as err:
                 e.abandon()  # a UART write that stalled leaves the command pending
                 modem.drive(modem.explain(err, True))
@@ -305,7 +304,7 @@ class Socket:
         # begins it. form 0 chooses as send() says; 1 / 2 inline, plain / in double quotes;
         # 3 the fixed-length data mode; 4 the data mode ended by Ctrl+Z; 5 AT+QISENDEX.
         # Returns the piece's length, negative when the data went with the command; in the
-        # data mode the module is to prompt for it ('>'): then prompted(). Last, sent().
+        # data mode the module is to prompt for it ('>'): then sent(), twice.
         net = self.net
         e = net.e
         hexed = net.send_hex
@@ -355,12 +354,23 @@ class Socket:
         e.write(b'"\r' if quote else b"\r")
         return -k
 
-    def prompted(self, data, off, k, end=None):
-        # The data mode's second phase, once the command prompted or failed: its error (or
-        # "no data prompt"); else data[off:off+k] goes out, then end (Ctrl+Z, or Esc to
-        # cancel; None after a fixed length), and the wait for the result begins. (Few
-        # names: a call whose state fits in 11 words allocates no frame on the heap.)
+    def sent(self, data, off, k, end=None):
+        # Each later phase, once the command's wait ended (k: what qisend returned, then
+        # what this returned). k > 0, the data mode: the '>' came, else the command's
+        # error (or "no data prompt") is raised; data[off:off+k] goes out, then end (Ctrl+Z,
+        # or Esc to cancel; None after a fixed length), the wait for the result begins, and
+        # -k is returned: wait, then call again with it. k <= 0: SEND OK returns 0, SEND
+        # FAIL raises SendFailed (off: the count sent before), and the command's error is
+        # raised (the caller adds Modem.explain). (Few names: a call whose state fits in
+        # 11 words allocates no frame on the heap.)
         e = self.net.e
+        if k <= 0:
+            e.finish()
+            if e.matched == 1:
+                from .dataerrors import SendFailed as e  # (e: one name fewer in the frame)
+
+                raise e(off)
+            return 0
         e.prompted()
         e.due[0] = None  # going out now: never twice, even if the write stalls half-way
         if self.net.echomode:
@@ -373,18 +383,9 @@ class Socket:
             e.write(end)
             if end == b"\x1b":
                 e.resume(self.net.cmd_timeout, 0)
-                return
+                return -k
         e.resume(self.net.cmd_timeout + k, self.net.send_timeout)
-
-    def sent(self, off):
-        # The last phase: SEND OK, or SEND FAIL raises SendFailed (off: the count sent
-        # before); the command's error is raised (the caller adds Modem.explain).
-        e = self.net.e
-        e.finish()
-        if e.matched == 1:
-            from .dataerrors import SendFailed
-
-            raise SendFailed(off)
+        return -k
 
     # --- other -------------------------------------------------------------------------
 
