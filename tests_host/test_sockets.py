@@ -423,6 +423,8 @@ def test_echomode_skips_the_echoed_data():
     u.reply(b"AT+QISEND=0,6\r", b"\r\n> ")
     u.reply(b"\r\nOK\r\n", b"\r\nOK\r\n" + OK + b"\r\nSEND OK\r\n")
     s.send_fixed(b"\r\nOK\r\n")
+    # The echo was skipped, not read as records (an OK the command already had, say).
+    assert m.engine.unknown == 0
 
 
 def test_send_status_mode_switch_config_and_state_lists():
