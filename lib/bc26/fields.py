@@ -128,19 +128,6 @@ class Fields:
         self.pos = p
         return self.b - self.a
 
-    def rest(self):
-        """Everything left, as the span buf[a:b] (one pair of surrounding quotes removed)."""
-        buf = self.buf
-        a = self.pos
-        b = self.end
-        if b - a >= 2 and buf[a] == _QUOTE and buf[b - 1] == _QUOTE:
-            a += 1
-            b -= 1
-        self.a = a
-        self.b = b
-        self.pos = self.end
-        return b - a
-
     def text(self):
         """The last string span as a str (allocates; for results handed to the user)."""
         return as_text(self.buf[self.a : self.b])

@@ -147,8 +147,13 @@ def on_push(self, buf, sock, n):
         h = self.hex
         h.start()
         if self.viewmode:
-            f.rest()
-            h.push_hex(e.mv, f.a, f.b)
+            # The rest of the line, without one pair of quotes around it.
+            p = f.pos
+            end = f.end
+            if end - p >= 2 and buf[p] == 34 and buf[end - 1] == 34:
+                p += 1
+                end -= 1
+            h.push_hex(e.mv, p, end)
         else:
             e.take(2 * n, h.push_hex)
     elif self.viewmode:

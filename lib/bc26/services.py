@@ -351,8 +351,13 @@ def error_info(modem):
     f = Fields(line)
     f.start(12, len(line))
     code = f.int(0)
-    f.rest()
-    text = f.text().strip()
+    # The rest of the line, without one pair of quotes around it.
+    a = f.pos
+    b = len(line)
+    if b - a >= 2 and line[a] == 34 and line[b - 1] == 34:
+        a += 1
+        b -= 1
+    text = as_text(line[a:b]).strip()
     return code, text or error_name(code) or ""
 
 

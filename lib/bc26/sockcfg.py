@@ -89,8 +89,12 @@ def qird_format(self, p, end, n):
         h = self.hex
         h.start()
         if self.viewmode:
-            f.rest()
-            h.read_hex(e.mv, f.a, f.b)
+            # The rest of the line, without one pair of quotes around it.
+            p = f.pos
+            if end - p >= 2 and buf[p] == 34 and buf[end - 1] == 34:
+                p += 1
+                end -= 1
+            h.read_hex(e.mv, p, end)
         else:
             e.take(2 * n, h.read_hex)
     elif self.viewmode:

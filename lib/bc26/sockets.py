@@ -29,18 +29,6 @@ def done_line(buf, s, end):
     return LINE_DONE
 
 
-def _inline_kind(data, off, end):
-    # 0: cannot go inline (a byte the command line would misread); 1: plain; 2: quote it.
-    kind = 1
-    for i in range(off, end):
-        c = data[i]
-        if c < 32 or c > 126 or c == 34 or c == 59:
-            return 0
-        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122):
-            kind = 2
-    return kind
-
-
 class Socket:
     """A socket on the module (connectID 0-4). Made by Modem.open().
 
@@ -311,7 +299,17 @@ class Socket:
         k = n - off
         if form == 0:
             if k <= (INLINE_HEX_MAX if hexed else INLINE_TEXT_MAX):
-                form = 1 if hexed else _inline_kind(data, off, n)
+                form = 1
+                if not hexed:
+                    # Plain for letters and digits, quoted for other printable bytes, not
+                    # inline for a byte the command line would misread.
+                    for i in range(off, n):
+                        c = data[i]
+                        if c < 32 or c > 126 or c == 34 or c == 59:
+                            form = 0
+                            break
+                        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122):
+                            form = 2
             if form == 0:
                 form = 3
                 m = DATA_HEX_MAX if hexed else DATA_TEXT_MAX

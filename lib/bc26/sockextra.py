@@ -8,7 +8,7 @@ from .checks import check_range
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields
 from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, QISENDEX_MAX
-from .sockets import BUFFER, PUSH, _inline_kind
+from .sockets import BUFFER, PUSH
 
 # --- Socket methods ------------------------------------------------------------------
 
@@ -30,7 +30,12 @@ def send_inline(sock, data, quote=None):
         if c == 34 and quote is False:
             raise ValueError("unquoted inline data cannot hold '\"'")
     if quote is None:
-        kind = _inline_kind(data, 0, n) or 2
+        # Plain for letters and digits only.
+        kind = 1
+        for c in data:
+            if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122):
+                kind = 2
+                break
     elif not quote:
         kind = 1
     return sock.send(data, kind)
