@@ -110,8 +110,8 @@ def qird_format(self, p, end, n):
 
 
 def skip_echo(self, k):
-    # Socket.prompted under echomode 1: the module repeats the k bytes of data-mode input
-    # (2 k in hex), which are no record.
+    # Socket.sent after the '>' under echomode 1: the module repeats the k bytes of data-mode
+    # input (2 k in hex), which are no record.
     self.e.take(2 * k if self.send_hex else k, _ignore, -2)
 
 
