@@ -477,3 +477,40 @@ def test_the_record_after_an_overlong_one_is_kept_when_its_line_end_comes_alone(
     e.poll()
     assert e.overflows == 1
     assert urcs.lines == [b'+QIURC: "closed",1']
+
+
+def test_fields_split_as_the_manual_prints_them():
+    # Fields walks a line's fields in place: quotes removed, the spaces before a comma not
+    # part of a bare field, one comma and the spaces after it stepped over.
+    from bc26.fields import Fields
+
+    line = b'+X: abc  , "q r" ,  -12 ,7,,"",tail  '
+    f = Fields(line)
+    f.start(4, len(line))
+    got = []
+    for _ in range(3):
+        f.str()
+        got.append(line[f.a : f.b])
+    assert got == [b"abc", b"q r", b"-12"], got
+    assert f.int() == 7
+    assert f.int(99) == 99  # an empty field: the default
+    assert f.str() == 0  # an empty quoted field
+    f.str()
+    assert line[f.a : f.b] == b"tail"
+    assert f.pos == f.end
+
+
+def test_viewmode1_read_data_that_starts_with_spaces_is_taken_whole():
+    # The data of '+QIRD: <n>,<data>' (viewmode 1) starts right after the comma: the field
+    # parser steps over spaces, which may be the data's own first bytes.
+    import bc26
+
+    u = FakeUART()
+    m = bc26.Modem(u)
+    m.net.known = True
+    m.net.viewmode = 1
+    u.reply(b"AT+QIOPEN=", b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n")
+    s = m.open("TCP", "10.0.0.1", 7)
+    u.feed(b'\r\n+QIURC: "recv",0\r\n')
+    u.reply(b"AT+QIRD=0,", b"\r\n+QIRD: 6,  ab  \r\n\r\nOK\r\n")
+    assert s.recv(10, 500) == b"  ab  "
