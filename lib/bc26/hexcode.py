@@ -30,6 +30,21 @@ class HexCoder:
         self.nib = -1
         self.bad = False
 
+    def data(self, sink, n, inline, p, end):
+        # A record's n bytes of hex data for sink (read_hex or push_hex): on the record's own
+        # line from buf[p] to buf[end] (viewmode 1), without one pair of quotes around it, or
+        # the 2 n digits that follow the line.
+        self.start()
+        e = self.net.e
+        if inline:
+            buf = e.buf
+            if end - p >= 2 and buf[p] == 34 and buf[end - 1] == 34:
+                p += 1
+                end -= 1
+            sink(e.mv, p, end)
+        else:
+            e.take(2 * n, sink)
+
     def hex_out(self, data, off, n):
         # Writes data[off:off+n] to the module as hex digits.
         out = self.mv

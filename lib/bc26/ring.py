@@ -144,18 +144,7 @@ def on_push(self, buf, sock, n):
     if sock is not None and sock.udp:
         sock.ring.start_datagram(n)
     if self.recv_hex:
-        h = self.hex
-        h.start()
-        if self.viewmode:
-            # The rest of the line, without one pair of quotes around it.
-            p = f.pos
-            end = f.end
-            if end - p >= 2 and buf[p] == 34 and buf[end - 1] == 34:
-                p += 1
-                end -= 1
-            h.push_hex(e.mv, p, end)
-        else:
-            e.take(2 * n, h.push_hex)
+        self.hex.data(self.hex.push_hex, n, self.viewmode, f.pos, f.end)
     elif self.viewmode:
         q = f.pos  # right after the comma, as in Sockets.on_qird
         while buf[q - 1] == 32:

@@ -86,17 +86,7 @@ def qird_format(self, p, end, n):
     if n <= 0:
         return LINE_MORE
     if self.recv_hex:
-        h = self.hex
-        h.start()
-        if self.viewmode:
-            # The rest of the line, without one pair of quotes around it.
-            p = f.pos
-            if end - p >= 2 and buf[p] == 34 and buf[end - 1] == 34:
-                p += 1
-                end -= 1
-            h.read_hex(e.mv, p, end)
-        else:
-            e.take(2 * n, h.read_hex)
+        self.hex.data(self.hex.read_hex, n, self.viewmode, f.pos, end)
     elif self.viewmode:
         # The data starts right after the comma: Fields skipped the spaces after it,
         # which may be the data's own first bytes.
