@@ -230,6 +230,77 @@ def test_item3_the_echo_of_data_paid_to_a_late_prompt_is_not_read_as_records():
         assert s.send_fixed(b"abc") == 3
 
 
+def test_item3_a_prompt_later_than_the_resyncs_quiet_wait_is_paid_the_rest():
+    # make soak, aio seed 5038: a fixed-length send gave up before its '>', and the module
+    # stayed busy (a long push) beyond the resync's quiet limit. The resync then forgot the
+    # debt and sent AT; the '>' came behind it, got Esc, and the module, which had taken
+    # "AT\r\x1b" for 4 bytes of data, sat in data mode taking the next command for the rest.
+    # Every byte written after the send gave up is data to a late '>': it is paid what is
+    # left, so the module leaves data mode, and the debt ends only with an AT answered.
+    for hexed in (False, True):
+        u, m = make()
+        s = opened(u, m)
+        m.net.send_hex = hexed
+        m.net.cmd_timeout = 300
+        chatter = [(100 * i, b'\r\n+QIURC: "recv",0\r\n') for i in range(1, 18)]
+        u.reply(b"AT+QISEND=0,5\r", *chatter)  # never quiet for 300 ms, for 1.7 s
+        raises(bc26.BC26Error, s.send_fixed, b"\x01\x02\x03\x04\x05")
+        # The module reads AT+QISEND only now, prompts, and takes the AT behind it for data.
+        u.reply(b"AT\r", b"\r\n> ")
+        rest = b"0" * (7 if hexed else 2)
+        u.reply(rest, b"\r\nSEND OK\r\n")
+        u.reply(b"AT\r", OK)  # the AT after the one taken for data timed out
+        u.reply(b"AT\r", OK)  # and the one that confirms, after a quiet wait
+        u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 20,99\r\n" + OK)
+        assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+        tx = bytes(u.tx)
+        after = tx[tx.index(b"AT+QISEND=0,5\r") + 14 :]
+        assert after == b"AT\r" + rest + b"AT\rAT\rAT+CSQ\r", (hexed, after)
+        assert m.engine.due[4] is None
+        u.reply(b"AT+QISEND=0,3\r", b"\r\n> ")
+        abc = b"616263" if hexed else b"abc"
+        u.reply(abc, OK + b"\r\nSEND OK\r\n")
+        assert s.send_fixed(b"abc") == 3
+
+
+def test_item3_a_debt_whose_prompt_never_comes_ends_with_an_answered_at():
+    # The sibling: the send never reached the module (its line lost), so no '>' comes. The
+    # resync's ATs are answered; the debt is dropped then, and a '>' much later (another
+    # send's, say, whose caller went away) is not paid the first send's data.
+    u, m = make()
+    s = opened(u, m)
+    m.net.cmd_timeout = 300
+    u.reply(b"AT+QISEND=0,5\r")
+    raises(bc26.BC26Error, s.send_fixed, b"\x01\x02\x03\x04\x05")
+    u.auto(b"AT\r", OK)
+    u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 20,99\r\n" + OK)
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    assert m.engine.due[4] is None and m.engine.due[0] is None
+
+
+def test_item3_a_send_left_waiting_for_its_prompt_keeps_the_next_line_from_its_data():
+    # The same class one way in: a fixed-length send begun by a caller that never stepped it
+    # again (an exception of its own), found overdue by the next command. That command went
+    # out at once, with the debt forgotten, so a late '>' took its line for data. It is
+    # refused instead, and the command after resynchronises, paying the prompt first.
+    from time import sleep
+
+    u, m = make()
+    s = opened(u, m)
+    m.net.cmd_timeout = 300
+    u.reply(b"AT+QISEND=0,5\r", (700, b"\r\n> "))
+    s.qisend(b"\x01\x02\x03\x04\x05", 0, 5, 3)
+    sleep(0.4)  # past its deadline, and nobody stepped it
+    raises(bc26.BC26Error, m.at, "AT+CSQ", 300)
+    u.reply(b"\x01\x02\x03\x04\x05", b"\r\nSEND OK\r\n")
+    u.auto(b"AT\r", OK)
+    u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 20,99\r\n" + OK)
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    tx = bytes(u.tx)
+    after = tx[tx.index(b"AT+QISEND=0,5\r") + 14 :]
+    assert after == b"\x01\x02\x03\x04\x05AT\rAT\rAT+CSQ\r", after  # an AT, quiet, the AT that confirms
+
+
 def test_item10_a_resync_whose_caller_goes_away_leaves_the_next_command_to_resync():
     # make soak, aio seed 5018: a read was cancelled, so the next read resynchronised; the
     # cancelled read's late OK answered that resync's first AT, and then that read was

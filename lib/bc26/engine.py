@@ -101,13 +101,14 @@ class Engine:
         self._paid = False  # the pending command's wait saw a debt paid
         # The payload of a fixed-length data-mode send (AT+QISEND=<id>,<len>): [data, off, k,
         # hex coder or None, then, once the send gave up before its '>': its expect, its
-        # trailer ms; last the echomode, for the echo of the data]. The manual gives that
+        # trailer ms; the echomode, for the echo of the data; last the bytes written since
+        # it gave up, which a late '>' took for data (resync.py)]. The manual gives that
         # form no Esc: once the module prompts, it takes exactly <len> bytes, whatever they
         # are, so a '>' that comes after the send gave up gets the data (the next command
         # line would be taken for it). Filled by the send, without allocating; the next
         # begin() with a prompt forgets it (a send refused with ERROR owes nothing), and so
         # does the resync after a send gave up (resync.py).
-        self.due = [None, 0, 0, None, None, 0, 0]
+        self.due = [None, 0, 0, None, None, 0, 0, 0]
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
         self.at_ok = None  # set after begin(): called when the command's OK is read
         self._quiet_ms = 0
@@ -581,8 +582,10 @@ class Engine:
             if ticks_diff(self._deadline, ticks_ms()) > 0:
                 raise BC26Error(None, "busy: a command is pending")
             self.abandon()  # left behind by a caller that went away; it is overdue
-            d = self.due
-            d[0] = d[4] = None  # what it owes a late prompt is given up with it
+            if self.due[4] is not None:
+                # A fixed-length send, before its '>': were this line to go out, a late '>'
+                # would take it for data. The next command resynchronises first.
+                raise BC26Error(None, "busy: a send's data prompt may still come")
         if not (0 < timeout <= WAIT_MAX and 0 <= trailer <= WAIT_MAX):
             from .checks import check_range  # its message names the bad value
 

@@ -174,6 +174,7 @@ def _give_up(self):
         else:
             d[4] = exp
             d[5] = self._trailer_ms
+            d[7] = 0
             if st == _PROMPTED:
                 self._pay_due()
             self.stale = True
@@ -210,7 +211,16 @@ def _pay_due(self):
         # echomode 1: the module repeats the data, which is no record: were it parsed, a
         # payload holding '+QIURC: "closed",0' would close a socket.
         self.take(2 * d[2] if d[3] is not None else d[2], _echo, -2)
-    if d[3] is not None:
+    if d[7]:
+        # A resync's ATs went out before the '>' came: the module took them for the first
+        # bytes of the data. What is left of it gets filler ('0' is a hex digit too), so
+        # that the module leaves data mode; the payload is lost either way.
+        n = (2 * d[2] if d[3] is not None else d[2]) - d[7]
+        while n > 0:
+            k = n if n < 16 else 16
+            self.write(_FILLER, 0, k)
+            n -= k
+    elif d[3] is not None:
         d[3].hex_out(data, d[1], d[2])
     else:
         self.write(data, d[1], d[2])
@@ -218,6 +228,9 @@ def _pay_due(self):
         self._owed = []
     self._owed.append([d[4], ticks_add(ticks_ms(), d[5] + _OWED_GRACE)])
     d[4] = None
+
+
+_FILLER = b"0000000000000000"
 
 
 def _echo(mv, s, e):
