@@ -1,6 +1,6 @@
 """The soak: long runs that do not belong in the default test command (make soak).
 
-    python3 tools/checks/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 74k]
+    python3 tools/checks/soak.py [--messages N] [--max-size B] [--fuzz-seeds N] [--heap 74k] [--romfs]
                           [--profile realistic [--seed N]]   (or BC26EMU_PROFILE=realistic make soak)
 
 1. No data lost: tests_device/soak_stream.py in the MicroPython unix port, compiled to .mpy and
@@ -43,21 +43,53 @@ def compile_mpy(dest):
         compile_one(os.path.join(ROOT, rel), os.path.join(dest, name[:-3] + ".mpy"), name, 3)
 
 
-def stream(messages, max_size, heap, **knobs):
-    """knobs: for the emulator (profile="realistic", seed=...)."""
+def romfs_image(src, img):
+    """A ROMFS image of the .mpy files in src (mpremote romfs build), as a board keeps it in
+    flash; its size."""
+    mpremote = venv_tool("mpremote", "run `make soak`, which installs it")
+    subprocess.run([mpremote, "romfs", "--no-mpy", "-o", img, "build", src], check=True, capture_output=True)
+    return os.path.getsize(img)
+
+
+def stream(messages, max_size, heap, romfs=False, **knobs):
+    """knobs: for the emulator (profile="realistic", seed=...). romfs: import the .mpy files
+    from a ROMFS image mounted at /rom, their bytecode left in place as in a board's flash.
+    The unix port reads the image into its heap first, so the run gets heap + the image's
+    size, and heap is what the program has beside it."""
     echo = TcpEchoServer()
     emu = Emulator(reg_delay=0, **knobs)
     work = tempfile.mkdtemp(prefix="bc26-soak-")
     try:
-        compile_mpy(work)
-        port = emu.serve_tcp("127.0.0.1", 0).port
+        src = os.path.join(work, "rom") if romfs else work
+        os.makedirs(src, exist_ok=True)
+        compile_mpy(src)
         code = "import sys, soak_stream; sys.exit(1 if soak_stream.main(%r, %d, %d, %d, 'unix') > 0 else 0)"
         code %= ("127.0.0.1", echo.port, messages, max_size)
+        if romfs:
+            img = os.path.join(work, "soak.romfs")
+            size = romfs_image(src, img)
+            # The image is read before anything else, so it lies in one block at the heap's
+            # start: what is left is one heap of the given size, as on a board.
+            code = (
+                "import vfs, sys\n"
+                "vfs.mount(vfs.VfsRom(open(%r, 'rb').read()), '/rom')\n"
+                "sys.path.insert(0, '/rom')\n"
+                "import bc26\n"
+                "assert bc26.__file__.startswith('/rom/'), bc26.__file__\n%s" % (img, code)
+            )
+            heap = str(_kib(heap) + size)
+            shutil.rmtree(src)  # nothing left to import from the filesystem
+        port = emu.serve_tcp("127.0.0.1", 0).port
         return micropython(code, heap, work, work, {"BC26_EMU_PORT": str(port)})
     finally:
         emu.close()
         echo.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _kib(heap):
+    # "48k" (or a count of bytes) in bytes.
+    return int(heap[:-1]) * 1024 if heap[-1] in "kK" else int(heap)
 
 
 def micropython(code, heap, path=None, cwd=ROOT, env=None):
@@ -111,6 +143,11 @@ def main(argv=None):
     ap.add_argument("--messages", type=int, default=3500, help="per combination; 4 combinations")
     ap.add_argument("--max-size", type=int, default=1460)
     ap.add_argument("--heap", default="74k", help="74k passes every time here; 72k half the runs")
+    ap.add_argument(
+        "--romfs",
+        action="store_true",
+        help="import the library from a ROMFS image (bytecode in place, as frozen or ROMFS code on a board)",
+    )
     ap.add_argument("--fuzz-seeds", type=int, default=100)
     env = profile_from_env()
     ap.add_argument("--profile", choices=sorted(PROFILES), default=env.get("profile", "tidy"))
@@ -120,11 +157,20 @@ def main(argv=None):
     ap.add_argument("--model-aio-seeds", type=int, default=20)
     args = ap.parse_args(argv)
     failed = False
-    proc, took = stream(args.messages, args.max_size, args.heap, profile=args.profile, seed=args.seed)
+    proc, took = stream(
+        args.messages, args.max_size, args.heap, args.romfs, profile=args.profile, seed=args.seed
+    )
     print(proc.stdout + proc.stderr, end="")
     print(
-        "stream soak: %s in %.0f s (MicroPython unix port, -X heapsize=%s, from .mpy, %s emulator, seed %d)"
-        % ("passed" if proc.returncode == 0 else "FAILED", took, args.heap, args.profile, args.seed)
+        "stream soak: %s in %.0f s (MicroPython unix port, -X heapsize=%s%s, %s emulator, seed %d)"
+        % (
+            "passed" if proc.returncode == 0 else "FAILED",
+            took,
+            args.heap,
+            " beyond the image, from ROMFS" if args.romfs else ", from .mpy",
+            args.profile,
+            args.seed,
+        )
     )
     failed |= proc.returncode != 0
     if args.fuzz_seeds:
