@@ -124,7 +124,7 @@ def test_remote_close_then_eof(ctx):
         s.send(b"QUIT\n")
         assert recv_exactly(s, 5) == b"QUIT\n"
         assert s.recv(16, 10000) == b""
-        assert ctx.modem.net.table[s.id] is None  # the driver sent AT+QICLOSE
+        assert ctx.modem.sockets.table[s.id] is None  # the driver sent AT+QICLOSE
         s.close()
 
 
@@ -136,7 +136,7 @@ def test_refused_connection_names_the_error(ctx):
         assert e.code in (566, 569), e
     else:
         raise AssertionError("a connection to a closed port opened")
-    assert all(s is None for s in ctx.modem.net.table)
+    assert all(s is None for s in ctx.modem.sockets.table)
 
 
 def test_five_sockets_at_once(ctx):

@@ -25,7 +25,7 @@ def pattern(n):
 
 
 def open_ids():
-    return [i for i in range(5) if modem.net.table[i] is not None]
+    return [i for i in range(5) if modem.sockets.table[i] is not None]
 
 
 async def main():

@@ -196,7 +196,7 @@ async def main():
     await s.close()
     am.stop()
     check(am.error is None, am.error)
-    open_ids = [i for i in range(5) if modem.net.table[i] is not None]
+    open_ids = [i for i in range(5) if modem.sockets.table[i] is not None]
     check(not open_ids, "sockets left open: %r" % open_ids)
 
 

@@ -56,6 +56,6 @@ check(info["type"] == "application/octet-stream", info)
 r = requests.post(base + "/upload", json={"t": 21.5, "unit": "C"})
 check(r.json()["type"] == "application/json", "json post")
 
-open_ids = [i for i in range(5) if modem.net.table[i] is not None]
+open_ids = [i for i in range(5) if modem.sockets.table[i] is not None]
 check(not open_ids, "sockets left open: %r" % open_ids)
 print("E2E REQUESTS OK")

@@ -122,7 +122,7 @@ def test_end_of_stream():
     check(s.read() == b"QUIT\n", "read() to the end")
     check(s.read(1) == b"" and s.readinto(bytearray(1)) == 0 and s.readline() == b"", "EOF")
     check(s.recv(5) == b"", "recv at EOF")
-    open_ids = [i for i in range(5) if modem.net.table[i] is not None]
+    open_ids = [i for i in range(5) if modem.sockets.table[i] is not None]
     check(not open_ids, "EOF frees the connectID: %r" % open_ids)
     s.close()
 
@@ -176,7 +176,7 @@ def test_all_five_connect_ids_and_reclaim():
     socks[0].write(b"QUIT\n")
     check(socks[0].read(5) == b"QUIT\n", "echo")
     t = Timer()
-    while not modem.net.table[socks[0]._s.id].remote_closed and t.ms() < 3000:
+    while not modem.sockets.table[socks[0]._s.id].remote_closed and t.ms() < 3000:
         modem.engine.idle(10)
         modem.poll()
     s6 = tcp()  # reclaims the one the peer closed
@@ -206,7 +206,7 @@ def main():
             print("FAIL  %s: %r" % (name, e))
             sys.print_exception(e)
         for i in range(5):
-            s = modem.net.table[i]
+            s = modem.sockets.table[i]
             if s is not None:
                 s.close()
     print("usocket: %d passed, %d failed" % (passed, failed))

@@ -51,7 +51,7 @@ def pattern(n):
 
 
 def open_ids():
-    return [i for i in range(5) if modem.net.table[i] is not None]
+    return [i for i in range(5) if modem.sockets.table[i] is not None]
 
 
 tag = settings.TAG

@@ -79,7 +79,7 @@ kicker.connect()
 r.publish(tag + "/out/robust", "after", qos=1)  # robust reconnects and sends it
 kicker.sock.close()
 r.disconnect()
-open_ids = [i for i in range(5) if modem.net.table[i] is not None]
+open_ids = [i for i in range(5) if modem.sockets.table[i] is not None]
 print("sockets left open:", open_ids)
 check(not open_ids, "sockets left open")
 print("E2E UMQTT OK")

@@ -167,7 +167,7 @@ def main(names):
             ctx.plain()
             check.step("%s.%s" % (name, attr), getattr(mod, attr), ctx)
             for i in range(5):  # no test leaves a socket behind
-                s = modem.net.table[i]
+                s = modem.sockets.table[i]
                 if s is not None:
                     s.close()
     if getattr(settings, "FACTS", True):

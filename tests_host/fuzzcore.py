@@ -99,7 +99,7 @@ def make(chunk, rxbuf, viewmode, recv_hex, showlength):
     # garbage, and time out quickly.
     u.auto(b"\rAT\r", b"\r\nOK\r\n")
     m = bc26.Modem(u, rxbuf=rxbuf)
-    net = m.net
+    net = m.sockets
     net.known = True
     net.viewmode = viewmode
     net.recv_hex = recv_hex
@@ -150,7 +150,7 @@ def check_bounds(m):
     e = m.engine
     assert 0 <= e._r <= e._w <= len(e.buf), (e._r, e._w)
     assert len(e.buf) == e._size
-    for s in m.net.table:
+    for s in m.sockets.table:
         if s is not None and s.ring is not None:
             assert 0 <= s.ring.used <= s.ring.size
 
@@ -177,7 +177,7 @@ def one_round():
             took = ticks_diff(ticks_ms(), t0)
             assert took < 30 + 3000 + 250, "a command outlived its deadline: %d ms" % took
         if random.randint(0, 3) == 0:
-            s = m.net.table[random.choice((1, 2, 3))]
+            s = m.sockets.table[random.choice((1, 2, 3))]
             if s is not None:
                 try:
                     s.recv_into(bytearray(64), 0, 0)

@@ -107,7 +107,7 @@ class Harness:
             mod.damage_per_mille = r.choice((0, 0, 0, 5, 20))
             mod.bad_length_per_mille = r.choice((0, 0, 20))
         self.modem = bc26.Modem(mod)
-        net = self.net = self.modem.net
+        net = self.sockets = self.modem.sockets
         net.known = True
         net.viewmode = viewmode
         net.recv_hex = recv_hex
@@ -293,14 +293,14 @@ class Harness:
         # here in real time) needs a retry of its own: three rounds in real time as in
         # virtual time (aio seed 5002 ran out after one), ended early once none is left.
         for _ in range(3):
-            if not self.clock.virtual and not (self.net.closing | self.net.orphans):
+            if not self.clock.virtual and not (self.sockets.closing | self.sockets.orphans):
                 break
             self.clock.advance(2100)
             poll()
         self.check_table()
 
     def check_table(self):
-        lib = [i for i in range(5) if self.net.table[i] is not None]
+        lib = [i for i in range(5) if self.sockets.table[i] is not None]
         mod = self.mod.open_ids()
         extra = [c for c in mod if c not in lib]
         if extra:
@@ -396,7 +396,7 @@ class Rules:
     def send(self, x, form, size, seed):
         h = self.h
         r = Rng(seed)
-        hexed = h.net.send_hex
+        hexed = h.sockets.send_hex
         s = x.sock
         bad = False
         if form == "send" or form == "sendall":
@@ -600,7 +600,7 @@ class USocketRules:
         # CLOSE OK: 2 + 10 s) after a resync of its own (model seed 5314: a damaged CLOSE OK).
         reclaim = [
             x
-            for x in h.net.table
+            for x in h.sockets.table
             if x is not None and not x.released and (x.remote_closed or getattr(x, "failed", False))
         ]
         bound = 2000 + 60000 + 12000 + len(reclaim) * (12000 + RESYNC_MS)

@@ -14,7 +14,7 @@ OK = b"\r\nOK\r\n"
 def make():
     u = FakeUART()
     m = bc26.Modem(u)
-    m.net.known = True
+    m.sockets.known = True
     return u, m, AsyncModem(m, tick_ms=2)
 
 
@@ -64,7 +64,7 @@ def test_open_send_recv_close():
     assert u.take_tx() == (
         b'AT+QIOPEN=1,0,"TCP","10.0.0.1",80,0,0\rAT+QISEND=0,5,hello\rAT+QIRD=0,64\rAT+QICLOSE=0\r'
     )
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
 
 
 def test_commands_from_many_coroutines_take_turns_and_the_loop_runs_meanwhile():
@@ -146,7 +146,7 @@ def test_failures_raise_the_modules_errors():
             return e.code
 
     assert run(main()) == 566
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
 
 
 def test_recv_times_out_and_timeout_zero_returns_none():
@@ -245,7 +245,7 @@ def test_a_recv_urc_that_comes_with_an_empty_read_is_not_lost():
 
 def test_the_first_open_reads_the_modules_data_format_if_start_did_not():
     u, m, am = make()
-    m.net.known = False
+    m.sockets.known = False
     u.reply(b'AT+QICFG="dataformat"\r', b'\r\n+QICFG: "dataformat",0,0\r\n' + OK)
     u.reply(b'AT+QICFG="viewmode"\r', b'\r\n+QICFG: "viewmode",1\r\n' + OK)
     u.reply(b'AT+QICFG="showlength"\r', b'\r\n+QICFG: "showlength",0\r\n' + OK)
@@ -256,7 +256,7 @@ def test_the_first_open_reads_the_modules_data_format_if_start_did_not():
         await am.open("UDP", "10.0.0.1", 7)
 
     run(main())
-    assert m.net.known and m.net.viewmode == 1
+    assert m.sockets.known and m.sockets.viewmode == 1
 
 
 # --- the same operations as the blocking layer (bc26.aio runs sockets.py's own code) ------
@@ -304,7 +304,7 @@ def test_remote_close_lets_the_rest_be_read_then_closes():
 
     assert run(main()) == [b"bye", b"", b""]
     assert u.take_tx() == b"AT+QIRD=0,10\rAT+QIRD=0,10\rAT+QICLOSE=0\r"
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
 
 
 def test_the_poller_closes_a_socket_that_opened_too_late():
@@ -315,13 +315,13 @@ def test_the_poller_closes_a_socket_that_opened_too_late():
         am.start()
         u.feed(b"\r\n+QIOPEN: 3,0\r\n")  # an open the driver gave up on succeeded after all
         for _ in range(100):
-            if not m.net.orphans and u.tx:
+            if not m.sockets.orphans and u.tx:
                 break
             await _sleep(2)
         am.stop()
 
     run(main())
-    assert u.take_tx() == b"AT+QICLOSE=3\r" and m.net.orphans == 0
+    assert u.take_tx() == b"AT+QICLOSE=3\r" and m.sockets.orphans == 0
 
 
 def test_send_failures_are_those_of_the_blocking_send():

@@ -21,7 +21,7 @@ XFAIL = ()
 def make(**cfg):
     u = FakeUART()
     m = bc26.Modem(u)
-    n = m.net
+    n = m.sockets
     n.known = True
     n.showlength = cfg.get("showlength", 0)
     n.viewmode = cfg.get("viewmode", 0)
@@ -85,7 +85,9 @@ def test_item19_a_close_whose_resync_failed_is_retried_not_forgotten():
     except bc26.BC26Error:
         pass
     assert b"AT+QICLOSE=0" not in u.tx
-    assert m.net.closing & 1 or m.net.table[0] is s, "AT+QICLOSE=0 never sent, and nobody will send it"
+    assert m.sockets.closing & 1 or m.sockets.table[0] is s, (
+        "AT+QICLOSE=0 never sent, and nobody will send it"
+    )
 
 
 def test_item10_a_resync_against_answers_at_250_ms_succeeds():
@@ -136,7 +138,7 @@ def test_restart_during_open_leaves_no_socket_outside_the_table():
         s = m.open("UDP", "10.0.0.1", 7)
     except bc26.BC26Error:
         return  # failed cleanly (the restart aborted it): acceptable
-    assert m.net.table[s.id] is s, m.net.table
+    assert m.sockets.table[s.id] is s, m.sockets.table
 
 
 def test_item4_viewmode1_data_that_starts_with_a_space_is_taken_whole():
@@ -184,7 +186,7 @@ def test_item3_a_prompt_that_comes_after_the_library_gave_up_gets_its_data():
 
     u, m = make()
     s = opened(u, m)
-    m.net.cmd_timeout = 300
+    m.sockets.cmd_timeout = 300
     u.reply(b"AT+QISEND=0,5\r", (500, b"\r\n> "))
     raises(bc26.BC26Error, s.send_fixed, b"\x01\x02\x03\x04\x05")
     sleep(0.6)  # the prompt is out now
@@ -210,9 +212,9 @@ def test_item3_the_echo_of_data_paid_to_a_late_prompt_is_not_read_as_records():
     for hexed in (False, True):
         u, m = make()
         s = opened(u, m)
-        m.net.echomode = 1
-        m.net.send_hex = hexed
-        m.net.cmd_timeout = 300
+        m.sockets.echomode = 1
+        m.sockets.send_hex = hexed
+        m.sockets.cmd_timeout = 300
         p = b'\r\n+QIURC: "closed",0\r\n'
         wire = b"".join(b"%02x" % c for c in p) if hexed else p
         u.reply(b"AT+QISEND=0,%d\r" % len(p), (500, b"\r\n> "))
@@ -240,8 +242,8 @@ def test_item3_a_prompt_later_than_the_resyncs_quiet_wait_is_paid_the_rest():
     for hexed in (False, True):
         u, m = make()
         s = opened(u, m)
-        m.net.send_hex = hexed
-        m.net.cmd_timeout = 300
+        m.sockets.send_hex = hexed
+        m.sockets.cmd_timeout = 300
         chatter = [(100 * i, b'\r\n+QIURC: "recv",0\r\n') for i in range(1, 18)]
         u.reply(b"AT+QISEND=0,5\r", *chatter)  # never quiet for 300 ms, for 1.7 s
         raises(bc26.BC26Error, s.send_fixed, b"\x01\x02\x03\x04\x05")
@@ -269,7 +271,7 @@ def test_item3_a_debt_whose_prompt_never_comes_ends_with_an_answered_at():
     # send's, say, whose caller went away) is not paid the first send's data.
     u, m = make()
     s = opened(u, m)
-    m.net.cmd_timeout = 300
+    m.sockets.cmd_timeout = 300
     u.reply(b"AT+QISEND=0,5\r")
     raises(bc26.BC26Error, s.send_fixed, b"\x01\x02\x03\x04\x05")
     u.auto(b"AT\r", OK)
@@ -287,7 +289,7 @@ def test_item3_a_send_left_waiting_for_its_prompt_keeps_the_next_line_from_its_d
 
     u, m = make()
     s = opened(u, m)
-    m.net.cmd_timeout = 300
+    m.sockets.cmd_timeout = 300
     u.reply(b"AT+QISEND=0,5\r", (700, b"\r\n> "))
     s.qisend(b"\x01\x02\x03\x04\x05", 0, 5, 3)
     sleep(0.4)  # past its deadline, and nobody stepped it
@@ -367,7 +369,7 @@ def test_item11_the_ok_of_a_refused_read_is_not_taken_for_the_next_command():
 def _pushed(u, m, hexed):
     # A push socket, and one 200-byte record of it in the UART (hex: 400 digits), which the
     # UART hands over a byte a read: one poll() reads 64 of it.
-    m.net.recv_hex = hexed
+    m.sockets.recv_hex = hexed
     s = opened(u, m, mode=bc26.PUSH)
     data = bytes(range(30, 230))
     body = b"".join(b"%02x" % c for c in data) if hexed else data
@@ -426,7 +428,7 @@ def test_item13_a_read_cut_short_raises_data_lost():
     u, m = make()
     s = opened(u, m)
     u.feed(b'\r\n+QIURC: "recv",0\r\n')
-    m.net.cmd_timeout = 300
+    m.sockets.cmd_timeout = 300
     u.reply(b"AT+QIRD=0,512\r", b"\r\n+QIRD: 200\r\n")
     try:
         s.recv(512, 2000)
@@ -463,7 +465,7 @@ def test_item12_a_restart_in_the_middle_of_hex_data_is_seen():
     # byte, then reports the loss.)
     for push in (True, False):
         u, m = make()
-        m.net.recv_hex = True
+        m.sockets.recv_hex = True
         s = opened(u, m, mode=bc26.PUSH if push else bc26.BUFFER)
         cut = b"41" * 30 + b"\r\nRDY\r\n"
         if push:
@@ -476,8 +478,8 @@ def test_item12_a_restart_in_the_middle_of_hex_data_is_seen():
                 s.recv(512, 500)
             except bc26.BC26Error:
                 pass  # the read ends with the restart
-        assert m.net.restarts == 1, push
-        assert m.net.table[0] is None, push
+        assert m.sockets.restarts == 1, push
+        assert m.sockets.table[0] is None, push
         try:
             got = s.recv(512, 300)
         except bc26.BC26Error:  # DataLost, or 567: the socket is gone with the restart
@@ -532,14 +534,14 @@ def test_item5_a_close_cancelled_before_its_command_still_closes():
         await csq
         for _ in range(300):  # the poller closes it
             await asyncio.sleep(0.01)
-            if m.net.table[0] is None:
+            if m.sockets.table[0] is None:
                 break
         am.stop()
         return cancelled
 
     assert asyncio.run(main())
     assert b"AT+QICLOSE=0\r" in u.take_tx()
-    assert m.net.table[0] is None and not m.net.closing
+    assert m.sockets.table[0] is None and not m.sockets.closing
 
 
 try:  # CPython: the XFAIL list as strict pytest marks (MicroPython has no pytest: mp_run.py reads XFAIL)

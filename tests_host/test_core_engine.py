@@ -507,8 +507,8 @@ def test_viewmode1_read_data_that_starts_with_spaces_is_taken_whole():
 
     u = FakeUART()
     m = bc26.Modem(u)
-    m.net.known = True
-    m.net.viewmode = 1
+    m.sockets.known = True
+    m.sockets.viewmode = 1
     u.reply(b"AT+QIOPEN=", b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n")
     s = m.open("TCP", "10.0.0.1", 7)
     u.feed(b'\r\n+QIURC: "recv",0\r\n')

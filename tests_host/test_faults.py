@@ -55,8 +55,8 @@ def test_silence_times_out_then_recovers(rig):
 def test_silence_during_open_and_send(rig):
     emu, m, echo = rig
     s = m.open("TCP", "127.0.0.1", echo.port)
-    m.net.send_timeout = 500
-    m.net.cmd_timeout = 300
+    m.sockets.send_timeout = 500
+    m.sockets.cmd_timeout = 300
     emu.knobs.silent = True
     err, took = timed(s.send, b"lost")
     assert isinstance(err, bc26.BC26Timeout), err
@@ -68,12 +68,12 @@ def test_silence_during_open_and_send(rig):
 
 def test_reboot_mid_command(rig):
     emu, m, echo = rig
-    before = m.net.restarts
+    before = m.sockets.restarts
     emu.knobs.reboot_on = "AT+QIOPEN"
     err, took = timed(m.open, "TCP", "127.0.0.1", echo.port)
     assert isinstance(err, bc26.BC26Error) and "restarted" in str(err), err
     assert took < 1.0
-    assert m.net.restarts == before + 1
+    assert m.sockets.restarts == before + 1
     m.wait_network(5000)
     works(m, echo)
 
@@ -92,13 +92,13 @@ def test_late_trailer_does_not_confuse_the_next_command(rig):
     emu, m, echo = rig
     s = m.open("TCP", "127.0.0.1", echo.port)
     emu.knobs.send_latency = 0.6
-    m.net.send_timeout = 200
+    m.sockets.send_timeout = 200
     err, took = timed(s.send, b"slow")
     assert isinstance(err, bc26.BC26Timeout), err
     assert took < 1.0
     emu.knobs.send_latency = 0
     time.sleep(0.7)  # the late SEND OK arrives while nothing waits for it
-    m.net.send_timeout = 5000
+    m.sockets.send_timeout = 5000
     assert s.recv(4, 5000) == b"slow"
     s.send(b"fast")
     assert s.recv(4, 5000) == b"fast"
@@ -194,8 +194,8 @@ def test_duplicated_and_delayed_urcs(rig):
 @pytest.mark.parametrize("knob", ["drop_rate", "corrupt_rate"])
 def test_damaged_bytes_surface_as_documented_errors(rig, knob):
     emu, m, echo = rig
-    m.net.cmd_timeout = 300
-    m.net.send_timeout = 500
+    m.sockets.cmd_timeout = 300
+    m.sockets.send_timeout = 500
     setattr(emu.output, knob, 0.02)
     outcomes = {"ok": 0, "error": 0}
     t0 = time.monotonic()
@@ -207,7 +207,7 @@ def test_damaged_bytes_surface_as_documented_errors(rig, knob):
             outcomes["error"] += 1
     assert time.monotonic() - t0 < 40 * 2.0
     setattr(emu.output, knob, 0.0)
-    m.net.cmd_timeout = 2000
-    m.net.send_timeout = 10000
+    m.sockets.cmd_timeout = 2000
+    m.sockets.send_timeout = 10000
     works(m, echo)
     assert outcomes["ok"] > 0, outcomes

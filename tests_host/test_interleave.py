@@ -154,7 +154,7 @@ class Rig:
         self.mode = mode
         u = self.u = SplitUART()
         m = self.m = bc26.Modem(u if WRAP is None else WRAP(u))
-        n = m.net
+        n = m.sockets
         n.viewmode, n.showlength, n.send_hex, _ = cfg
         n.recv_hex = n.send_hex
         n.known = True
@@ -170,8 +170,8 @@ class Rig:
         u.auto(b"AT+QICLOSE=4\r", OK + b"\r\nCLOSE OK\r\n")
 
     def socket(self, cid, mode):
-        s = bc26.Socket(self.m.net, cid, "TCP", mode, 1024)
-        self.m.net.table[cid] = s
+        s = bc26.Socket(self.m.sockets, cid, "TCP", mode, 1024)
+        self.m.sockets.table[cid] = s
         return s
 
     def drain(self):
@@ -211,15 +211,15 @@ class Rig:
             "c_closed": c.remote_closed,
             "ip": m.ip,
             "reg": m.reg,
-            "orphans": m.net.orphans,
-            "closing": m.net.closing,
+            "orphans": m.sockets.orphans,
+            "closing": m.sockets.closing,
             "closes4": closes4,
             "unknown_lines": self.unknown,
             "unknown": e.unknown,
-            "damaged": m.net.damaged,
+            "damaged": m.sockets.damaged,
             "truncated": e.truncated,
             "overflows": e.overflows,
-            "restarts": m.net.restarts,
+            "restarts": m.sockets.restarts,
             "engine_state": e.state,
             "stale": e.stale,
             "tx": tx,
@@ -337,7 +337,7 @@ def kind_open(r):
     # connectID 3 (A, B, C hold 0-2); the late +QIOPEN URC is for 4.
     def act():
         s = r.m.open("UDP", "10.0.0.9", 5683, mode=r.mode, connect_id=3)
-        return s.id, s.kind, s.mode, r.m.net.table[3] is s
+        return s.id, s.kind, s.mode, r.m.sockets.table[3] is s
 
     cmd = b'AT+QIOPEN=1,3,"UDP","10.0.0.9",5683,0,%d' % r.mode
     return simple(cmd, OK + b"\r\n+QIOPEN: 3,0\r\n", act, (3, "UDP", r.mode, True))
@@ -346,7 +346,7 @@ def kind_open(r):
 def kind_close(r):
     def act():
         r.a.close()
-        return r.m.net.table[0] is None, r.a.released
+        return r.m.sockets.table[0] is None, r.a.released
 
     return simple(b"AT+QICLOSE=0", OK + b"\r\nCLOSE OK\r\n", act, (True, True))
 
@@ -757,8 +757,8 @@ def restart(cfg, builder, point, how, chunk):
     problems = []
     if got != ("BC26Error", None, reason):
         problems.append("result %s, want the error %r" % (short(got), reason))
-    if r.m.net.restarts != int(echo_on) or r.m.net.table != [None] * 5:
-        problems.append("restarts %d, socket table %r" % (r.m.net.restarts, r.m.net.table))
+    if r.m.sockets.restarts != int(echo_on) or r.m.sockets.table != [None] * 5:
+        problems.append("restarts %d, socket table %r" % (r.m.sockets.restarts, r.m.sockets.table))
     if builder is kind_csq_raw:
         unknown = 0  # at() collects bare lines: the banner's went with the command it failed
     if r.m.engine.unknown != unknown:

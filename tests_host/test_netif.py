@@ -17,7 +17,7 @@ IP = b"10.170.235.216"
 def make(ip=True):
     u = FakeUART()
     m = bc26.Modem(u)
-    m.net.known = True
+    m.sockets.known = True
     nic = NIC(m)
     if ip:
         u.feed(b"\r\n+CEREG: 1\r\n\r\n+IP: " + IP + b"\r\n")
@@ -69,8 +69,8 @@ def test_lost_on_restart_and_sockets_fail():
     u.auto(b"AT\r", OK)
     u.reply(b"ATE0\r", OK)
     u.feed(b"\r\nRDY\r\n")
-    assert not nic.isconnected() and m.reg is None and m.net.restarts == 1
-    assert m.net.table[0] is None
+    assert not nic.isconnected() and m.reg is None and m.sockets.restarts == 1
+    assert m.sockets.table[0] is None
     err = raises(bc26.BC26Error, s.recv, 10, 0)
     assert err.code == 567
     assert u.take_tx().endswith(b"AT\rAT\rATE0\r") and u.pending_script() == 0

@@ -12,7 +12,7 @@ IP = "10.170.235.216"
 def make(known=True):
     u = FakeUART()
     m = bc26.Modem(u)
-    m.net.known = known
+    m.sockets.known = known
     return u, m
 
 
@@ -210,7 +210,7 @@ def test_start_on_a_module_with_echo_on():
         + QICFG_TX
         + b"AT+CEREG?\rAT+CGPADDR=1\rAT+QISTATE?\r"
     )
-    assert m.reg == 1 and m.ip == IP and m.net.known
+    assert m.reg == 1 and m.ip == IP and m.sockets.known
     assert u.pending_script() == 0
 
 
@@ -233,7 +233,7 @@ def test_start_sets_the_preferred_config_where_it_differs():
         b'AT+QICFG="dataformat",0,0\rAT+QICFG="viewmode",0\rAT+QICFG="showlength",1\r'
         b"AT+CEREG?\rAT+CGPADDR=1\rAT+QISTATE?\r"
     )
-    n = m.net
+    n = m.sockets
     assert (n.send_hex, n.recv_hex, n.viewmode, n.showlength, n.echomode) == (False, False, 0, 1, 0)
     assert m.reg == 2 and m.ip is None
 
@@ -285,7 +285,7 @@ def test_start_reattaches_a_kept_udp_socket_and_closes_the_rest():
     assert u.take_tx().endswith(b"AT+QISTATE?\rAT+QICLOSE=0\rAT+QICLOSE=3\r")
     assert [(s.id, s.kind, s.mode) for s in socks] == [(1, "UDP", bc26.BUFFER), (2, "UDP", bc26.PUSH)]
     kept, pushed = socks
-    assert m.net.table[1] is kept and m.net.table[2] is pushed
+    assert m.sockets.table[1] is kept and m.sockets.table[2] is pushed
     assert (kept.info.address, kept.info.remote_port, kept.info.local_port) == ("10.0.0.9", 5683, 4000)
     # A datagram may wait in the module from before the MCU listened: the first recv reads.
     u.reply(b"AT+QIRD=1,512\r", b"\r\n+QIRD: 5\r\nearly\r\n" + OK)
@@ -328,11 +328,11 @@ def test_reattach_choices():
         u.reply(b"AT+QICLOSE=%d\r" % cid, OK + b"\r\nCLOSE OK\r\n")
     assert m.reattach(()) == []
     assert u.take_tx() == b"AT+QISTATE?\rAT+QICLOSE=0\rAT+QICLOSE=1\rAT+QICLOSE=2\rAT+QICLOSE=3\r"
-    assert m.net.table == [None] * 5
+    assert m.sockets.table == [None] * 5
     # The configuration is read first when the driver does not know it yet.
     u, m = make(known=False)
     qicfg(u, viewmode=b"1")
     u.reply(b"AT+QISTATE?\r", b'\r\n+QISTATE: 4,"UDP","10.0.0.9",5683,4000,2,1,1\r\n' + OK)
     (s,) = m.reattach()
-    assert s.id == 4 and m.net.viewmode == 1 and not s.pending
+    assert s.id == 4 and m.sockets.viewmode == 1 and not s.pending
     assert u.take_tx() == QICFG_TX + b"AT+QISTATE?\r"

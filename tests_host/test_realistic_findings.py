@@ -11,7 +11,7 @@ OK = b"\r\nOK\r\n"
 def make(viewmode=0, showlength=0):
     u = FakeUART()
     m = bc26.Modem(u)
-    n = m.net
+    n = m.sockets
     n.viewmode = viewmode
     n.showlength = showlength
     n.send_hex = n.recv_hex = False
@@ -41,4 +41,4 @@ def test_late_recv_notice_with_length_during_close_viewmode_1():
     # The late notice arrives only after the driver wrote AT+QICLOSE (pieces at 115200 baud).
     u.reply(b"AT+QICLOSE=0\r", b'\r\n+QIURC: "recv",0,17\r\n' + OK + b"\r\nCLOSE OK\r\n")
     s.close()
-    assert m.engine.state == 0 and m.net.table[0] is None
+    assert m.engine.state == 0 and m.sockets.table[0] is None

@@ -17,7 +17,7 @@ CLOSE = OK + b"\r\nCLOSE OK\r\n"
 def make(rxbuf=1536, **cfg):
     u = FakeUART()
     m = bc26.Modem(u, rxbuf=rxbuf)
-    n = m.net
+    n = m.sockets
     n.known = True
     n.showlength = cfg.get("showlength", 0)
     n.viewmode = cfg.get("viewmode", 0)
@@ -113,7 +113,7 @@ class StallingUART(FakeUART):
 def test_item3_a_prompt_whose_data_never_follows_is_cancelled():
     u = StallingUART()
     m = bc26.Modem(u)
-    m.net.known = True
+    m.sockets.known = True
     s = opened(u, m)
     u.reply(b"AT+QISEND=0,3\r", b"\r\n> ")
     u.stall_after = b"AT+QISEND=0,3\r"
@@ -165,7 +165,7 @@ def test_item5_a_cancelled_open_frees_the_engine_and_closes_the_socket():
         cancelled = await _cancel_after(am.open("TCP", "10.0.0.1", 7, connect_id=0), 50)
         for _ in range(500):  # the poller closes the socket the module may have opened
             await asyncio.sleep(0.01)
-            if m.net.table[0] is None:
+            if m.sockets.table[0] is None:
                 break
         u.reply(b"AT+CSQ\r", b"\r\n+CSQ: 20,99\r\n" + OK)
         csq = await am.command("AT+CSQ", expect=(b"+CSQ:",))
@@ -174,7 +174,7 @@ def test_item5_a_cancelled_open_frees_the_engine_and_closes_the_socket():
 
     assert run(main())
     assert b"AT+QICLOSE=0\r" in u.take_tx()
-    assert m.net.table[0] is None and not m.net.closing
+    assert m.sockets.table[0] is None and not m.sockets.closing
 
 
 def test_item6_every_timeout_is_bounded():
@@ -269,7 +269,7 @@ def test_item15_a_read_never_writes_past_what_was_asked():
 
 def test_item16_a_read_that_times_out_mid_data_drops_the_rest_and_says_so():
     u, m = make()
-    m.net.cmd_timeout = 50
+    m.sockets.cmd_timeout = 50
     s = opened(u, m)
     u.feed(b'\r\n+QIURC: "recv",0\r\n')
     u.reply(b"AT+QIRD=0,100\r", b"\r\n+QIRD: 100\r\n" + b"x" * 10)
@@ -315,21 +315,21 @@ def test_item8_data_pushed_while_closing_is_dropped_by_count():
     other = opened(u, m, cid=1)
     evil = b'\r\n+QIURC: "closed",1\r\n\r\nRDY\r\n'
     u.reply(b"AT+QICLOSE=0\r", b'\r\n+QIURC: "recv",0,%d\r\n' % len(evil) + evil + CLOSE)
-    restarts = m.net.restarts
+    restarts = m.sockets.restarts
     s.close()
-    assert m.net.table[0] is None
-    assert m.net.table[1] is other and not other.remote_closed and m.net.restarts == restarts
+    assert m.sockets.table[0] is None
+    assert m.sockets.table[1] is other and not other.remote_closed and m.sockets.restarts == restarts
     assert m.engine.unknown == 0
 
 
 def test_item8_a_late_notice_in_viewmode1_does_not_swallow_the_close():
     u, m = make(viewmode=1, showlength=1)
-    m.net.close_timeout = 300
+    m.sockets.close_timeout = 300
     s = opened(u, m, cid=0)
     # Taken for a push header, the notice would swallow its 16 bytes: the OK and CLOSE OK.
     u.reply(b"AT+QICLOSE=0\r", b'\r\n+QIURC: "recv",0,16\r\n' + CLOSE)
     s.close()
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
 
 
 def test_item9_data_in_the_same_read_as_the_switch_is_handled_in_the_new_mode():
@@ -368,7 +368,7 @@ def test_item10_a_slow_module_does_not_put_answers_one_behind():
 
 def test_item11_an_owed_send_ok_is_not_taken_for_the_next_send():
     u, m = make()
-    m.net.send_timeout = 50
+    m.sockets.send_timeout = 50
     s = opened(u, m)
     u.reply(b"AT+QISEND=0,3,abc\r", OK)  # SEND OK does not come in time
     raises(bc26.BC26Timeout, s.send, b"abc")
@@ -379,7 +379,7 @@ def test_item11_an_owed_send_ok_is_not_taken_for_the_next_send():
 
 def test_item11_an_owed_close_ok_is_not_taken_for_the_next_close():
     u, m = make()
-    m.net.close_timeout = 50
+    m.sockets.close_timeout = 50
     a = opened(u, m, cid=0)
     b = opened(u, m, cid=1)
     u.reply(b"AT+QICLOSE=0\r", OK)
@@ -387,7 +387,7 @@ def test_item11_an_owed_close_ok_is_not_taken_for_the_next_close():
     u.auto(b"AT\r", OK)
     u.reply(b"AT+QICLOSE=1\r", OK + b"\r\nCLOSE OK\r\n", (30, b"\r\nCLOSE OK\r\n"))
     b.close()
-    assert m.engine.late >= 1 and m.net.table[1] is None
+    assert m.engine.late >= 1 and m.sockets.table[1] is None
 
 
 def test_item12_a_boot_banner_is_not_an_answer():
@@ -437,7 +437,7 @@ def test_item19_a_socket_module_read_error_frees_the_connectid():
     u.reply(b"AT+QIRD=0,256\r", b"\r\n+QIRD: 0\r\n" + OK)
     u.reply(b"AT+QICLOSE=0\r", CLOSE)
     raises(OSError, sock.read, 1)
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
 
 
 def test_item20_malformed_urcs_and_odd_numbers_raise_only_documented_errors():
@@ -501,6 +501,6 @@ def test_item5_an_asyncio_read_at_the_end_never_runs_a_command_beside_another():
 
     run(main())
     assert sorted(out, key=len) == [b"", [b"+CSQ: 20,99"]], out
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
     # One command after the other: the close never cut into the pending AT+CSQ.
     assert u.take_tx() == b"AT+CSQ\rAT+QICLOSE=0\r" and not m.engine.stale

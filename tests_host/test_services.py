@@ -59,7 +59,7 @@ HOSTILE = (
 def make(chunk=0):
     u = FakeUART(chunk)
     m = bc26.Modem(u)
-    m.net.known = True  # the AT+QICFG values (only sockets care)
+    m.sockets.known = True  # the AT+QICFG values (only sockets care)
     return u, m
 
 

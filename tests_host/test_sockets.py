@@ -18,7 +18,7 @@ def make(viewmode=0, showlength=0, send_hex=False, recv_hex=False, echomode=0, c
     """A modem whose AT+QICFG values are known (as after read_config)."""
     u = FakeUART(chunk)
     m = bc26.Modem(u)
-    n = m.net
+    n = m.sockets
     n.viewmode = viewmode
     n.showlength = showlength
     n.send_hex = send_hex
@@ -124,7 +124,7 @@ def test_manual_4_1_4_close():
     s.close()
     s.close()  # twice: harmless, nothing sent
     assert u.take_tx() == b"AT+QICLOSE=0\r"
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
 
 
 # --- manual section 4.2: a TCP client in direct-push mode --------------------------------
@@ -339,7 +339,7 @@ def test_remote_close_lets_the_rest_be_read_then_closes():
     assert s.recv(10) == b""
     assert s.recv(10) == b""
     assert u.take_tx() == b"AT+QIRD=0,10\rAT+QIRD=0,10\rAT+QICLOSE=0\r"
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
     s.close()
     raises(bc26.BC26Error, s.recv, 10)
 
@@ -367,7 +367,7 @@ def test_remote_close_in_push_mode_frees_the_id_at_once_data_stays():
     u.feed(b'\r\n+QIURC: "recv",0,4\r\nlast\r\n+QIURC: "closed",0\r\n')
     u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
     m.poll()
-    assert u.take_tx() == b"AT+QICLOSE=0\r" and m.net.table[0] is None
+    assert u.take_tx() == b"AT+QICLOSE=0\r" and m.sockets.table[0] is None
     assert s.recv(10) == b"last"
     assert s.recv(10) == b""
 
@@ -446,7 +446,7 @@ def test_send_status_mode_switch_config_and_state_lists():
     u.reply(b'AT+QICFG="echomode"\r', b"\r\nERROR\r\n")
     u.reply(b"AT+QIGETERROR\r", b"\r\n+QIGETERROR: 552,invalid parameters\r\n" + OK)
     values = m.read_config()
-    n = m.net
+    n = m.sockets
     assert (n.send_hex, n.recv_hex, n.viewmode, n.showlength, n.echomode) == (True, False, 1, 1, 0)
     # What it read comes back in configure()'s words.
     assert values == {"send_hex": True, "recv_hex": False, "viewmode": 1, "showlength": 1, "echomode": 0}
@@ -464,7 +464,7 @@ def test_open_reads_the_config_first_when_unknown():
         u.reply(b'AT+QICFG="' + name + b'"\r', b'\r\n+QICFG: "' + name + b'",' + value + b"\r\n" + OK)
     u.reply(b"AT+QIOPEN=", OK + b"\r\n+QIOPEN: 0,0\r\n")
     m.open("TCP", "example.com", 80)
-    assert m.net.recv_hex and not m.net.send_hex
+    assert m.sockets.recv_hex and not m.sockets.send_hex
 
 
 def test_cancelled_stream_sends_esc_and_nothing_else():
@@ -483,10 +483,10 @@ def test_a_module_restart_fails_the_command_and_drops_the_sockets():
         s = opened(u, m, cid=2)
         u.reply(b"AT+QISEND=2,3,abc\r", banner)
         err = raises(bc26.BC26Error, s.send, b"abc")
-        assert "restarted" in str(err) and m.net.restarts == 1
+        assert "restarted" in str(err) and m.sockets.restarts == 1
         err = raises(bc26.BC26Error, s.recv, 10)
         assert err.code == 567
-        assert m.net.table == [None] * 5
+        assert m.sockets.table == [None] * 5
         # Echo is on again after a restart: the driver resynchronises (what went out into
         # the boot may still be answered) and turns it off at the next poll.
         u.auto(b"AT\r", OK)
@@ -503,7 +503,7 @@ def test_data_and_a_repeated_result_in_the_same_read_as_the_open():
     s = m.open("TCP", "1.2.3.4", 80, mode=bc26.PUSH)
     assert s.recv(10) == b"hello"
     m.poll()
-    assert m.net.orphans == 0 and m.net.table[0] is s
+    assert m.sockets.orphans == 0 and m.sockets.table[0] is s
     assert u.take_tx() == b'AT+QIOPEN=1,0,"TCP","1.2.3.4",80,0,1\r'
 
 
@@ -512,7 +512,7 @@ def test_damaged_hex_data_is_reported_not_raised():
     s = opened(u, m, mode=bc26.PUSH)
     u.feed(b'\r\n+QIURC: "recv",0,2\r\n4G4Z\r\n')  # not hex: damaged on the wire
     m.poll()
-    assert m.net.damaged == 1
+    assert m.sockets.damaged == 1
     raises(bc26.DataLost, s.recv, 10, 0)
     u.feed(b'\r\n+QIURC: "recv",0,2\r\n4142\r\n')
     assert s.recv(10) == b"AB"
@@ -520,13 +520,13 @@ def test_damaged_hex_data_is_reported_not_raised():
 
 def test_poll_neither_raises_nor_stalls_when_housekeeping_gets_no_answer():
     u, m = make()
-    m.net.cmd_timeout = 50
+    m.sockets.cmd_timeout = 50
     u.feed(b"\r\nRDY\r\n")
     t0 = ticks_ms()
     m.poll()  # the resync before the deferred ATE0 gets no answer: counted, retried later
     m.poll()  # within the back-off: nothing sent
     assert ticks_diff(ticks_ms(), t0) < 1500  # three ATs of 300 ms, once
-    assert m.net.service_errors == 1
+    assert m.sockets.service_errors == 1
     assert u.take_tx() == b"AT\rAT\rAT\r"
 
 

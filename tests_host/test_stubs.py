@@ -161,7 +161,7 @@ def test_every_public_method_is_in_the_stubs_as_the_library_has_it():
         nodes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
         for cls_name in classes:
             assert cls_name in nodes, "stubs/bc26/%s.pyi lacks class %s" % (mod_name, cls_name)
-            run = runtime_methods(getattr(mod, cls_name), bc26.Modem(FakeUART()).net)
+            run = runtime_methods(getattr(mod, cls_name), bc26.Modem(FakeUART()).sockets)
             stubbed = stub_methods(nodes[cls_name])
             for name in sorted(set(run) | set(stubbed)):
                 where = "%s.%s.%s" % (mod_name, cls_name, name)

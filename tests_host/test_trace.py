@@ -111,7 +111,7 @@ def exchange(trace_args, chunk):
     u = FakeUART(chunk)
     t = None if trace_args is None else Trace(u, **trace_args)
     m = bc26.Modem(u if t is None else t)
-    m.net.known = True
+    m.sockets.known = True
     payload = bytes(range(256)) + b"\\x41\r\n"
     u.reply(b"AT+CSQ\r", b"AT+CSQ\r\r\n+CSQ: 19,99\r\n" + OK)
     u.reply(b"AT+QIOPEN=1,0,", OK, b'\r\n+QIOPEN: 0,0\r\n+QIURC: "recv",0,5\r\n')

@@ -16,7 +16,7 @@ OK = b"\r\nOK\r\n"
 def make():
     u = FakeUART()
     m = bc26.Modem(u)
-    m.net.known = True  # the AT+QICFG values are the driver's defaults
+    m.sockets.known = True  # the AT+QICFG values are the driver's defaults
     return u, m, SocketPool(m)
 
 
@@ -99,7 +99,7 @@ def test_end_of_stream_after_the_peer_closes():
     assert s.read() == b"bye"
     assert s.read(1) == b""
     assert s.readinto(bytearray(2)) == 0
-    assert m.net.table[0] is None
+    assert m.sockets.table[0] is None
     s.close()
     assert u.take_tx().count(b"AT+QICLOSE") == 1
 
@@ -111,7 +111,7 @@ def test_a_failed_send_frees_the_connect_id_at_once():
     u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
     e = raises(OSError, s.write, b"abc")
     assert e.args[0] == errno.ECONNRESET
-    assert m.net.table[0] is None and b"AT+QICLOSE=0\r" in u.take_tx()
+    assert m.sockets.table[0] is None and b"AT+QICLOSE=0\r" in u.take_tx()
     assert raises(OSError, s.write, b"abc").args[0] == errno.ENOTCONN
     s.close()
     assert u.take_tx() == b""
@@ -156,11 +156,11 @@ def test_while_aio_holds_the_module_calls_step_aside():
     s.setblocking(True)
     assert raises(OSError, s.write, b"abc").args[0] == errno.EAGAIN
     s.close()  # deferred: the next poll with the module free closes it
-    assert u.take_tx() == b"" and m.net.closing == 1
+    assert u.take_tx() == b"" and m.sockets.closing == 1
     m.aio = None
     u.reply(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
     m.poll()
-    assert u.take_tx() == b"AT+QICLOSE=0\r" and m.net.closing == 0
+    assert u.take_tx() == b"AT+QICLOSE=0\r" and m.sockets.closing == 0
 
 
 def test_install_and_uninstall_swap_the_socket_module():

@@ -87,7 +87,7 @@ class AsyncModem:
     def __init__(self, modem, tick_ms=5):
         self.modem = modem
         self.e = modem.engine
-        self.net = modem.net
+        self.sockets = modem.sockets
         self.lock = asyncio.Lock()
         self.tick_ms = tick_ms
         self.error = None  # the last exception the poller caught (it carries on)
@@ -131,7 +131,7 @@ class AsyncModem:
             try:
                 e.poll()
                 if not self.lock.locked():
-                    work = self.net.service(True)  # deferred closes, echo off after a restart
+                    work = self.sockets.service(True)  # deferred closes, echo off after a restart
                     if work is not None:
                         async with self.lock:
                             await self._drive(work)
@@ -229,7 +229,7 @@ class AsyncModem:
         rxsize=1024,
     ):
         """AT+QIOPEN, as Modem.open: an AsyncSocket once +QIOPEN reports success."""
-        steps = self.net.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
+        steps = self.sockets.open_steps(kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
         return AsyncSocket(self, await self.run(steps))
 
     async def _send(self, sock, data, n):
@@ -267,10 +267,10 @@ class AsyncModem:
         try:
             await self._complete()
         except BaseException:
-            self.net.abandon_read(self.e)  # cancelled: the next read raises DataLost
+            self.sockets.abandon_read(self.e)  # cancelled: the next read raises DataLost
             raise
         try:
-            return sock.took(self.net, self.e)
+            return sock.took(self.sockets, self.e)
         except BC26Error as err:
             await self._explain(err)
             raise
@@ -338,7 +338,7 @@ class AsyncSocket:
                     k = await am._take(s, buf, n, due)
                 last = ticks_ms()
             if k == TAKE_RELEASE:
-                await am.run(s.net.release_steps(s))
+                await am.run(s.sockets.release_steps(s))
                 return 0
             if k is not None:
                 return k
@@ -366,10 +366,10 @@ class AsyncSocket:
             return
         s.closed = True
         try:
-            await self.am.run(s.net.release_steps(s))
+            await self.am.run(s.sockets.release_steps(s))
         except BaseException:
             if not s.released:
-                s.net.defer_close(s)  # cancelled before its AT+QICLOSE began: the next poll's
+                s.sockets.defer_close(s)  # cancelled before its AT+QICLOSE began: the next poll's
             raise
 
     async def __aenter__(self):

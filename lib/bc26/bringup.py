@@ -152,7 +152,7 @@ def start(modem, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024)
 def adopt(modem, found, keep, rxsize):
     # reattach() once the SocketInfo list is known (start() has asked AT+QISTATE? itself;
     # network.reattach, called on its own, asks through socket_state()).
-    net = modem.net
+    net = modem.sockets
     out = []
     for info in found:
         cid = info.id

@@ -16,7 +16,7 @@ class HexCoder:
     """The hex coding of one modem's sockets (Sockets.hex, made on first use)."""
 
     def __init__(self, net):
-        self.net = net
+        self.sockets = net
         self.mv = memoryview(bytearray(_BUF))
         self.nib = -1  # the first digit of a pair whose second has not come yet
         self.bad = False  # this AT+QIRD record was damaged: the rest of it is dropped
@@ -35,7 +35,7 @@ class HexCoder:
         # line from buf[p] to buf[end] (viewmode 1), without one pair of quotes around it, or
         # the 2 n digits that follow the line.
         self.start()
-        e = self.net.e
+        e = self.sockets.e
         if inline:
             buf = e.buf
             if end - p >= 2 and buf[p] == 34 and buf[end - 1] == 34:
@@ -48,7 +48,7 @@ class HexCoder:
     def hex_out(self, data, off, n):
         # Writes data[off:off+n] to the module as hex digits.
         out = self.mv
-        e = self.net.e  # (not e.write: a bound method kept in a local is allocated)
+        e = self.sockets.e  # (not e.write: a bound method kept in a local is allocated)
         digits = b"0123456789abcdef"
         end = off + n
         while off < end:
@@ -97,7 +97,7 @@ class HexCoder:
 
     def read_hex(self, mv, s, e):
         # The sink of an AT+QIRD record in hex.
-        net = self.net
+        net = self.sockets
         if mv is None:
             net.read_sink(mv, s, e)  # the rest never came (Engine.take)
         elif not self.bad:
@@ -113,7 +113,7 @@ class HexCoder:
 
     def push_hex(self, mv, s, e):
         # The sink of pushed data in hex (a "recv" URC); the end of the data as read_hex.
-        net = self.net
+        net = self.sockets
         if mv is None:
             net.drop_push()
             return

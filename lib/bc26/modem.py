@@ -34,7 +34,7 @@ class Modem:
         """
         self.engine = Engine(uart, rxbuf)
         self.query_errors = query_errors
-        self.net = Sockets(self)
+        self.sockets = Sockets(self)
         self.ip = None  # the module's address: the +IP: URC or AT+CGPADDR (bringup.py)
         self.reg = None  # registration <stat> from the +CEREG: URC or AT+CEREG?
         # Set by the modules loaded on first use, absent until then (they read them with
@@ -53,7 +53,7 @@ class Modem:
         # first entry that matches takes the line, so the data URC, the one that comes most,
         # is tried first. (psm.py adds +QNBIOTEVENT and +QATWAKEUP while PSM is watched,
         # with Engine.on; a user's listeners go beside these, Modem.on.)
-        net = self.net
+        net = self.sockets
         self.engine.urcs = [
             (b"+QIURC:", b'"recv"', "on_recv", net),  # data: announced, or pushed with it
             (b"+QIURC:", b'"closed"', "on_closed", net),
@@ -73,7 +73,7 @@ class Modem:
     def poll(self):
         """Read what the module sent and dispatch URCs. Call it often while idle."""
         self.engine.poll()
-        self.net.service()
+        self.sockets.service()
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
         """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""

@@ -74,7 +74,7 @@ def prefer(modem):
     # The driver's preferred AT+QICFG values, set only where the module differs: text both
     # ways (half the UART bytes of hex), viewmode 0 (data after a line end, counted),
     # showlength 1 (recv URCs announce their length), echomode 0 (no echo of data-mode input).
-    n = modem.net
+    n = modem.sockets
     fmt = False if (n.send_hex or n.recv_hex) else None
     modem.configure(
         fmt,
@@ -93,6 +93,6 @@ def reattach(modem, keep=("UDP",), rxsize=1024):
     """
     keep = kinds(keep)
     check_range(rxsize, 16, 65536, "rxsize")
-    if not modem.net.known:
+    if not modem.sockets.known:
         modem.read_config()
     return adopt(modem, modem.socket_state(), keep, rxsize)

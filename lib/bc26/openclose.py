@@ -21,7 +21,9 @@ def open(  # Modem.open, by its public name (this module never needs the builtin
     timeout ms for +QIOPEN (default 60 s); rxsize: a push-mode socket's buffer, as a
     size or a bytearray to use (allocated early, while the heap is still in one piece).
     """
-    return m.drive(open_steps(m.net, kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize))
+    return m.drive(
+        open_steps(m.sockets, kind, host, port, local_port, mode, ipv6, connect_id, timeout, rxsize)
+    )
 
 
 def open_steps(

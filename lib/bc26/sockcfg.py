@@ -20,7 +20,7 @@ def read_config(m):
     Returns them as configure() takes them: {"send_hex", "recv_hex", "viewmode",
     "showlength", "echomode"} (echomode 0 on firmware without it).
     """
-    net = m.net
+    net = m.sockets
     for name in ("dataformat", "viewmode", "showlength", "echomode"):
         try:
             lines = m.command('AT+QICFG="', name, '"', expect=(b"+QICFG:",), tcpip=True)
@@ -57,7 +57,7 @@ def read_config(m):
 def configure(m, send_hex=None, recv_hex=None, viewmode=None, showlength=None, echomode=None):
     """AT+QICFG: data formats (text or hex), viewmode, showlength, echomode (None: leave as is);
     the driver frames data accordingly."""
-    net = m.net
+    net = m.sockets
     if not net.known:
         read_config(m)
     if send_hex is not None or recv_hex is not None:

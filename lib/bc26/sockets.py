@@ -40,7 +40,7 @@ class Socket:
     remaining = None
 
     def __init__(self, net, cid, kind, mode, rxsize):
-        self.net = net
+        self.sockets = net
         self.id = cid
         self.kind = kind
         self.udp = kind == "UDP"
@@ -97,10 +97,10 @@ class Socket:
             k = -1 if timeout is None else ticks_diff(timeout, ticks_ms())  # ms left
             if timeout is not None and k <= 0:
                 raise BC26Timeout("recv: no data on socket %d" % self.id)
-            self.net.modem.poll()
+            self.sockets.modem.poll()
             if not self.readable():
-                self.net.e.idle(50 if k < 0 or k > 50 else k)
-                self.net.modem.poll()
+                self.sockets.e.idle(50 if k < 0 or k > 50 else k)
+                self.sockets.modem.poll()
             # Buffer mode reads now and then even unannounced: firmware is known to announce
             # late, and the module never announces twice.
             k = self.mode == BUFFER and ticks_diff(ticks_ms(), last) >= self.poll_ms
@@ -151,7 +151,7 @@ class Socket:
         elif self.mode == BUFFER and not released and (self.pending or self.remote_closed or poll_anyway):
             if not begin:
                 return -1
-            net = self.net
+            net = self.sockets
             e = net.e
             if e.stale:
                 if not wait:
@@ -191,13 +191,13 @@ class Socket:
         else:
             k = self.took(None, None)
         if k == -3 and wait:
-            net = self.net
+            net = self.sockets
             net.modem.drive(net.release_steps(self))
             return 0
         return k
 
     def took(self, net, e):
-        # After the AT+QIRD that take() began has completed (net: self.net, e: its engine;
+        # After the AT+QIRD that take() began has completed (net: self.sockets, e: its engine;
         # None when nothing was read): the count read; else data lost raises (TCP), -3 at
         # the end of the stream (release, then 0), otherwise None. The read's error is
         # raised (the caller adds Modem.explain).
@@ -247,7 +247,7 @@ class Socket:
             data = data.encode()
         if self.closed or self.released:
             raise BC26Error(567)
-        net = self.net
+        net = self.sockets
         modem = net.modem
         e = net.e
         n = len(data)
@@ -293,7 +293,7 @@ class Socket:
         # 3 the fixed-length data mode; 4 the data mode ended by Ctrl+Z; 5 AT+QISENDEX.
         # Returns the piece's length, negative when the data went with the command; in the
         # data mode the module is to prompt for it ('>'): then sent(), twice.
-        net = self.net
+        net = self.sockets
         e = net.e
         hexed = net.send_hex
         k = n - off
@@ -361,7 +361,7 @@ class Socket:
         # FAIL raises SendFailed (off: the count sent before), and the command's error is
         # raised (the caller adds Modem.explain). (Few names: a call whose state fits in
         # 11 words allocates no frame on the heap.)
-        e = self.net.e
+        e = self.sockets.e
         if k <= 0:
             e.finish()
             if e.matched == 1:
@@ -371,18 +371,18 @@ class Socket:
             return 0
         e.prompted()
         e.due[0] = None  # going out now: never twice, even if the write stalls half-way
-        if self.net.echomode:
-            self.net.skip_echo(k)  # sockcfg.py, which set or read the echomode
-        if self.net.send_hex:
-            self.net.hex.hex_out(data, off, k)
+        if self.sockets.echomode:
+            self.sockets.skip_echo(k)  # sockcfg.py, which set or read the echomode
+        if self.sockets.send_hex:
+            self.sockets.hex.hex_out(data, off, k)
         else:
             e.write(data, off, k)
         if end is not None:
             e.write(end)
             if end == b"\x1b":
-                e.resume(self.net.cmd_timeout, 0)
+                e.resume(self.sockets.cmd_timeout, 0)
                 return -k
-        e.resume(self.net.cmd_timeout + k, self.net.send_timeout)
+        e.resume(self.sockets.cmd_timeout + k, self.sockets.send_timeout)
         return -k
 
     # --- other -------------------------------------------------------------------------
@@ -392,7 +392,7 @@ class Socket:
         if self.closed:
             return
         self.closed = True
-        net = self.net
+        net = self.sockets
         net.modem.drive(net.release_steps(self))
 
     def __getattr__(self, name):
@@ -410,7 +410,7 @@ class Socket:
 
 
 class Sockets:
-    """The socket table and the socket URCs of one modem (Modem.net).
+    """The socket table and the socket URCs of one modem (Modem.sockets).
 
     Also, loaded on first use: state (sockstate.py); hex, hex_in, hex_out (hexcode.py).
     """

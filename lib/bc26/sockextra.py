@@ -19,7 +19,7 @@ def send_inline(sock, data, quote=None):
     hex send format. At most 1024 text / 512 hex bytes, no CR, LF, ';' or controls."""
     data = _as_bytes(data)
     n = len(data)
-    if sock.net.send_hex:
+    if sock.sockets.send_hex:
         check_range(n, 1, INLINE_HEX_MAX, "inline hex payload length")
         return sock.send(data, 1)
     check_range(n, 1, INLINE_TEXT_MAX, "inline payload length")
@@ -56,7 +56,7 @@ def send_fixed(sock, data):
     bytes (730 in hex send format)."""
     data = _as_bytes(data)
     n = len(data)
-    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    check_range(n, 1, DATA_HEX_MAX if sock.sockets.send_hex else DATA_TEXT_MAX, "data-mode payload length")
     return sock.send(data, 3)
 
 
@@ -65,8 +65,8 @@ def send_stream(sock, data, cancel=False):
     so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
     data = _as_bytes(data)
     n = len(data)
-    check_range(n, 1, DATA_HEX_MAX if sock.net.send_hex else DATA_TEXT_MAX, "data-mode payload length")
-    if not sock.net.send_hex:
+    check_range(n, 1, DATA_HEX_MAX if sock.sockets.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    if not sock.sockets.send_hex:
         for c in data:
             if c == 0x1A or c == 0x1B:
                 raise ValueError("Ctrl+Z / Esc in Ctrl+Z-ended data: use send_fixed()")
@@ -82,7 +82,7 @@ def send_hex(sock, data):
 
 def send_status(sock):
     """AT+QISEND=<id>,0: (sent, acked, unacked) byte totals; acked ones for TCP only."""
-    lines = sock.net.modem.command("AT+QISEND=", sock.id, ",0", expect=(b"+QISEND:",), tcpip=True)
+    lines = sock.sockets.modem.command("AT+QISEND=", sock.id, ",0", expect=(b"+QISEND:",), tcpip=True)
     if not lines:
         raise BC26Error(None, "no +QISEND answer")
     line = lines[0]
@@ -125,10 +125,10 @@ def set_mode(sock, mode):
             # buffer is still reported before it (Socket.take).
             sock.pending = True
 
-    modem = sock.net.modem
+    modem = sock.sockets.modem
     parts = ("AT+QISWTMD=", sock.id, ",", mode)
     try:
-        modem.drive(modem.command_steps(parts, None, None, sock.net.cmd_timeout, 0, True, switch))
+        modem.drive(modem.command_steps(parts, None, None, sock.sockets.cmd_timeout, 0, True, switch))
     except BC26Timeout:
         e = modem.engine
         if e.at_ok is switch:  # the command went out and its OK never came (not the resync)

@@ -68,4 +68,4 @@ def infos(lines):
 
 def socket_state(modem, connect_id=None, context=None):
     """AT+QISTATE (all, one connectID, or one context): a list of SocketInfo."""
-    return state(modem.net, connect_id, context)
+    return state(modem.sockets, connect_id, context)

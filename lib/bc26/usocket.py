@@ -322,7 +322,7 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             try:
                 self._s = m.open(kind, host, port, self._local, p.mode, v6, None, ms, p.rxsize)
             except BC26Error as err:
-                if err.code != 563 or not _reclaim(m.net):
+                if err.code != 563 or not _reclaim(m.sockets):
                     raise
                 self._s = m.open(kind, host, port, self._local, p.mode, v6, None, ms, p.rxsize)
         except BC26Error as err:
@@ -602,7 +602,7 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
                 return
             except OSError:
                 pass
-        self._pool.modem.net.defer_close(s)
+        self._pool.modem.sockets.defer_close(s)
 
     def ioctl(self, req, arg):
         # The stream protocol: select.poll, asyncio and TLS call this (py/stream.h).

@@ -14,7 +14,7 @@ class _Started:
 class AsyncModem:
     modem: Modem
     e: Any
-    net: Sockets
+    sockets: Sockets
     lock: Any
     tick_ms: int
     error: BaseException | None

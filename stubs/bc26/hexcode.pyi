@@ -5,7 +5,7 @@ from .sockets import Sockets
 _Sink = Callable[[memoryview, int, int], object]
 
 class HexCoder:
-    net: Sockets
+    sockets: Sockets
     mv: memoryview
     nib: int
     bad: bool

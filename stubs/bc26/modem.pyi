@@ -12,7 +12,7 @@ _Steps = Generator[None, None, Any]
 class Modem:
     engine: Any
     query_errors: bool
-    net: Sockets
+    sockets: Sockets
     ip: str | None
     reg: int | None
     # Set by the modules loaded on first use.

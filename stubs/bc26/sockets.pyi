@@ -11,7 +11,7 @@ TAKE: tuple[int, int, int]
 _Buffer = bytes | bytearray | memoryview
 
 class Socket:
-    net: Sockets
+    sockets: Sockets
     id: int
     kind: str
     udp: bool

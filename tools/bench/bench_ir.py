@@ -12,9 +12,9 @@ which = sys.argv[1]
 n = int(sys.argv[2])
 uart = bench.ReplayUART()
 modem = bc26.Modem(uart)
-modem.net.known = True
-sock = bc26.Socket(modem.net, 1, "TCP", bc26.BUFFER, 64)
-modem.net.table[1] = sock
+modem.sockets.known = True
+sock = bc26.Socket(modem.sockets, 1, "TCP", bc26.BUFFER, 64)
+modem.sockets.table[1] = sock
 naive_uart = bench.ReplayUART()
 naive = bench.NaiveDriver(naive_uart)
 dst = bytearray(512)
@@ -36,9 +36,9 @@ elif which == "traced-read":
     from bc26.trace import Trace
 
     tmodem = bc26.Modem(Trace(uart, lines=32, out=None))
-    tmodem.net.known = True
-    tsock = bc26.Socket(tmodem.net, 1, "TCP", bc26.BUFFER, 64)
-    tmodem.net.table[1] = tsock
+    tmodem.sockets.known = True
+    tsock = bc26.Socket(tmodem.sockets, 1, "TCP", bc26.BUFFER, 64)
+    tmodem.sockets.table[1] = tsock
     uart.reply = bench.QIRD
     for _ in range(n):
         tsock.pending = True

@@ -34,17 +34,17 @@ def rows():
         ("ram", "heap: Modem() incl. its %d-byte rx buffer" % rxbuf, h_modem, "B", None, ""),
     ]
     beyond = _import + h_modem - rxbuf
-    modem.net.known = True
+    modem.sockets.known = True
     for mode, name in ((bc26.BUFFER, "buffer mode"), (bc26.PUSH, "push mode, rxsize 1024")):
         gc.collect()
         h0 = gc.mem_alloc()
-        modem.net.table[4] = bc26.Socket(modem.net, 4, "TCP", mode, 1024)
+        modem.sockets.table[4] = bc26.Socket(modem.sockets, 4, "TCP", mode, 1024)
         gc.collect()
         h_sock = gc.mem_alloc() - h0
         out.append(("ram", "heap: one open socket, %s" % name, h_sock, "B", None, ""))
         if mode == bc26.BUFFER:
             beyond += h_sock
-        modem.net.table[4] = None
+        modem.sockets.table[4] = None
     out.append(("ram", "heap: driver + one socket, beyond the rx buffer", beyond, "B", None, ""))
     return out
 

@@ -133,7 +133,7 @@ def wire_rows():
     def setup(**cfg):
         mod = WireModule(**cfg)
         modem = bc26.Modem(mod)
-        net = modem.net
+        net = modem.sockets
         for k in cfg:
             setattr(net, k, cfg[k])
         net.known = True
@@ -241,11 +241,11 @@ def rows():
     # RAM: tools/bench/bench_ram.py (small enough for a 64 KB heap)
     uart = ReplayUART()
     modem = bc26.Modem(uart)
-    modem.net.known = True
+    modem.sockets.known = True
 
     # URCs: the library's own "recv" handler, for a buffer-mode socket
-    sock = bc26.Socket(modem.net, 1, "TCP", bc26.BUFFER, 64)
-    modem.net.table[1] = sock
+    sock = bc26.Socket(modem.sockets, 1, "TCP", bc26.BUFFER, 64)
+    modem.sockets.table[1] = sock
 
     def bc26_urcs(n):
         for _ in range(n):
@@ -308,9 +308,9 @@ def rows():
     # Sends: 1 KB of binary through the fixed-length data mode
     send_uart = SendUART()
     smodem = bc26.Modem(send_uart)
-    smodem.net.known = True
-    ssock = bc26.Socket(smodem.net, 1, "TCP", bc26.BUFFER, 64)
-    smodem.net.table[1] = ssock
+    smodem.sockets.known = True
+    ssock = bc26.Socket(smodem.sockets, 1, "TCP", bc26.BUFFER, 64)
+    smodem.sockets.table[1] = ssock
     naive_send_uart = SendUART()
     nsend = NaiveDriver(naive_send_uart)
     floor_send_uart = SendUART()
@@ -341,10 +341,10 @@ def rows():
 
     # The hex data format, both ways: the same reads and sends, the module framing data as hex.
     hmodem = bc26.Modem(ReplayUART())
-    hmodem.net.known = True
-    hmodem.net.recv_hex = hmodem.net.send_hex = True
-    hsock = bc26.Socket(hmodem.net, 1, "TCP", bc26.BUFFER, 64)
-    hmodem.net.table[1] = hsock
+    hmodem.sockets.known = True
+    hmodem.sockets.recv_hex = hmodem.sockets.send_hex = True
+    hsock = bc26.Socket(hmodem.sockets, 1, "TCP", bc26.BUFFER, 64)
+    hmodem.sockets.table[1] = hsock
     hmodem.engine.uart.reply = QIRD_HEX
 
     def hex_reads(n):
@@ -352,7 +352,7 @@ def rows():
             hsock.pending = True
             got[0] = hsock.recv_into(dst)
 
-    smodem.net.send_hex = True
+    smodem.sockets.send_hex = True
 
     def hex_sends(n):
         for _ in range(n):
@@ -365,7 +365,7 @@ def rows():
         raise SystemExit("hex read benchmark returned wrong data")
     hex_sends(20)
     ha_s, ht_s = measure(hex_sends, N_READ // 5, 10)
-    smodem.net.send_hex = False
+    smodem.sockets.send_hex = False
 
     out.append(("alloc", "bytes allocated per URC", a_b, "B", a_n, "naive"))
     out.append(("alloc", "bytes allocated per 512-byte read", ra_b, "B", ra_n, "naive"))

@@ -47,8 +47,8 @@ modem.at("ATI")  # marker: the MCU sleeps; the cycle starts at its wake
 # first boot's modem object stands in for that memory.
 woke = bc26.Modem(uart)
 for name in ("send_hex", "recv_hex", "viewmode", "showlength", "echomode"):
-    setattr(woke.net, name, getattr(modem.net, name))
-woke.net.known = True
+    setattr(woke.sockets, name, getattr(modem.sockets, name))
+woke.sockets.known = True
 woke.sync()  # AT until OK: the module auto-bauds, and the first byte after wake may be lost
 kept = woke.reattach()  # AT+QISTATE?: the socket the module kept
 sock = kept[0]

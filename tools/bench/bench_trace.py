@@ -45,9 +45,9 @@ def figures(traced):
     uart = ReplayUART()
     uart.reply = QIRD
     modem = bc26.Modem(Trace(uart, lines=LINES, width=WIDTH, out=None) if traced else uart)
-    modem.net.known = True
-    sock = bc26.Socket(modem.net, 1, "TCP", bc26.BUFFER, 64)
-    modem.net.table[1] = sock
+    modem.sockets.known = True
+    sock = bc26.Socket(modem.sockets, 1, "TCP", bc26.BUFFER, 64)
+    modem.sockets.table[1] = sock
     dst = bytearray(512)
 
     def reads(n):
@@ -57,9 +57,9 @@ def figures(traced):
 
     suart = SendUART()
     smodem = bc26.Modem(Trace(suart, lines=LINES, width=WIDTH, out=None) if traced else suart)
-    smodem.net.known = True
-    ssock = bc26.Socket(smodem.net, 1, "TCP", bc26.BUFFER, 64)
-    smodem.net.table[1] = ssock
+    smodem.sockets.known = True
+    ssock = bc26.Socket(smodem.sockets, 1, "TCP", bc26.BUFFER, 64)
+    smodem.sockets.table[1] = ssock
 
     def sends(n):
         for _ in range(n):
