@@ -203,9 +203,11 @@ class Socket:
         # raised (the caller adds Modem.explain).
         if e is not None:
             net._dst = None  # no data comes after the command completed
-            if e.result != 1:  # not OK
-                net._read_failed(self, e)  # raises its error (sockets_rare.py)
-            e.finish()
+            try:
+                e.finish()  # raises the read's error
+            except BaseException:
+                net._read_failed(self)  # sockets_rare.py
+                raise
             self.remaining = net.remaining
             k = net._got
             if k:

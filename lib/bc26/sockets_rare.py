@@ -52,15 +52,12 @@ def abandon_read(self, e):
     e.abandon()
 
 
-def _read_failed(self, sock, e):
-    # Socket.took of an AT+QIRD that did not complete OK: its error is raised (e.finish());
-    # what it read and did not hand over is lost, and the module may hold more.
-    try:
-        e.finish()
-    finally:
-        if self._got:
-            sock.lost = 2  # read from the module, never handed over
-        sock.pending = True
+def _read_failed(self, sock):
+    # Socket.took of an AT+QIRD that did not complete OK, before its error is raised: what
+    # it read and did not hand over is lost, and the module may hold more.
+    if self._got:
+        sock.lost = 2  # read from the module, never handed over
+    sock.pending = True
 
 
 def drop_push(self):
