@@ -36,6 +36,11 @@ def test_benchmark_table():
     # Hex goes through a small buffer: nothing as large as the payload is allocated.
     assert value(out, "alloc     bytes allocated per 512-byte read, hex format") <= 256
     assert value(out, "alloc     bytes allocated per 1 KB send, hex format") <= 64
+    # Issue 14's last two targets: calls per read, and the smallest heap the soak passes in,
+    # less from ROMFS (the short soak of test_soak_short.py guards both budgets).
+    assert 0 < value(out, "cpu       interpreted calls per 512-byte read") <= 12
+    mpy = value(out, "soak      smallest heap the stream soak passes in (.mpy)")
+    assert 32 < value(out, "soak      smallest heap the stream soak passes in (ROMFS") < mpy <= 74
     # The same heap rows on a 32-bit MicroPython (the webassembly port, under Node.js).
     assert value(out, "ram       heap: import bc26 (.mpy, 32-bit)") > 0
     wire = [line for line in out.splitlines() if line.startswith("wire")]

@@ -440,6 +440,34 @@ def wasm_rows(work):
     return rows
 
 
+def soak_rows():
+    """The smallest heap, in whole KB, that the stream soak (tools/checks/soak.py, 50 messages
+    in each access mode and data format) passes in: from .mpy files, and from a ROMFS image
+    (the heap beside the image). A bisection between 32 and 96 KB; near the edge a run may
+    pass or fail by the way reads happen to split, so the figure moves by a KB or so."""
+    sys.path.insert(0, os.path.join(ROOT, "tools", "checks"))
+    import soak
+
+    rows = []
+    for romfs, what in ((False, ".mpy"), (True, "ROMFS, beside the image")):
+
+        def passes(kb, romfs=romfs):
+            return soak.stream(50, 1460, "%dk" % kb, romfs)[0].returncode == 0
+
+        lo, hi = 32, 96
+        if not passes(hi):
+            raise SystemExit("the stream soak fails at %d KB (%s)" % (hi, what))
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if passes(mid):
+                hi = mid
+            else:
+                lo = mid
+        name = "smallest heap the stream soak passes in (%s)" % what
+        rows.append(("soak", name, hi, "KB", 48, "target 48 KB"))
+    return rows
+
+
 def main(argv):
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bc26-bench-") as work:
@@ -455,6 +483,12 @@ def main(argv):
     if proc.returncode:
         raise SystemExit(proc.stdout + proc.stderr)
     table += parse_rows(proc.stdout, "")
+    calls = os.path.join(BENCH, "bench_calls.py")
+    proc = subprocess.run([sys.executable, calls], capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(proc.stdout + proc.stderr)
+    table += parse_rows(proc.stdout, "")
+    table += soak_rows()
     if "--no-ir" not in argv:
         table += instructions()
     table += session()
