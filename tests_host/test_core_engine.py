@@ -309,7 +309,7 @@ def test_busy_while_a_command_is_pending():
 
 def test_put_int_and_command_too_long():
     u, e = make()
-    e.cmd_parts(("AT+X=", 0, ",", -42, ",", 65535))
+    e.cmd(("AT+X=", 0, ",", -42, ",", 65535))
     assert command_text(e) == "AT+X=0,-42,65535"
     e.cmd("AT+Y=")
     e.put_int(7)

@@ -40,7 +40,7 @@ _PROMPT_HOLD = const(2000)
 
 _RARE = (
     "|engine_rare on feed listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
-    "_cut _timed_out "
+    "_cut _timed_out busy remaining wait "
 )
 
 # Command results.
@@ -490,27 +490,20 @@ class Engine:
         self.finish()
         raise BC26Error(None, "no data prompt")
 
-    def busy(self):
-        """Whether a command is pending (begun and not yet finished)."""
-        st = self.state
-        return st != _IDLE and st != _DONE
-
     # --- commands --------------------------------------------------------------------
 
     def cmd(self, text):
-        """Start building a command line with text (bytes or str, no CR); put() adds to it.
-
-        A single argument, so the hot paths (QIRD, QISEND) build commands allocation-free.
+        """Start building a command line with text (bytes or str, no CR), which put() and
+        put_int() add to; or build it from a list or tuple of bytes, str and int parts (a user's
+        command: each checked). One argument, so the hot paths (QIRD, QISEND) build their
+        commands allocation-free.
         """
         self._cmdlen = 0
         self.cmd_tag = 0
-        self.put(text)
-
-    def cmd_parts(self, parts):
-        """Build the command line from a sequence of bytes, str and int parts."""
-        self._cmdlen = 0
-        self.cmd_tag = 0
-        for p in parts:
+        if not isinstance(text, (list, tuple)):
+            self.put(text)
+            return
+        for p in text:
             if isinstance(p, int):
                 self.put_int(p)
             else:
@@ -686,10 +679,6 @@ class Engine:
         if self._counting or (st != _IDLE and st != _DONE):  # busy()
             self.step()
 
-    def remaining(self):
-        """ms until the pending command's current wait ends."""
-        return ticks_diff(self._deadline, ticks_ms())
-
     def idle(self, ms):
         """Wait up to ms for input (select.poll where the UART supports it)."""
         if ms <= 0:
@@ -703,10 +692,6 @@ class Engine:
             except Exception:
                 self.poller = None
         sleep_ms(1)
-
-    def wait(self):
-        """Block until the pending command completes, prompts or times out."""
-        self.step(True)
 
     def finish(self):
         """The outcome of the completed command: its lines, or an exception."""

@@ -295,3 +295,24 @@ def _timed_out(self):
     # still come, so the next command resynchronises first.
     self.stale = True
     raise BC26Timeout("timeout: " + as_text(self._cmd[: self._cmdlen]))
+
+
+# The engine's queries that no read or send runs: loaded with the first caller (bc26.aio, the
+# socket module, a deferred close, Engine.quiet).
+
+
+def busy(self):
+    """Whether a command is pending (begun and not yet finished)."""
+    st = self.state
+    return st != _IDLE and st != _DONE
+
+
+def remaining(self):
+    """ms until the pending command's current wait ends."""
+    return ticks_diff(self._deadline, ticks_ms())
+
+
+def wait(self):
+    """Block until the pending command completes, prompts or times out: step(True), which the
+    library's own loops call directly."""
+    self.step(True)

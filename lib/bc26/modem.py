@@ -76,7 +76,7 @@ class Modem:
         self.sockets.service()
 
     def command(self, *parts, expect=None, on_line=None, timeout=1000, trailer=0, tcpip=False):
-        """Run one command (parts as for Engine.cmd_parts) and return its collected lines."""
+        """Run one command (parts as for Engine.cmd) and return its collected lines."""
         return self.drive(self.command_steps(parts, expect, on_line, timeout, trailer, tcpip))
 
     def command_steps(
@@ -87,7 +87,7 @@ class Modem:
         e = self.engine
         if e.stale:
             yield from self.sync_steps(3, 300)  # ready()
-        e.cmd_parts(parts)
+        e.cmd(parts)
         try:
             e.begin(expect, on_line, timeout, trailer)
             e.at_ok = at_ok

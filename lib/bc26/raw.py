@@ -52,7 +52,7 @@ def at(modem, text, timeout=1000, trailer=0):
     modem.ready()
     e.cmd(cmd)
     e.begin(expect, None, timeout, trailer, False, True)
-    e.wait()
+    e.step(True)  # Engine.wait()
     lines = e.finish() or []
     return [as_text(x) for x in lines]
 
