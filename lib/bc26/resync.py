@@ -64,11 +64,13 @@ def sync_steps(modem, tries=10, timeout=300):
             e.finish()
         try:
             e.cmd(b"AT")
+            e.begin(None, None, timeout)
             if due[4] is not None:
                 # The '>' may still come behind a busy line (make soak, aio seed 5038): then
                 # the module takes these bytes for data, and the prompt is paid the rest.
+                # Counted once written: a '>' that begin() met before writing them was paid
+                # the data itself.
                 due[7] += 3
-            e.begin(None, None, timeout)
             yield
             e.finish()
             if answered or not late:
