@@ -11,7 +11,7 @@
 # then answers SEND OK; only then does it read command lines again. So the test sees what
 # the peer would get and what the module would run as commands, not what a script assumed.
 import bc26
-from fakeuart import FakeUART
+from fakeuart import FakeUART, ticks_add, ticks_diff, ticks_ms
 from testutil import raises
 
 OK = b"\r\nOK\r\n"
@@ -29,6 +29,7 @@ class ModuleUART(FakeUART):
         self.hold = None  # a fixed-length AT+QISEND the module has not prompted for yet
         self.prompt_at = None  # when to print the held prompt: a callable(uart) -> bool
         self.engine = None
+        self.stall = None  # [data-mode bytes after which the UART takes nothing, until when]
 
     def prompt(self, n):
         self.rx.extend(b"\r\n> ")
@@ -37,6 +38,16 @@ class ModuleUART(FakeUART):
     def write(self, buf, off=0, n=None):
         if n is None:
             n = len(buf) - off
+        if self.need and self.stall is not None:
+            st = self.stall
+            if ticks_diff(st[1], ticks_ms()) > 0:
+                k = st[0] - len(self.data)  # what it takes before it stalls
+                if k <= 0:
+                    return 0
+                if n > k:
+                    n = k
+            else:
+                self.stall = None
         chunk = bytes(buf[off : off + n])
         self.tx.extend(chunk)
         for c in chunk:
@@ -136,3 +147,26 @@ def test_FAILS_a_prompt_read_just_before_the_resyncs_at_gets_filler_not_the_data
     u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
     assert u.payloads == [b"\x01\x02\x03\x04\x05"], u.payloads
+
+
+def test_FAILS_a_fixed_length_payload_cut_by_a_stalled_write_leaves_the_module_in_data_mode():
+    # The '>' came and the payload went out, but the UART stopped taking bytes after 10 of
+    # them (Engine.write gives up after 2 s: "UART write stalled"). The send gives up: its
+    # _give_up meets a prompted command whose data is gone from Engine.due (Socket.sent
+    # cleared it before writing) and writes Esc (lost here, in the stalled UART; were it
+    # taken, the fixed-length form would count it as one byte of data), and nothing for the
+    # other 30. The module stays in data mode: the resync's ATs are its data (the peer gets
+    # "ABCDEFGHIJ" + "AT\r" x 10), each resync of 3 ATs
+    # fails with "no answer to AT", and so does every command behind it, until the ATs have
+    # paid the 30 bytes: here 3 commands; 163 for a 1,460-byte payload cut at its start.
+    # Promise 2 (the engine in step again within a deadline plus one resync) and promise 1
+    # (bytes the user never sent go to the peer, unannounced). The rest is owed as after a
+    # late '>': filler, counted from what went out.
+    u, m = make()
+    s = opened(u, m)
+    m.sockets.cmd_timeout = 300
+    u.stall = [10, ticks_add(ticks_ms(), 2100)]
+    raises(bc26.BC26Timeout, s.send_fixed, bytes(range(65, 105)))
+    u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"], u.payloads
+    assert len(u.payloads) == 1 and u.payloads[0][:10] == bytes(range(65, 75)), u.payloads
