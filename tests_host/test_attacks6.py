@@ -48,7 +48,9 @@ class ModuleUART(FakeUART):
                     n = k
             else:
                 self.stall = None
-        chunk = bytes(buf[off : off + n])
+        # As a MicroPython stream writes (machine.UART, a socket): off and n count bytes of
+        # the buffer, whatever its item size.
+        chunk = bytes(buf)[off : off + n]
         self.tx.extend(chunk)
         for c in chunk:
             if self.need:
@@ -170,3 +172,23 @@ def test_FAILS_a_fixed_length_payload_cut_by_a_stalled_write_leaves_the_module_i
     u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"], u.payloads
     assert len(u.payloads) == 1 and u.payloads[0][:10] == bytes(range(65, 75)), u.payloads
+
+
+def test_FAILS_an_array_of_16_bit_samples_is_sent_half_and_reported_whole():
+    # Socket.send takes "bytes-like" data, and an array of samples is one (a sensor node's
+    # natural payload). send() counts it with len() and indexes it with data[i]: items, not
+    # bytes. So 8 samples of 16 bits go as AT+QISEND=0,8, and the UART, which counts bytes,
+    # writes the first 8 of the 16; send() returns 8, "all of it". Half the data never left,
+    # and nothing says so: promise 1. (A writer that slices by items, as FakeUART's did,
+    # puts the other half on the command line instead: promise 3.) Either count bytes
+    # (memoryview(data) cast to bytes) or refuse data whose items are not bytes.
+    from array import array
+
+    u, m = make()
+    s = opened(u, m)
+    samples = array("H", [0x4141 + i for i in range(8)])
+    try:
+        s.send(samples)
+    except (TypeError, ValueError):
+        return  # refused: acceptable
+    assert u.payloads == [bytes(samples)], (u.payloads, bytes(samples))
