@@ -20,20 +20,26 @@ OK = b"\r\nOK\r\n"
 class ModuleUART(FakeUART):
     def __init__(self):
         super().__init__()
+        self.inq = bytearray()  # what the driver wrote that the module has not read yet
         self.need = 0  # bytes the data mode still takes
         self.data = bytearray()  # what the data mode took so far
         self.payloads = []  # every data-mode payload, as the peer gets it
         self.lines = []  # every command line the module ran (with its CR)
         self.line = bytearray()
         self.answers = {}  # command line -> answer
-        self.hold = None  # a fixed-length AT+QISEND the module has not prompted for yet
-        self.prompt_at = None  # when to print the held prompt: a callable(uart) -> bool
+        # 0: the next fixed-length AT+QISEND keeps the module busy: it prompts only when
+        # prompt_at(uart) says, and reads nothing more until then (held: its length).
+        self.hold = None
+        self.held = 0
+        self.prompt_at = None
         self.engine = None
         self.stall = None  # [data-mode bytes after which the UART takes nothing, until when]
+        self.echo = False  # AT+QICFG="echomode",1: data-mode input is repeated
+        self.hexed = False  # AT+QICFG="dataformat",1: data-mode input is hex, 2 digits a byte
 
     def prompt(self, n):
         self.rx.extend(b"\r\n> ")
-        self.need = n
+        self.need = 2 * n if self.hexed else n
 
     def write(self, buf, off=0, n=None):
         if n is None:
@@ -52,8 +58,19 @@ class ModuleUART(FakeUART):
         # the buffer, whatever its item size.
         chunk = bytes(buf)[off : off + n]
         self.tx.extend(chunk)
-        for c in chunk:
+        self.inq.extend(chunk)
+        self._consume()
+        return n
+
+    def _consume(self):
+        i = 0
+        q = self.inq
+        while i < len(q) and not self.held:
+            c = q[i]
+            i += 1
             if self.need:
+                if self.echo:
+                    self.rx.append(c)
                 self.data.append(c)
                 self.need -= 1
                 if not self.need:
@@ -67,15 +84,24 @@ class ModuleUART(FakeUART):
                 self.line = bytearray()
                 self.lines.append(line)
                 self._run(line)
-        return n
+        self.inq = q[i:]
 
     def _run(self, line):
         if line.startswith(b"AT+QISEND=") and line.count(b",") == 1:
             n = int(line[line.index(b",") + 1 : -1])
             if self.hold is not None:
-                self.hold = n  # busy: it prompts later (see any())
+                self.hold = None
+                self.held = n  # busy: it prompts later (see any())
             else:
                 self.prompt(n)
+            return
+        if line.startswith(b"AT+QISEND=") and line.count(b",") == 2:
+            # Inline: the payload after the second comma, without its quotes.
+            data = line[line.index(b",", 12) + 1 : -1]
+            if data[:1] == b'"':
+                data = data[1:-1]
+            self.payloads.append(data)
+            self.rx.extend(OK + b"\r\nSEND OK\r\n")
             return
         if line.startswith(b"AT+QIOPEN=1,"):
             self.rx.extend(OK + b"\r\n+QIOPEN: %d,0\r\n" % (line[12] - 48))
@@ -89,11 +115,12 @@ class ModuleUART(FakeUART):
             self.rx.extend(b"\r\nERROR\r\n")
 
     def any(self):
-        if self.hold and self.prompt_at is not None and self.prompt_at(self):
-            n = self.hold
-            self.hold = None
+        if self.held and self.prompt_at is not None and self.prompt_at(self):
+            n = self.held
+            self.held = 0
             self.prompt_at = None
             self.prompt(n)
+            self._consume()
         return super().any()
 
 
