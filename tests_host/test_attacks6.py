@@ -87,6 +87,10 @@ class ModuleUART(FakeUART):
         self.inq = q[i:]
 
     def _run(self, line):
+        ans = self.answers.get(line)
+        if ans is not None:
+            self.rx.extend(ans)
+            return
         if line.startswith(b"AT+QISEND=") and line.count(b",") == 1:
             n = int(line[line.index(b",") + 1 : -1])
             if self.hold is not None:
@@ -106,10 +110,7 @@ class ModuleUART(FakeUART):
         if line.startswith(b"AT+QIOPEN=1,"):
             self.rx.extend(OK + b"\r\n+QIOPEN: %d,0\r\n" % (line[12] - 48))
             return
-        ans = self.answers.get(line)
-        if ans is not None:
-            self.rx.extend(ans)
-        elif line.strip(b"\r\x1b") == b"AT":
+        if line.strip(b"\r\x1b") == b"AT":
             self.rx.extend(OK)
         else:
             self.rx.extend(b"\r\nERROR\r\n")
@@ -219,3 +220,25 @@ def test_FAILS_an_array_of_16_bit_samples_is_sent_half_and_reported_whole():
     except (TypeError, ValueError):
         return  # refused: acceptable
     assert u.payloads == [bytes(samples)], (u.payloads, bytes(samples))
+
+
+def test_FAILS_a_trailer_owed_before_a_restart_eats_the_first_send_ok_after_it():
+    # A send gives up waiting for its SEND OK: the engine owes it (Engine._owed, 10 s + 5 s
+    # grace), so the late SEND OK is dropped, never taken for the next send's. Then the module
+    # restarts (RDY). A restarted module owes nothing, but the restart handler clears only
+    # the socket table: the debt stays, and the first SEND OK after the restart, a new send's
+    # own, is taken for it and dropped. That send waits its whole send_timeout and raises
+    # BC26Timeout although the module sent the data: the caller resends, and the peer gets
+    # the data twice (a CLOSE OK owed the same way makes the next close time out).
+    u, m = make()
+    s = opened(u, m)
+    m.sockets.send_timeout = 300
+    u.answers[b"AT+QISEND=0,5,hello\r"] = OK  # its SEND OK never comes
+    raises(bc26.BC26Timeout, s.send, b"hello")
+    u.feed(b"\r\nRDY\r\n")
+    m.poll()
+    assert s.released
+    u.answers[b"ATE0\r"] = OK
+    m.poll()  # echo off again, as after any restart
+    s = opened(u, m)
+    assert s.send(b"world") == 5
