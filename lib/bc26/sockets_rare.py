@@ -87,11 +87,11 @@ def on_restart(self, buf, s, end):
     # way it answers nothing pending and has forgotten every socket. Only a restarted
     # module needs echo turned off again; one that is off gets ATE0 from start().
     if buf[s] == 80:
-        self.e.abort("module powered down")
+        self.e.abort("module powered down", True)
     else:
         self.restarts += 1
         self._restarted = True
-        self.e.abort("module restarted")
+        self.e.abort("module restarted", True)
         # A booting module may miss or garble what is sent right after its banner: the
         # next command resynchronises first (silence, then AT).
         self.e.stale = True
