@@ -8,8 +8,10 @@
 # The module side here is ModuleUART: a FakeUART that also keeps the one piece of state a
 # late prompt is about, the fixed-length data mode. After it prints '>' it takes exactly the
 # announced count of bytes as data, whatever they are (the manual gives that form no Esc),
-# then answers SEND OK; only then does it read command lines again. So the test sees what
-# the peer would get and what the module would run as commands, not what a script assumed.
+# then answers SEND OK; only then does it read command lines again. A module kept busy by a
+# fixed-length AT+QISEND (hold) reads nothing until it prompts: what the driver wrote
+# meanwhile waits in its input, and is data once it prompts. So the test sees what the peer
+# would get and what the module would run as commands, not what a script assumed.
 import bc26
 from fakeuart import FakeUART, ticks_add, ticks_diff, ticks_ms
 from testutil import raises
@@ -186,9 +188,9 @@ def test_FAILS_a_fixed_length_payload_cut_by_a_stalled_write_leaves_the_module_i
     # cleared it before writing) and writes Esc (lost here, in the stalled UART; were it
     # taken, the fixed-length form would count it as one byte of data), and nothing for the
     # other 30. The module stays in data mode: the resync's ATs are its data (the peer gets
-    # "ABCDEFGHIJ" + "AT\r" x 10), each resync of 3 ATs
-    # fails with "no answer to AT", and so does every command behind it, until the ATs have
-    # paid the 30 bytes: here 3 commands; 163 for a 1,460-byte payload cut at its start.
+    # "ABCDEFGHIJ" + "AT\r" x 10), each resync of 3 ATs fails with "no answer to AT", and
+    # so does every command behind it, until the ATs have paid the 30 bytes: here 3
+    # commands; 163 for a 1,460-byte payload cut at its start.
     # Promise 2 (the engine in step again within a deadline plus one resync) and promise 1
     # (bytes the user never sent go to the peer, unannounced). The rest is owed as after a
     # late '>': filler, counted from what went out.
@@ -208,8 +210,8 @@ def test_FAILS_an_array_of_16_bit_samples_is_sent_half_and_reported_whole():
     # bytes. So 8 samples of 16 bits go as AT+QISEND=0,8, and the UART, which counts bytes,
     # writes the first 8 of the 16; send() returns 8, "all of it". Half the data never left,
     # and nothing says so: promise 1. (A writer that slices by items, as FakeUART's did,
-    # puts the other half on the command line instead: promise 3.) Either count bytes
-    # (memoryview(data) cast to bytes) or refuse data whose items are not bytes.
+    # puts the other half on the command line instead: promise 3.) Either count bytes or
+    # refuse data whose items are not bytes (MicroPython's memoryview has no cast).
     from array import array
 
     u, m = make()
