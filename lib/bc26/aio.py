@@ -302,8 +302,10 @@ class AsyncSocket:
 
     async def send(self, data):
         """Send all of data (bytes-like or str); returns len(data). SEND FAIL raises."""
-        if isinstance(data, str):
-            data = data.encode()
+        if type(data) is not bytes and type(data) is not bytearray:
+            from .checks import as_bytes  # a str, a memoryview, an array of samples
+
+            data = as_bytes(data)
         n = len(data)
         if not n:
             return 0

@@ -42,3 +42,21 @@ def check_host(s, what="host", limit=150):
         if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 46 or c == 45 or c == 95 or c == 58):
             raise ValueError("%s holds %r, which no host name has" % (what, chr(c)))
     return s
+
+
+def as_bytes(data):
+    """data as the bytes that go out: a str encoded (one character may be several bytes, and
+    "\x1a" only equals Ctrl+Z once encoded); a buffer of items wider than a byte (an array
+    of 16-bit samples) copied into bytes, since the library counts, slices and limits bytes,
+    and its item count would send half of it; TypeError for what is no buffer."""
+    if isinstance(data, str):
+        return data.encode()
+    if isinstance(data, (bytes, bytearray)):
+        return data
+    try:
+        mv = memoryview(data)
+    except TypeError:
+        raise TypeError("data must be bytes-like or str") from None
+    if len(mv) and len(bytes(mv[:1])) != 1:
+        return bytes(mv)
+    return data

@@ -101,14 +101,16 @@ class Engine:
         self._paid = False  # the pending command's wait saw a debt paid
         # The payload of a fixed-length data-mode send (AT+QISEND=<id>,<len>): [data, off, k,
         # hex coder or None, then, once the send gave up before its '>': its expect, its
-        # trailer ms; the echomode, for the echo of the data; last the bytes written since
-        # it gave up, which a late '>' took for data (resync.py)]. The manual gives that
+        # trailer ms; the echomode, for the echo of the data; last the bytes the module took
+        # for data before its '>' was paid: a resync's ATs after the send gave up
+        # (resync.py), or the part of the payload a stalled write put out]. The manual gives that
         # form no Esc: once the module prompts, it takes exactly <len> bytes, whatever they
         # are, so a '>' that comes after the send gave up gets the data (the next command
         # line would be taken for it). Filled by the send, without allocating; the next
         # begin() with a prompt forgets it (a send refused with ERROR owes nothing), and so
         # does the resync after a send gave up (resync.py).
         self.due = [None, 0, 0, None, None, 0, 0, 0]
+        self.wrote = 0  # bytes write() has written, ever: a payload cut by a stall owes the rest
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
         self.at_ok = None  # set after begin(): called when the command's OK is read
         self._quiet_ms = 0
@@ -719,6 +721,7 @@ class Engine:
             k = self.uart.write(data, off, end - off)
             if k:
                 off += k
+                self.wrote += k
             elif ticks_diff(ticks_ms(), t0) > timeout:
                 raise BC26Timeout("UART write stalled")
             else:

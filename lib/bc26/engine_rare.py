@@ -129,6 +129,8 @@ def abort(self, reason, restart=False):
     were still owed (the first SEND OK after a restart, a new send's own, was dropped)."""
     if restart:
         self._owed = None
+        d = self.due
+        d[0] = d[4] = None  # nor the data a '>' that never comes was to get
     if self.state != _IDLE and self.state != _DONE:
         self.code = None
         self._reason = reason
@@ -178,12 +180,13 @@ def _give_up(self):
         else:
             d[4] = exp
             d[5] = self._trailer_ms
-            d[7] = 0
-            if st == _PROMPTED:
-                self._pay_due()
+            # Settled first: a UART that stalls the payment too leaves a command that gave
+            # up, not one still prompted.
             self.stale = True
             self.state = _DONE
             self.result = _TIMEOUT
+            if st == _PROMPTED:
+                self._pay_due()
             return
     if (
         self._trailer_ms
@@ -215,22 +218,31 @@ def _pay_due(self):
         # echomode 1: the module repeats the data, which is no record: were it parsed, a
         # payload holding '+QIURC: "closed",0' would close a socket.
         self.take(2 * d[2] if d[3] is not None else d[2], _echo, -2)
-    if d[7]:
-        # A resync's ATs went out before the '>' came: the module took them for the first
-        # bytes of the data. What is left of it gets filler ('0' is a hex digit too), so
-        # that the module leaves data mode; the payload is lost either way.
-        n = (2 * d[2] if d[3] is not None else d[2]) - d[7]
-        while n > 0:
-            k = n if n < 16 else 16
-            self.write(_FILLER, 0, k)
-            n -= k
-    elif d[3] is not None:
-        d[3].hex_out(data, d[1], d[2])
-    else:
-        self.write(data, d[1], d[2])
+    # Owed before the payment goes out: a UART that stalls it leaves the trailer counted.
     if self._owed is None:
         self._owed = []
     self._owed.append([d[4], ticks_add(ticks_ms(), d[5] + _OWED_GRACE)])
+    w = self.wrote
+    try:
+        if d[7]:
+            # The module took bytes for the first of the data already: a resync's ATs that
+            # went out before the '>' came, or the part of the payload a stalled write put
+            # out. What is left gets filler ('0' is a hex digit too), so that the module
+            # leaves data mode; the payload is damaged either way.
+            n = (2 * d[2] if d[3] is not None else d[2]) - d[7]
+            while n > 0:
+                k = n if n < 16 else 16
+                self.write(_FILLER, 0, k)
+                n -= k
+        elif d[3] is not None:
+            d[3].hex_out(data, d[1], d[2])
+        else:
+            self.write(data, d[1], d[2])
+    except BaseException:
+        # The payment stalled too: the debt stays (d[4]), and what went out is counted, so
+        # that the resync's ATs, which the module takes for the rest, are counted on.
+        d[7] += self.wrote - w
+        raise
     d[4] = None
 
 

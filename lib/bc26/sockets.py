@@ -245,8 +245,10 @@ class Socket:
         SendFailed with the count already sent. (form and cancel: for send_inline,
         send_fixed, send_stream and send_hex, which check the data first.)
         """
-        if isinstance(data, str):
-            data = data.encode()
+        if type(data) is not bytes and type(data) is not bytearray:
+            from .checks import as_bytes  # a str, a memoryview, an array of samples
+
+            data = as_bytes(data)
         if self.closed or self.released:
             raise BC26Error(567)
         net = self.sockets
@@ -336,6 +338,7 @@ class Socket:
                 d[2] = k
                 d[3] = net.hex if hexed else None
                 d[6] = net.echomode
+                d[7] = 0
             return k
         e.cmd(b"AT+QISENDEX=" if form == 5 else b"AT+QISEND=")
         e.put_int(self.id)
@@ -372,13 +375,23 @@ class Socket:
                 raise e(off)
             return 0
         e.prompted()
-        e.due[0] = None  # going out now: never twice, even if the write stalls half-way
+        d = e.due
+        owed = d[0]  # a fixed length's data: the module takes exactly that many bytes
+        d[0] = None  # going out now: never twice
         if self.sockets.echomode:
             self.sockets.skip_echo(k)  # sockcfg.py, which set or read the echomode
-        if self.sockets.send_hex:
-            self.sockets.hex.hex_out(data, off, k)
-        else:
-            e.write(data, off, k)
+        w = e.wrote
+        try:
+            if self.sockets.send_hex:
+                self.sockets.hex.hex_out(data, off, k)
+            else:
+                e.write(data, off, k)
+        except BaseException:
+            if owed is not None:
+                # Cut by a stalled write: the give-up pays the rest as filler (Engine.due).
+                d[0] = owed
+                d[7] = e.wrote - w
+            raise
         if end is not None:
             e.write(end)
             if end == b"\x1b":

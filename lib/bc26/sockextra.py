@@ -4,7 +4,7 @@
 # counters, available() and the access-mode switch (AT+QISTATE is sockstate.py, AT+QICFG
 # sockcfg.py).
 
-from .checks import check_range
+from .checks import as_bytes, check_range
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields
 from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, QISENDEX_MAX
@@ -17,7 +17,7 @@ def send_inline(sock, data, quote=None):
     """AT+QISEND=<id>,<len>,<data>: text in double quotes (as the manual asks for
     JSON) when quote is True or the data holds more than letters and digits; hex in
     hex send format. At most 1024 text / 512 hex bytes, no CR, LF, ';' or controls."""
-    data = _as_bytes(data)
+    data = as_bytes(data)
     n = len(data)
     if sock.sockets.send_hex:
         check_range(n, 1, INLINE_HEX_MAX, "inline hex payload length")
@@ -41,20 +41,10 @@ def send_inline(sock, data, quote=None):
     return sock.send(data, kind)
 
 
-def _as_bytes(data):
-    # A str is checked as the bytes that go out: one character may be several bytes, and
-    # "\x1a" only equals Ctrl+Z once encoded.
-    if isinstance(data, str):
-        return data.encode()
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError("data must be bytes-like or str")
-    return data
-
-
 def send_fixed(sock, data):
     """AT+QISEND=<id>,<len>, then the data after '>': any byte values, <= 1460
     bytes (730 in hex send format)."""
-    data = _as_bytes(data)
+    data = as_bytes(data)
     n = len(data)
     check_range(n, 1, DATA_HEX_MAX if sock.sockets.send_hex else DATA_TEXT_MAX, "data-mode payload length")
     return sock.send(data, 3)
@@ -63,7 +53,7 @@ def send_fixed(sock, data):
 def send_stream(sock, data, cancel=False):
     """AT+QISEND=<id>, the data after '>', then Ctrl+Z; with cancel=True, Esc instead,
     so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
-    data = _as_bytes(data)
+    data = as_bytes(data)
     n = len(data)
     check_range(n, 1, DATA_HEX_MAX if sock.sockets.send_hex else DATA_TEXT_MAX, "data-mode payload length")
     if not sock.sockets.send_hex:
@@ -75,7 +65,7 @@ def send_stream(sock, data, cancel=False):
 
 def send_hex(sock, data):
     """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
-    data = _as_bytes(data)
+    data = as_bytes(data)
     check_range(len(data), 1, QISENDEX_MAX, "QISENDEX payload length")
     return sock.send(data, 5)
 

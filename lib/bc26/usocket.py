@@ -501,8 +501,10 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
     def write(self, buf, a=None, b=None):
         """write(buf), write(buf, n) or write(buf, off, n): the count sent (all of it);
         None on a non-blocking socket while bc26.aio holds the module."""
-        if isinstance(buf, str):
-            buf = buf.encode()
+        if type(buf) is not bytes and type(buf) is not bytearray:
+            from .checks import as_bytes  # a str, a memoryview, an array of samples
+
+            buf = as_bytes(buf)
         if b is not None:
             off = a
             n = b
