@@ -277,3 +277,19 @@ def test_a_restart_forgets_the_debt_of_a_send_that_gave_up_before_its_prompt():
     u.feed(b"\r\nRDY\r\n")
     m.poll()
     assert m.engine.due[4] is None and m.engine.due[0] is None
+
+
+def test_a_command_timeout_at_the_limit_stretches_no_read_or_send_past_it():
+    # sockets.cmd_timeout is the user's to set, up to the longest wait (WAIT_MAX). A read and a
+    # send add their data's time to it: past WAIT_MAX, begin() refused the read with ValueError
+    # after its notice was cleared (the data waited for the next safety read), and resume()
+    # refused a send after its data had gone out.
+    from bc26.limits import WAIT_MAX
+
+    u, m = make()
+    s = opened(u, m)
+    m.sockets.cmd_timeout = WAIT_MAX
+    u.feed(b'\r\n+QIURC: "recv",0\r\n')
+    u.answers[b"AT+QIRD=0,5\r"] = b"\r\n+QIRD: 5\r\nhello\r\n" + OK
+    assert s.recv(5, 1000) == b"hello"
+    assert s.send_fixed(b"world") == 5

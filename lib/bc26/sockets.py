@@ -171,7 +171,9 @@ class Socket:
                 e.put(b",")
                 e.put_int(n)
                 e.cmd_tag = tag
-            e.begin((b"+QIRD:",), net.on_qird, net.cmd_timeout + 2 * n)
+            # (Within WAIT_MAX: a cmd_timeout set near it would make begin() refuse the read
+            # after the notice was cleared.)
+            e.begin((b"+QIRD:",), net.on_qird, min(net.cmd_timeout + 2 * n, WAIT_MAX))
             net._dst = buf
             net._got = 0
             net._room = n
@@ -397,7 +399,7 @@ class Socket:
             if end == b"\x1b":
                 e.resume(self.sockets.cmd_timeout, 0)
                 return -k
-        e.resume(self.sockets.cmd_timeout + k, self.sockets.send_timeout)
+        e.resume(min(self.sockets.cmd_timeout + k, WAIT_MAX), self.sockets.send_timeout)
         return -k
 
     # --- other -------------------------------------------------------------------------
