@@ -18,8 +18,9 @@ OK = b"\r\nOK\r\n"
 XFAIL = ()
 
 
-def make(**cfg):
-    u = FakeUART()
+def make(u=None, **cfg):
+    # u: the UART playing the module (a FakeUART unless given).
+    u = u or FakeUART()
     m = bc26.Modem(u)
     n = m.sockets
     n.known = True

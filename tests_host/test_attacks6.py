@@ -12,6 +12,8 @@
 # fixed-length AT+QISEND (hold) reads nothing until it prompts: what the driver wrote
 # meanwhile waits in its input, and is data once it prompts. So the test sees what the peer
 # would get and what the module would run as commands, not what a script assumed.
+from test_attacks import make as attacks_make
+
 import bc26
 from fakeuart import FakeUART, ticks_add, ticks_diff, ticks_ms
 from testutil import raises
@@ -128,12 +130,7 @@ class ModuleUART(FakeUART):
 
 
 def make(**cfg):
-    u = ModuleUART()
-    m = bc26.Modem(u)
-    n = m.sockets
-    n.known = True
-    n.showlength = cfg.get("showlength", 0)
-    n.viewmode = cfg.get("viewmode", 0)
+    u, m = attacks_make(ModuleUART(), **cfg)
     u.engine = m.engine
     return u, m
 
