@@ -327,6 +327,17 @@ def tcp_rows(work):
                 raise SystemExit("bench_tcp read %s bytes, not 64" % n)
             name = "TCP program: heap held beyond the rx buffer (%s)" % tag
             rows.append(("ram", name, int(held), "B", int(held_import), "of which import bc26"))
+            if not rom:
+                names = dict(
+                    (x.split("|")[1], int(x.split("n_qstr=")[1].split(",")[0]))
+                    for x in proc.stdout.splitlines()
+                    if x.startswith("NAMES|")
+                )
+                for when in ("import", "end"):
+                    name = "names interned: TCP program, after %s" % (
+                        "import bc26" if when == "import" else "close"
+                    )
+                    rows.append(("ram", name, names[when], "", 300, "5th table (+3.7 KB) at ~300"))
         rows.append(("ram", "the same: bc26 modules loaded", len(loaded.split()), "", None, loaded))
     finally:
         emu.close()
