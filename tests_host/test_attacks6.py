@@ -3,7 +3,8 @@
 # the debt of a fixed-length send that gave up before its '>' (Engine.due), paid by a late
 # prompt, and the resync that keeps it and counts the ATs it writes meanwhile. One test per
 # class of failure, each of which failed on the lib/ it was written against, for the reason
-# its comment gives (all four are fixed).
+# its comment gives; every one is fixed (the siblings after the array test were added with
+# the fixes).
 #
 # The module side here is ModuleUART: a FakeUART that also keeps the one piece of state a
 # late prompt is about, the fixed-length data mode. After it prints '>' it takes exactly the
