@@ -57,6 +57,19 @@ def test_write_forms_each_make_one_send():
     assert u.take_tx() == b'AT+QISEND=0,3,abc\rAT+QISEND=0,2,de\rAT+QISEND=0,5,"Host:"\r'
 
 
+def test_write_sends_an_array_of_wider_items_as_its_bytes():
+    # As Socket.send (test_attacks6.py): len() of an array("H") counts items, so 4 samples
+    # went as 4 of their 8 bytes. write() counts and returns bytes, as a stream does.
+    from array import array
+
+    u, m, pool = make()
+    s = connected(u, pool)
+    samples = array("H", [0x4141, 0x4242, 0x4343, 0x4444])
+    u.reply(b"AT+QISEND=0,8,AABBCCDD\r", OK + b"\r\nSEND OK\r\n")
+    assert s.write(samples) == 8
+    assert u.take_tx() == b"AT+QISEND=0,8,AABBCCDD\r"
+
+
 def test_small_reads_share_one_qird_through_the_read_ahead():
     u, m, pool = make()
     s = connected(u, pool)

@@ -53,10 +53,12 @@ def as_bytes(data):
         return data.encode()
     if isinstance(data, (bytes, bytearray)):
         return data
-    try:
-        mv = memoryview(data)
-    except TypeError:
-        raise TypeError("data must be bytes-like or str") from None
+    mv = data
+    if type(data) is not memoryview:  # (a memoryview, the usual slice of a buffer, as it is)
+        try:
+            mv = memoryview(data)
+        except TypeError:
+            raise TypeError("data must be bytes-like or str") from None
     if len(mv) and len(bytes(mv[:1])) != 1:
         return bytes(mv)
     return data

@@ -108,7 +108,7 @@ class Engine:
         # are, so a '>' that comes after the send gave up gets the data (the next command
         # line would be taken for it). Filled by the send, without allocating; the next
         # begin() with a prompt forgets it (a send refused with ERROR owes nothing), and so
-        # does the resync after a send gave up (resync.py).
+        # do a restart and a resync whose AT is answered in step (resync.py).
         self.due = [None, 0, 0, None, None, 0, 0, 0]
         self.wrote = 0  # bytes write() has written, ever: a payload cut by a stall owes the rest
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')
