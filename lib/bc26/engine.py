@@ -16,7 +16,9 @@
 from ._compat import const, lazy, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields
-from .limits import WAIT_MAX
+
+# limits.py's values (tests_host/test_limits.py checks that they agree).
+_WAIT_MAX = const(86400000)
 
 _CR = const(13)
 _LF = const(10)
@@ -39,7 +41,7 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 _PROMPT_HOLD = const(2000)
 
 _RARE = (
-    "|engine_rare on feed listen _tell abort _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
+    "|engine_rare on feed listen _tell _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
     "_cut _timed_out busy remaining wait "
 )
 
@@ -492,6 +494,24 @@ class Engine:
         self.finish()
         raise BC26Error(None, "no data prompt")
 
+    def abort(self, reason, restart=False):
+        """From a handler: end the pending command now with BC26Error(None, reason).
+
+        The rest of its answer (its OK) may still be on its way: the next command
+        resynchronises first, so that OK is not taken for its own. restart: the module
+        restarted or powered down, and owes none of the trailers that commands which gave up
+        were still owed (the first SEND OK after a restart, a new send's own, was dropped)."""
+        if restart:
+            self._owed = None
+            d = self.due
+            d[0] = d[4] = None  # nor the data a '>' that never comes was to get
+        if self.state != _IDLE and self.state != _DONE:
+            self.code = None
+            self._reason = reason
+            self.stale = True
+            self.state = _DONE
+            self.result = _FAILED
+
     # --- commands --------------------------------------------------------------------
 
     def cmd(self, text):
@@ -581,11 +601,11 @@ class Engine:
                 # A fixed-length send, before its '>': were this line to go out, a late '>'
                 # would take it for data. The next command resynchronises first.
                 raise BC26Error(None, "busy: a send's data prompt may still come")
-        if not (0 < timeout <= WAIT_MAX and 0 <= trailer <= WAIT_MAX):
+        if not (0 < timeout <= _WAIT_MAX and 0 <= trailer <= _WAIT_MAX):
             from .checks import check_range  # its message names the bad value
 
-            check_range(timeout, 1, WAIT_MAX, "timeout")
-            check_range(trailer, 0, WAIT_MAX, "trailer")
+            check_range(timeout, 1, _WAIT_MAX, "timeout")
+            check_range(trailer, 0, _WAIT_MAX, "trailer")
         # Dispatch what already arrived, so an earlier URC is never taken for this answer
         # (not when a UART with any() holds nothing: _process's frame is a heap block).
         if self._any is None or self._any() or self._r < self._w:
@@ -624,10 +644,10 @@ class Engine:
 
     def resume(self, timeout=1000, trailer=None):
         """After the prompt and the data: wait for the final result."""
-        if not 0 < timeout <= WAIT_MAX:
+        if not 0 < timeout <= _WAIT_MAX:
             from .checks import check_range
 
-            check_range(timeout, 1, WAIT_MAX, "timeout")
+            check_range(timeout, 1, _WAIT_MAX, "timeout")
         if trailer is not None:
             self._trailer_ms = trailer
         self.state = _WAIT_FINAL

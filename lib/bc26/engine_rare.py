@@ -120,25 +120,6 @@ def _tell(self, s, e):
     return heard
 
 
-def abort(self, reason, restart=False):
-    """From a handler: end the pending command now with BC26Error(None, reason).
-
-    The rest of its answer (its OK) may still be on its way: the next command
-    resynchronises first, so that OK is not taken for its own. restart: the module
-    restarted or powered down, and owes none of the trailers that commands which gave up
-    were still owed (the first SEND OK after a restart, a new send's own, was dropped)."""
-    if restart:
-        self._owed = None
-        d = self.due
-        d[0] = d[4] = None  # nor the data a '>' that never comes was to get
-    if self.state != _IDLE and self.state != _DONE:
-        self.code = None
-        self._reason = reason
-        self.stale = True
-        self.state = _DONE
-        self.result = _FAILED
-
-
 def _drop_data(self):
     # Counted data the module stopped sending: its owner hears that the rest is lost
     # (Engine.take: sink(None, 0, 0)).

@@ -4,11 +4,15 @@
 # They are Sockets methods written as functions of self, so they use its state as its own
 # code does; open() is Modem.open (modem.open(...) is open(modem, ...)).
 
+from ._compat import const
 from .checks import check_host, check_range
 from .engine import LINE_DONE, LINE_NOT_MINE
 from .errors import BC26Error, BC26Timeout
-from .limits import URC_MAX, WAIT_MAX
 from .sockets import BUFFER, Socket, done_line
+
+# limits.py's values (tests_host/test_limits.py checks that they agree).
+_URC_MAX = const(1400)
+_WAIT_MAX = const(86400000)
 
 
 def open(  # Modem.open, by its public name (this module never needs the builtin)
@@ -70,10 +74,10 @@ def open_steps(
         self.modem.read_config()  # blocking: four short commands, once per boot (start() does it)
     if timeout is None:
         timeout = self.open_timeout
-    check_range(timeout, 1, WAIT_MAX, "timeout")
-    if self.viewmode and len(self.e.buf) < URC_MAX + 64:
+    check_range(timeout, 1, _WAIT_MAX, "timeout")
+    if self.viewmode and len(self.e.buf) < _URC_MAX + 64:
         # viewmode 1 puts the data inside the record: the buffer must hold the longest.
-        raise ValueError("viewmode 1 needs rxbuf >= %d; configure(viewmode=0)" % (URC_MAX + 64))
+        raise ValueError("viewmode 1 needs rxbuf >= %d; configure(viewmode=0)" % (_URC_MAX + 64))
     self._open_id = connect_id
     self._open_err = -1
     parts = ["AT+QIOPEN=1,", connect_id, ',"', kind, '","', host, '",', port, ",", local_port, ",", mode]

@@ -4,9 +4,11 @@
 # are power.py (what a wake runs before its data goes out), reading the settings back, what
 # the network granted, and eDRX powerinfo.py. bc26.power gives these names too.
 
-from ._compat import ticks_diff, ticks_ms
+from ._compat import const, ticks_diff, ticks_ms
 from .checks import check_range
-from .limits import WAIT_MAX
+
+# limits.py's values (tests_host/test_limits.py checks that they agree).
+_WAIT_MAX = const(86400000)
 
 OK_MS = 2000  # OK / ERROR of a power command
 
@@ -158,7 +160,7 @@ def watch(modem):
 
 def wait_psm(modem, timeout=10000):
     """Wait up to timeout ms for +QNBIOTEVENT: "ENTER PSM"; True if it came."""
-    check_range(timeout, 0, WAIT_MAX, "timeout")
+    check_range(timeout, 0, _WAIT_MAX, "timeout")
     watch(modem)
     t0 = ticks_ms()
     while modem.psm_state != "PSM":

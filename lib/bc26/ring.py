@@ -8,7 +8,10 @@
 # The socket table's handling of pushed data lives here too (on_push, push_sink: methods of
 # sockets.Sockets loaded on first use), so a program without a push-mode socket never loads it.
 
-from .limits import URC_MAX
+from ._compat import const
+
+# limits.py's values (tests_host/test_limits.py checks that they agree).
+_URC_MAX = const(1400)
 
 
 class Ring:
@@ -127,7 +130,7 @@ def on_push(self, buf, sock, n):
     # after the fields the engine's Fields are at.
     e = self.e
     f = e.fields
-    if not 0 < n <= (URC_MAX // 2 if self.recv_hex else URC_MAX):
+    if not 0 < n <= (_URC_MAX // 2 if self.recv_hex else _URC_MAX):
         # A length no URC can carry: damaged on the wire, so its data cannot be counted.
         self.damaged += 1
         if sock is not None and sock.ring is not None:

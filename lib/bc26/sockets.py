@@ -8,7 +8,14 @@
 from ._compat import const, lazy, ticks_add, ticks_diff, ticks_ms
 from .engine import LINE_DONE, LINE_MORE
 from .errors import BC26Error, BC26Timeout
-from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, READ_MAX, WAIT_MAX
+
+# limits.py's values (tests_host/test_limits.py checks that they agree).
+_DATA_HEX_MAX = const(730)
+_DATA_TEXT_MAX = const(1460)
+_INLINE_HEX_MAX = const(512)
+_INLINE_TEXT_MAX = const(1024)
+_READ_MAX = const(512)
+_WAIT_MAX = const(86400000)
 
 BUFFER = const(0)  # access mode: data waits in the module until AT+QIRD
 PUSH = const(1)  # access mode: data comes at once in the "recv" URC
@@ -19,7 +26,7 @@ _SEND = (b"SEND OK", b"SEND FAIL")
 # The Sockets methods loaded on first use.
 _RARE = (
     "|openclose open_steps open_line release_steps close_steps "
-    "|sockets_rare on_late_open on_restart defer_close _service damage abandon_read drop_push _read_failed "
+    "|sockets_rare on_late_open defer_close _service damage abandon_read drop_push _read_failed "
     "|sockstate state |ring on_push push_sink |sockcfg qird_format skip_echo "
 )
 
@@ -83,8 +90,8 @@ class Socket:
             nbytes = len(buf)
         if timeout == -1:
             timeout = self.timeout
-        if timeout is not None and not 0 <= timeout <= WAIT_MAX:
-            raise ValueError("timeout must be 0..%d ms or None" % WAIT_MAX)
+        if timeout is not None and not 0 <= timeout <= _WAIT_MAX:
+            raise ValueError("timeout must be 0..%d ms or None" % _WAIT_MAX)
         if nbytes == 0:
             return 0
         k = self.take(buf, nbytes, False)
@@ -161,8 +168,8 @@ class Socket:
             # +QIRD: 0 whenever data was announced. The flag is cleared before the read, so
             # a "recv" URC that arrives with the empty answer sets it again.
             self.pending = False
-            if n > READ_MAX:
-                n = READ_MAX
+            if n > _READ_MAX:
+                n = _READ_MAX
             # The hot path of buffer mode: the same command over and over is built once.
             tag = 0x10000 | self.id << 12 | n
             if e.cmd_tag != tag:
@@ -171,9 +178,9 @@ class Socket:
                 e.put(b",")
                 e.put_int(n)
                 e.cmd_tag = tag
-            # (Within WAIT_MAX: a cmd_timeout set near it would make begin() refuse the read
+            # (Within _WAIT_MAX: a cmd_timeout set near it would make begin() refuse the read
             # after the notice was cleared.)
-            e.begin((b"+QIRD:",), net.on_qird, min(net.cmd_timeout + 2 * n, WAIT_MAX))
+            e.begin((b"+QIRD:",), net.on_qird, min(net.cmd_timeout + 2 * n, _WAIT_MAX))
             net._dst = buf
             net._got = 0
             net._room = n
@@ -304,7 +311,7 @@ class Socket:
         hexed = net.send_hex
         k = n - off
         if form == 0:
-            if k <= (INLINE_HEX_MAX if hexed else INLINE_TEXT_MAX):
+            if k <= (_INLINE_HEX_MAX if hexed else _INLINE_TEXT_MAX):
                 form = 1
                 if not hexed:
                     # Plain for letters and digits, quoted for other printable bytes, not
@@ -318,7 +325,7 @@ class Socket:
                             form = 2
             if form == 0:
                 form = 3
-                m = DATA_HEX_MAX if hexed else DATA_TEXT_MAX
+                m = _DATA_HEX_MAX if hexed else _DATA_TEXT_MAX
                 if k > m:
                     k = m
         if form >= 3 and form < 5:
@@ -399,7 +406,7 @@ class Socket:
             if end == b"\x1b":
                 e.resume(self.sockets.cmd_timeout, 0)
                 return -k
-        e.resume(min(self.sockets.cmd_timeout + k, WAIT_MAX), self.sockets.send_timeout)
+        e.resume(min(self.sockets.cmd_timeout + k, _WAIT_MAX), self.sockets.send_timeout)
         return -k
 
     # --- other -------------------------------------------------------------------------
@@ -501,6 +508,30 @@ class Sockets:
                 # Pushed data is all here already: the module's side can go now.
                 self.closing |= 1 << cid
 
+    def on_restart(self, buf, s, end):
+        # The module restarted (RDY, the boot banner) or is off (POWERED DOWN, 'P'): either
+        # way it answers nothing pending and has forgotten every socket. Only a restarted
+        # module needs echo turned off again; one that is off gets ATE0 from start().
+        # (Resident, with Engine.abort: a module that powers on after the board prints its
+        # banner at every cold boot, and loading the rare modules for it cost 5.6 KB.)
+        if buf[s] == 80:
+            self.e.abort("module powered down", True)
+        else:
+            self.restarts += 1
+            self._restarted = True
+            self.e.abort("module restarted", True)
+            # A booting module may miss or garble what is sent right after its banner: the
+            # next command resynchronises first (silence, then AT).
+            self.e.stale = True
+        for sock in self.table:
+            if sock is not None:
+                # Its connectID no longer exists on the module: reads raise 567.
+                sock.released = True
+                sock.pending = False
+        self.table = [None, None, None, None, None]
+        self.orphans = self.closing = 0
+        self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values
+
     def service(self, steps=False):
         """Deferred work that handlers may not do themselves: closing sockets, echo off.
 
@@ -536,7 +567,7 @@ class Sockets:
                 break
             n = n * 10 + c
             s += 1
-        if n > READ_MAX:
+        if n > _READ_MAX:
             # No read asks for more: a length damaged on the wire. Its data cannot be
             # counted; the read fails and the socket reports the loss.
             self.damage()

@@ -80,26 +80,3 @@ def on_late_open(self, buf, s, end):
     cid = f.int(-1)
     if 0 <= cid <= 4 and f.int(-1) == 0 and self.table[cid] is None:
         self.orphans |= 1 << cid
-
-
-def on_restart(self, buf, s, end):
-    # The module restarted (RDY, the boot banner) or is off (POWERED DOWN, 'P'): either
-    # way it answers nothing pending and has forgotten every socket. Only a restarted
-    # module needs echo turned off again; one that is off gets ATE0 from start().
-    if buf[s] == 80:
-        self.e.abort("module powered down", True)
-    else:
-        self.restarts += 1
-        self._restarted = True
-        self.e.abort("module restarted", True)
-        # A booting module may miss or garble what is sent right after its banner: the
-        # next command resynchronises first (silence, then AT).
-        self.e.stale = True
-    for sock in self.table:
-        if sock is not None:
-            # Its connectID no longer exists on the module: reads raise 567.
-            sock.released = True
-            sock.pending = False
-    self.table = [None, None, None, None, None]
-    self.orphans = self.closing = 0
-    self.echomode = 0  # not kept in NVRAM, unlike the other AT+QICFG values

@@ -4,11 +4,18 @@
 # counters, available() and the access-mode switch (AT+QISTATE is sockstate.py, AT+QICFG
 # sockcfg.py).
 
+from ._compat import const
 from .checks import as_bytes, check_range
 from .errors import BC26Error, BC26Timeout
 from .fields import Fields
-from .limits import DATA_HEX_MAX, DATA_TEXT_MAX, INLINE_HEX_MAX, INLINE_TEXT_MAX, QISENDEX_MAX
 from .sockets import BUFFER, PUSH
+
+# limits.py's values (tests_host/test_limits.py checks that they agree).
+_DATA_HEX_MAX = const(730)
+_DATA_TEXT_MAX = const(1460)
+_INLINE_HEX_MAX = const(512)
+_INLINE_TEXT_MAX = const(1024)
+_QISENDEX_MAX = const(512)
 
 # --- Socket methods ------------------------------------------------------------------
 
@@ -20,9 +27,9 @@ def send_inline(sock, data, quote=None):
     data = as_bytes(data)
     n = len(data)
     if sock.sockets.send_hex:
-        check_range(n, 1, INLINE_HEX_MAX, "inline hex payload length")
+        check_range(n, 1, _INLINE_HEX_MAX, "inline hex payload length")
         return sock.send(data, 1)
-    check_range(n, 1, INLINE_TEXT_MAX, "inline payload length")
+    check_range(n, 1, _INLINE_TEXT_MAX, "inline payload length")
     kind = 2
     for c in data:
         if c < 32 or c > 126 or c == 59:
@@ -46,7 +53,7 @@ def send_fixed(sock, data):
     bytes (730 in hex send format)."""
     data = as_bytes(data)
     n = len(data)
-    check_range(n, 1, DATA_HEX_MAX if sock.sockets.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    check_range(n, 1, _DATA_HEX_MAX if sock.sockets.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
     return sock.send(data, 3)
 
 
@@ -55,7 +62,7 @@ def send_stream(sock, data, cancel=False):
     so nothing is sent (returns 0). Text data may not hold Ctrl+Z or Esc."""
     data = as_bytes(data)
     n = len(data)
-    check_range(n, 1, DATA_HEX_MAX if sock.sockets.send_hex else DATA_TEXT_MAX, "data-mode payload length")
+    check_range(n, 1, _DATA_HEX_MAX if sock.sockets.send_hex else _DATA_TEXT_MAX, "data-mode payload length")
     if not sock.sockets.send_hex:
         for c in data:
             if c == 0x1A or c == 0x1B:
@@ -66,7 +73,7 @@ def send_stream(sock, data, cancel=False):
 def send_hex(sock, data):
     """AT+QISENDEX=<id>,<len>,"<hex>": any byte values, at most 512 bytes."""
     data = as_bytes(data)
-    check_range(len(data), 1, QISENDEX_MAX, "QISENDEX payload length")
+    check_range(len(data), 1, _QISENDEX_MAX, "QISENDEX payload length")
     return sock.send(data, 5)
 
 
