@@ -211,3 +211,22 @@ def test_damaged_bytes_surface_as_documented_errors(rig, knob):
     m.sockets.send_timeout = 10000
     works(m, echo)
     assert outcomes["ok"] > 0, outcomes
+
+
+def test_a_cold_boot_turns_echo_off_once(rig):
+    # The emulator boots as a module powered on with the board: its banner comes before
+    # start(), whose own ATE0 is the one the restart made due; a second one at the next poll
+    # would be a command and a module's code spent for nothing.
+    emu, m, echo = rig
+    assert m.sockets.restarts == 1 and not m.sockets.echo_on
+    works(m, echo)
+    assert emu.commands.count("ATE0") == 1, emu.commands
+
+
+def test_a_restart_after_start_turns_echo_off_again(rig):
+    emu, m, echo = rig
+    emu.reboot()  # echo on again, sockets gone
+    m.wait_network(5000)
+    works(m, echo)  # its replies are read right: echo went off before the open
+    assert m.sockets.restarts == 2 and not m.sockets.echo_on
+    assert emu.commands.count("ATE0") == 2, emu.commands

@@ -487,7 +487,9 @@ class Sockets:
         self.read_sink = self.read_sink
         self.on_qird = self.on_qird
         self.restarts = 0
-        self._restarted = False
+        # The module restarted and echoes commands: ATE0 is due (start() sends it, or the next
+        # poll that finds the module free).
+        self.echo_on = False
         self.service_errors = 0  # deferred closes / ATE0 the module did not answer
         self.damaged = 0  # hex data that was not hex (damaged on the wire), dropped
         self._retry_at = -1
@@ -518,7 +520,7 @@ class Sockets:
             self.e.abort("module powered down", True)
         else:
             self.restarts += 1
-            self._restarted = True
+            self.echo_on = True
             self.e.abort("module restarted", True)
             # A booting module may miss or garble what is sent right after its banner: the
             # next command resynchronises first (silence, then AT).
@@ -541,7 +543,7 @@ class Sockets:
         steps (see Modem.drive), or None when there is none to do now (bc26.aio).
         """
         todo = self.orphans | self.closing
-        if not (todo or self._restarted) or self.e.busy():
+        if not (todo or self.echo_on) or self.e.busy():
             return None
         if self._retry_at != -1 and ticks_diff(self._retry_at, ticks_ms()) > 0:
             return None

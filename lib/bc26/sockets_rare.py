@@ -20,10 +20,10 @@ def defer_close(self, sock):
 def _service(self):
     todo = self.orphans | self.closing
     try:
-        if self._restarted:
+        if self.echo_on:
             # A restart turns echo on.
             yield from self.modem.command_steps(("ATE0",), timeout=self.cmd_timeout)
-            self._restarted = False
+            self.echo_on = False
         for cid in range(5):
             if todo & (1 << cid):
                 s = self.table[cid]

@@ -72,6 +72,7 @@ class Sockets:
     closing: int
     remaining: int | None
     restarts: int
+    echo_on: bool  # the module restarted and echoes commands: ATE0 is due
     service_errors: int
     damaged: int
     hex: HexCoder  # made on first use (hexcode.py)
