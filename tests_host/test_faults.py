@@ -223,10 +223,43 @@ def test_a_cold_boot_turns_echo_off_once(rig):
     assert emu.commands.count("ATE0") == 1, emu.commands
 
 
-def test_a_restart_after_start_turns_echo_off_again(rig):
+@pytest.mark.parametrize("first", ["a poll", "a command"])
+def test_a_restart_after_start_turns_echo_off_again_once(rig, first):
+    # Whichever comes first after the banner: the poll's deferred work (resynchronise, then
+    # ATE0) or the next command (its resync ends with ATE0). Either way one ATE0, and the
+    # replies after it are read right.
     emu, m, echo = rig
     emu.reboot()  # echo on again, sockets gone
+    deadline = time.monotonic() + 3
+    while m.sockets.restarts < 2 and time.monotonic() < deadline:
+        m.engine.poll()  # the banner, without the deferred work
+    assert m.sockets.restarts == 2 and m.sockets.echo_on
+    if first == "a poll":
+        while m.sockets.echo_on and time.monotonic() < deadline:
+            m.poll()
+        assert not m.sockets.echo_on
     m.wait_network(5000)
-    works(m, echo)  # its replies are read right: echo went off before the open
-    assert m.sockets.restarts == 2 and not m.sockets.echo_on
+    works(m, echo)
+    assert not m.sockets.echo_on
     assert emu.commands.count("ATE0") == 2, emu.commands
+
+
+def test_a_program_without_start_has_echo_turned_off_by_its_sync():
+    # The soak's way: Modem(), sync(), open. The banner of the module's boot marks echo on;
+    # the sync it makes due ends with ATE0, so the open that follows is read right and no
+    # deferred ATE0 (nor the code for it) comes after.
+    from tools.bc26emu.emulator import Emulator
+    from tools.servers import TcpEchoServer
+
+    echo = TcpEchoServer()
+    emu = Emulator(reg_delay=0)
+    try:
+        m = bc26.Modem(emu.uart())
+        m.sync()
+        assert m.sockets.restarts == 1 and not m.sockets.echo_on
+        m.wait_network(5000)
+        works(m, echo)
+        assert emu.commands.count("ATE0") == 1, emu.commands
+    finally:
+        emu.close()
+        echo.close()

@@ -123,7 +123,8 @@ def test_apn_change_stores_restarts_and_brings_the_module_up():
     u.reply(b'AT+QCGDEFCONT="IP","iot.example","me","pw"\r', OK)
     u.reply(b"AT+QRST=1\r", b"\r\nRDY\r\n")  # Modem.reset() without a RESET pin
     u.reply(b"AT\r", OK)
-    u.reply(b"AT\r", OK)  # start(): Esc, AT
+    u.reply(b"ATE0\r", OK)  # the restart turned echo on: reset()'s sync ends with ATE0
+    u.reply(b"AT\r", OK)  # start(): Esc, AT, ATE0 (echo is unknown to it)
     u.reply(b"ATE0\r", OK)
     u.reply(b"AT+CMEE=1\r", OK)
     u.reply(b"AT+CEREG=2\r", OK)
@@ -131,10 +132,9 @@ def test_apn_change_stores_restarts_and_brings_the_module_up():
     u.reply(b"AT+CEREG?\r", b"\r\n+CEREG: 2,2\r\n" + OK)
     u.reply(b"AT+CGPADDR=1\r", b"\r\n+CGPADDR: 1\r\n" + OK)
     u.reply(b"AT+QISTATE?\r", OK)
-    u.reply(b"ATE0\r", OK)  # the first poll after a restart turns echo off again, start() or not
     nic.connect("iot.example", "pw", user="me")
     tx = u.take_tx()
-    head = b'AT+QCGDEFCONT?\rAT+QCGDEFCONT="IP","iot.example","me","pw"\rAT+QRST=1\rAT\r\x1bAT\r'
+    head = b'AT+QCGDEFCONT?\rAT+QCGDEFCONT="IP","iot.example","me","pw"\rAT+QRST=1\rAT\rATE0\r\x1bAT\rATE0\r'
     assert tx.startswith(head), tx
     assert tx.endswith(QICFG_TX + b"AT+CEREG?\rAT+CGPADDR=1\rAT+QISTATE?\r"), tx
     assert not nic.isconnected() and nic.status() == bc26.netif.STAT_CONNECTING

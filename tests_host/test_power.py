@@ -186,11 +186,12 @@ def test_power_on_presses_pwrkey_then_syncs():
         pwrkey = FakePin(clock, u)
         m.set_pins(pwrkey=pwrkey)
         answer_sync(u)
+        u.reply(b"ATE0\r", OK)  # the banner turned echo on: the sync ends with ATE0
         u.feed(b"\r\nF1: 0000 0000\n\rLeaving the BROM\n\r")  # the boot banner, before sync
         m.power_on()
         # Pressed (high through the NPN) for 600 ms before a single byte went out, then released.
         assert pwrkey.changes == [(0, 1000, 0), (1, 1000, 0), (0, 1600, 0)]
-        assert u.take_tx() == b"AT\r"
+        assert u.take_tx() == b"AT\rATE0\r"
         answer_sync(u)
         m.power_on(ms=1000)
         assert pwrkey.changes[-2:] == [(1, 1600, 0), (0, 2600, 0)]
@@ -230,8 +231,9 @@ def test_reset_pulls_reset_low_or_sends_qrst():
         u, m = make()
         u.reply(b"AT+QRST=1\r", b"\r\nRDY\r\n")
         answer_sync(u)
+        u.reply(b"ATE0\r", OK)  # the restart turned echo on: the sync ends with ATE0
         m.reset()
-        assert u.take_tx() == b"AT+QRST=1\rAT\r"
+        assert u.take_tx() == b"AT+QRST=1\rAT\rATE0\r"
 
     with_clock(run)
 

@@ -403,6 +403,7 @@ def test_item12_a_boot_banner_is_not_an_answer():
     u.reply(b"AT\r", (30, b"\r\nRDY\r\n"), (60, OK))  # the module reboots, then answers late
     u.reply(b"AT\r", (100, OK))
     u.reply(b"AT\r", OK)
+    u.reply(b"ATE0\r", OK)  # the reboot turned echo on: the sync ends with ATE0
     m.sync()
     u.reply(b"AT+CSQ\r", (100, b"\r\n+CSQ: 20,99\r\n" + OK))
     assert m.command("AT+CSQ", expect=(b"+CSQ:",)) == [b"+CSQ: 20,99"]

@@ -129,17 +129,10 @@ def start(modem, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024)
     # mode, where every AT would be taken for data. In command mode it is one bad line,
     # answered by ERROR, and sync() sends AT again.
     modem.engine.write(b"\x1b")
+    # Echo is unknown after an MCU reset: marked on, as a restart marks it, so the sync ends
+    # with ATE0 (once: a restart seen in the sync asks for the same one).
+    modem.sockets.echo_on = True
     modem.sync(tries)
-    # The ATE0 a restart made due is this one: cleared before it, so a restart after it sets
-    # it again (a cold boot would otherwise send ATE0 twice, and load the deferred work's code).
-    net = modem.sockets
-    was = net.echo_on
-    net.echo_on = False
-    try:
-        modem.command("ATE0", timeout=_OK_MS)
-    except BaseException:
-        net.echo_on = net.echo_on or was
-        raise
     modem.command("AT+CMEE=1", timeout=_OK_MS)
     if cereg is not None:
         modem.command("AT+CEREG=", cereg, timeout=_OK_MS)

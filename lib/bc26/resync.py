@@ -78,6 +78,11 @@ def sync_steps(modem, tries=10, timeout=300):
                 # An AT answered in step: the module is not in data mode, so a prompt that
                 # has not come by now never will (the send never reached it).
                 due[0] = due[4] = None
+                if modem.sockets.echo_on:
+                    # A restart turned echo on (start() marks it so too): off before any
+                    # other command, here where every command after a restart passes.
+                    yield from modem.command_steps(("ATE0",), timeout=timeout)
+                    modem.sockets.echo_on = False
                 return
             answered = True
             continue

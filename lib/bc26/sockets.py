@@ -487,8 +487,8 @@ class Sockets:
         self.read_sink = self.read_sink
         self.on_qird = self.on_qird
         self.restarts = 0
-        # The module restarted and echoes commands: ATE0 is due (start() sends it, or the next
-        # poll that finds the module free).
+        # The module restarted and echoes commands: ATE0 is due (the resync that the next
+        # command runs first sends it, or the next poll that finds the module free).
         self.echo_on = False
         self.service_errors = 0  # deferred closes / ATE0 the module did not answer
         self.damaged = 0  # hex data that was not hex (damaged on the wire), dropped

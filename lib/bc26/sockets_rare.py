@@ -21,9 +21,13 @@ def _service(self):
     todo = self.orphans | self.closing
     try:
         if self.echo_on:
-            # A restart turns echo on.
-            yield from self.modem.command_steps(("ATE0",), timeout=self.cmd_timeout)
-            self.echo_on = False
+            # A restart turns echo on. The resync it made due ends with ATE0 (resync.py); a
+            # module in step already gets ATE0 alone.
+            if self.e.stale:
+                yield from self.modem.sync_steps(3, 300)  # Modem.ready()
+            if self.echo_on:
+                yield from self.modem.command_steps(("ATE0",), timeout=self.cmd_timeout)
+                self.echo_on = False
         for cid in range(5):
             if todo & (1 << cid):
                 s = self.table[cid]
