@@ -5,9 +5,13 @@ modem = bc26.Modem(machine.UART(1, 115200, tx=17, rx=16, rxbuf=1024))
 print(modem.at("AT+CSQ"))
 """
 
-from .errors import BC26Error, BC26Timeout
-from .modem import Modem
-from .sockets import BUFFER, PUSH, Socket
+# (The `as` form says re-exported: bc26 keeps no __all__, whose strings every import would keep.)
+from .errors import BC26Error as BC26Error
+from .errors import BC26Timeout as BC26Timeout
+from .modem import Modem as Modem
+from .sockets import BUFFER as BUFFER
+from .sockets import PUSH as PUSH
+from .sockets import Socket as Socket
 
 
 def __getattr__(name):
@@ -15,17 +19,18 @@ def __getattr__(name):
     # SendFailed and DataLost (bc26.dataerrors); error_name(code), the manual's name of an
     # error code (bc26.errnames); parse_time(text), the (year, month, day, hour, minute,
     # second, zone) of a module time string, and utc_seconds(t, epoch=2000, local=False),
-    # the seconds since 2000 (or 1970) of such a tuple (bc26.services).
-    if name == "SendFailed" or name == "DataLost":
-        m = "dataerrors"
-    elif name == "error_name":
-        m = "errnames"
-    elif name == "parse_time" or name == "utc_seconds":
-        m = "services"
-    else:
+    # the seconds since 2000 (or 1970) of such a tuple (bc26.services). One table, in one
+    # string (as _compat.lazy's): a name written here would be interned by every import.
+    # (The stubs list these names; `from bc26 import *` gives the classes and constants.)
+    t = "|dataerrors SendFailed DataLost |errnames error_name |services parse_time utc_seconds "
+    i = t.find(" " + name + " ")
+    if i < 0:
         # A submodule: MicroPython's `from bc26 import aio` asks here first and, given an
         # AttributeError, would not go on to import it.
         m = name
+    else:
+        i = t.rfind("|", 0, i) + 1
+        m = t[i : t.find(" ", i)]
     try:
         mod = __import__("bc26." + m, None, None, (name,))
     except ImportError:
@@ -34,17 +39,3 @@ def __getattr__(name):
 
 
 __version__ = "0.1.0"
-__all__ = (
-    "Modem",
-    "Socket",
-    "BUFFER",
-    "PUSH",
-    "BC26Error",
-    "BC26Timeout",
-    # Given by __getattr__ below, on first use:
-    "DataLost",  # pyright: ignore[reportUnsupportedDunderAll]
-    "SendFailed",  # pyright: ignore[reportUnsupportedDunderAll]
-    "error_name",  # pyright: ignore[reportUnsupportedDunderAll]
-    "parse_time",  # pyright: ignore[reportUnsupportedDunderAll]
-    "utc_seconds",  # pyright: ignore[reportUnsupportedDunderAll]
-)

@@ -40,11 +40,6 @@ _QUIET = const(6)  # resynchronising: reading until the module has been silent a
 # task, a stalled UART) would otherwise leave the module in data mode and the engine busy.
 _PROMPT_HOLD = const(2000)
 
-_RARE = (
-    "|engine_rare on feed listen _tell _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
-    "_cut _timed_out busy remaining wait "
-)
-
 # Command results.
 _OK = const(1)
 _FAILED = const(2)
@@ -143,7 +138,15 @@ class Engine:
 
     def __getattr__(self, name):
         # The methods a program may never run live in engine_rare.py, loaded on first use.
-        return lazy(self, name, _RARE, True)
+        return lazy(
+            self,
+            name,
+            (
+                "|engine_rare on feed listen _tell _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
+                "_cut _timed_out busy remaining wait "
+            ),
+            True,
+        )
 
     # --- counted data --------------------------------------------------------------
 

@@ -12,16 +12,6 @@ from .engine import Engine
 from .errors import BC26Error
 from .sockets import Sockets
 
-_MORE = (
-    "|services ping ntp resolve set_dns dns_servers error_info test_form supports "
-    "|bringup start wait_network address |network registration signal reattach "
-    "|resync ready sync sync_steps "
-    "|power set_pins power_on reset wake |psm set_sleep release_sleep_lock set_psm psm_events wait_psm "
-    "|powerinfo sleep_mode psm_config psm_granted set_edrx edrx_config edrx_granted "
-    "|sockstate socket_state |sockcfg configure read_config |openclose open "
-    "|raw at on last_error last_error_steps explain "
-)
-
 
 class Modem:
     def __init__(self, uart, rxbuf=1536, query_errors=True):
@@ -143,4 +133,17 @@ class Modem:
     # services.ping(modem, ...), imported the first time. README lists them all.
 
     def __getattr__(self, name):
-        return lazy(self, name, _MORE)
+        return lazy(
+            self,
+            name,
+            (
+                "|services ping ntp resolve set_dns dns_servers error_info test_form supports "
+                "|bringup start wait_network address |network registration signal reattach "
+                "|resync ready sync sync_steps "
+                "|power set_pins power_on reset wake "
+                "|psm set_sleep release_sleep_lock set_psm psm_events wait_psm "
+                "|powerinfo sleep_mode psm_config psm_granted set_edrx edrx_config edrx_granted "
+                "|sockstate socket_state |sockcfg configure read_config |openclose open "
+                "|raw at on last_error last_error_steps explain "
+            ),
+        )

@@ -23,12 +23,6 @@ PUSH = const(1)  # access mode: data comes at once in the "recv" URC
 _QUOTE = const(34)
 
 _SEND = (b"SEND OK", b"SEND FAIL")
-# The Sockets methods loaded on first use.
-_RARE = (
-    "|openclose open_steps open_line release_steps close_steps "
-    "|sockets_rare on_late_open defer_close _service damage abandon_read drop_push _read_failed "
-    "|sockstate state |ring on_push push_sink |sockcfg qird_format skip_echo "
-)
 
 
 def done_line(buf, s, end):
@@ -454,7 +448,16 @@ class Sockets:
 
             self.hex = HexCoder(self)
             return getattr(self, name) if name == "hex" else getattr(self.hex, name)
-        return lazy(self, name, _RARE, True)
+        return lazy(
+            self,
+            name,
+            (
+                "|openclose open_steps open_line release_steps close_steps "
+                "|sockets_rare on_late_open defer_close _service damage abandon_read drop_push _read_failed "
+                "|sockstate state |ring on_push push_sink |sockcfg qird_format skip_echo "
+            ),
+            True,
+        )
 
     def __init__(self, modem):
         self.modem = modem
