@@ -311,14 +311,18 @@ def tcp_rows(work):
     emulator and a local TCP echo: the heap it holds then, from .mpy files and from ROMFS."""
     img = os.path.join(work, "bc26.romfs")
     echo = TcpEchoServer()
-    emu = Emulator(reg_delay=0)
     rows = []
     try:
-        env = {"BC26_EMU_PORT": str(emu.serve_tcp("127.0.0.1", 0).port)}
         code = "import sys\nsys.argv[1:] = ['127.0.0.1', %r]\nimport bench_tcp" % str(echo.port)
         for rom, tag in ((False, ".mpy"), (True, "ROMFS")):
+            # A module that boots with the program each time: its banner comes first (bench_tcp).
+            emu = Emulator(reg_delay=0)
+            env = {"BC26_EMU_PORT": str(emu.serve_tcp("127.0.0.1", 0).port)}
             args = ["-c", from_rom(img, code) if rom else code]
-            proc = micropython(args, "512k", [work, os.path.join(ROOT, "boards")], env)
+            try:
+                proc = micropython(args, "512k", [work, os.path.join(ROOT, "boards")], env)
+            finally:
+                emu.close()
             lines = [x for x in proc.stdout.splitlines() if x.startswith("TCP|")]
             if proc.returncode or not lines:
                 raise SystemExit("bench_tcp failed:\n%s%s" % (proc.stdout, proc.stderr))
@@ -340,7 +344,6 @@ def tcp_rows(work):
                     rows.append(("ram", name, names[when], "", 300, "5th table (+3.7 KB) at ~300"))
         rows.append(("ram", "the same: bc26 modules loaded", len(loaded.split()), "", None, loaded))
     finally:
-        emu.close()
         echo.close()
     return rows
 
