@@ -142,8 +142,8 @@ class Engine:
             self,
             name,
             (
-                "|engine_rare on feed listen _tell _drop_data _give_up _pay quiet shorten _ok_now _pay_due "
-                "_cut _timed_out busy remaining wait "
+                "|engine_rare on feed listen _tell _drop_data _give_up _pay shorten _ok_now _pay_due "
+                "_cut _timed_out busy remaining wait |resync quiet "
             ),
             True,
         )

@@ -1,17 +1,18 @@
 # The Engine's methods that a program may never run, loaded on first use (Engine.__getattr__,
-# _compat.lazy): resynchronising, giving up a command, paying owed trailers, aborting from a
-# handler, the at_ok hook, the user's listeners, URC handlers added after Modem(), feeding the
-# receiver without a UART. They are Engine methods written as functions of self, so they use
-# its state as its own code does; only engine.py calls the private ones. Every method costs
-# heap whether it runs or not: these are what a sensor node that never meets trouble does not
-# keep. (Nothing a tidy stream runs belongs here: a method loaded in the middle of one would
-# grow the heap there, which the soak forbids.)
+# _compat.lazy): giving up a command, paying owed trailers, the at_ok hook, the user's
+# listeners, URC handlers added after Modem(), feeding the receiver without a UART. (The quiet
+# wait of a resync is in resync.py: the sync after every restart runs it, and nothing here.)
+# They are Engine methods written as functions of self, so they use its state as its own code
+# does; only engine.py calls the private ones. Every method costs heap whether it runs or not:
+# these are what a sensor node that never meets trouble does not keep. (Nothing a tidy stream
+# runs belongs here: a method loaded in the middle of one would grow the heap there, which the
+# soak forbids.)
 
 from ._compat import const, ticks_add, ticks_diff, ticks_ms
-from .errors import BC26Error, BC26Timeout
+from .errors import BC26Timeout
 from .fields import as_text
 
-# engine.py's numbers (tests_host/test_core_engine.py checks that the two agree).
+# engine.py's numbers (tests_host/test_limits.py checks that the two agree).
 _SPACE = const(32)
 _IDLE = const(0)
 _WAIT_PROMPT = const(1)
@@ -19,10 +20,8 @@ _WAIT_FINAL = const(2)
 _WAIT_TRAILER = const(3)
 _PROMPTED = const(4)
 _DONE = const(5)
-_QUIET = const(6)
 # How much longer than its own wait a trailer that a command gave up on is still expected.
 _OWED_GRACE = const(5000)
-_FAILED = const(2)
 _TIMEOUT = const(3)
 
 
@@ -254,25 +253,6 @@ def _pay(self, s, e):
     return False
 
 
-def quiet(self, ms=300, limit=3000):
-    """Begin a wait that ends once the module has said nothing for ms (at most limit ms);
-    step() drives it and finish() returns None. Whatever arrives meanwhile is handled as
-    usual, late answers are counted and dropped: after it, nothing a command that gave up
-    could still answer (within the manual's 300 ms) can be taken for a new answer."""
-    if self.busy():
-        raise BC26Error(None, "busy: a command is pending")
-    self._expect = None
-    self._on_line = None
-    self._lines = None
-    self._trailer_ms = 0
-    self.result = 0
-    self._quiet_ms = ms
-    now = ticks_ms()
-    self._limit = ticks_add(now, limit)
-    self._deadline = ticks_add(now, ms)
-    self.state = _QUIET
-
-
 def shorten(self, ms):
     """Let the pending command's current wait end within ms from now, if it ends later."""
     soon = ticks_add(ticks_ms(), ms)
@@ -295,7 +275,7 @@ def _timed_out(self):
 
 
 # The engine's queries that no read or send runs: loaded with the first caller (bc26.aio, the
-# socket module, a deferred close, Engine.quiet).
+# socket module, a deferred close).
 
 
 def busy(self):

@@ -1,10 +1,18 @@
-# Resynchronising with the module: after power-on and wake (it auto-bauds, and the first
-# bytes may be lost) and after a command that gave up (its answer may still come). Modem.sync,
-# Modem.sync_steps and Modem.ready, loaded on first use (Modem.__getattr__): a program whose
-# commands are all answered in time, and that never wakes the module, does not keep it.
+# Resynchronising with the module: after power-on and wake (it auto-bauds, and the first bytes
+# may be lost), after a restart, and after a command that gave up (its answer may still come).
+# Modem.sync, Modem.sync_steps and Modem.ready, loaded on first use (Modem.__getattr__), and the
+# engine's quiet wait that the sync runs, Engine.quiet (a function of the engine, made its
+# method on first use as engine_rare.py's are): the sync after every restart waits for quiet,
+# and with it here a cold boot whose commands are answered in time loads nothing more. A program
+# whose commands are all answered in time, and that never wakes the module, keeps none of it.
 
-from ._compat import ticks_add, ticks_diff, ticks_ms
+from ._compat import const, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
+
+# engine.py's numbers (tests_host/test_limits.py checks that the two agree).
+_IDLE = const(0)
+_DONE = const(5)
+_QUIET = const(6)
 
 
 def ready(modem):
@@ -100,3 +108,26 @@ def sync_steps(modem, tries=10, timeout=300):
     # A timeout (errno 110): the module said nothing in time, as with any command; a
     # caller that must not take it for an answer (AT+QICLOSE's ERROR) can tell.
     raise BC26Timeout("no answer to AT")
+
+
+# --- the engine's side: an Engine method --------------------------------------------------
+
+
+def quiet(self, ms=300, limit=3000):
+    """Begin a wait that ends once the module has said nothing for ms (at most limit ms);
+    step() drives it and finish() returns None. Whatever arrives meanwhile is handled as
+    usual, late answers are counted and dropped: after it, nothing a command that gave up
+    could still answer (within the manual's 300 ms) can be taken for a new answer."""
+    st = self.state
+    if st != _IDLE and st != _DONE:  # busy()
+        raise BC26Error(None, "busy: a command is pending")
+    self._expect = None
+    self._on_line = None
+    self._lines = None
+    self._trailer_ms = 0
+    self.result = 0
+    self._quiet_ms = ms
+    now = ticks_ms()
+    self._limit = ticks_add(now, limit)
+    self._deadline = ticks_add(now, ms)
+    self.state = _QUIET
