@@ -39,6 +39,7 @@ class ModuleUART(FakeUART):
         self.prompt_at = None
         self.engine = None
         self.stall = None  # [data-mode bytes after which the UART takes nothing, until when]
+        self.ctrlz = False  # in the data mode of AT+QISEND=<id>: input is data until Ctrl+Z / Esc
         self.echo = False  # AT+QICFG="echomode",1: data-mode input is repeated
         self.hexed = False  # AT+QICFG="dataformat",1: data-mode input is hex, 2 digits a byte
 
@@ -83,6 +84,20 @@ class ModuleUART(FakeUART):
                     self.data = bytearray()
                     self.rx.extend(b"\r\nSEND OK\r\n")
                 continue
+            if self.ctrlz:
+                # Ctrl+Z sends what came, Esc cancels it; anything else is data (a command
+                # line too: the module reads no command until the data mode ends).
+                if c == 0x1A or c == 0x1B:
+                    self.ctrlz = False
+                    if c == 0x1A:
+                        self.payloads.append(bytes(self.data))
+                    self.rx.extend(OK + b"\r\nSEND OK\r\n" if c == 0x1A else OK)
+                    self.data = bytearray()
+                elif self.echo:
+                    self.rx.append(c)
+                if self.ctrlz:
+                    self.data.append(c)
+                continue
             self.line.append(c)
             if c == 13:
                 line = bytes(self.line)
@@ -104,13 +119,12 @@ class ModuleUART(FakeUART):
             else:
                 self.prompt(n)
             return
-        if line.startswith(b"AT+QISEND=") and line.count(b",") == 2:
-            # Inline: the payload after the second comma, without its quotes.
-            data = line[line.index(b",", 12) + 1 : -1]
-            if data[:1] == b'"':
-                data = data[1:-1]
-            self.payloads.append(data)
-            self.rx.extend(OK + b"\r\nSEND OK\r\n")
+        if line.startswith(b"AT+QISEND=") and line.count(b",") == 0:
+            self.rx.extend(b"\r\n> ")  # the data mode ended by Ctrl+Z
+            self.ctrlz = True
+            return
+        if line.startswith(b"AT+QISEND") and line.count(b",") >= 2:
+            self._inline(line)
             return
         if line.startswith(b"AT+QIOPEN=1,"):
             self.rx.extend(OK + b"\r\n+QIOPEN: %d,0\r\n" % (line[12] - 48))
@@ -119,6 +133,36 @@ class ModuleUART(FakeUART):
             self.rx.extend(OK)
         else:
             self.rx.extend(b"\r\nERROR\r\n")
+
+    def _inline(self, line):
+        # AT+QISEND=<id>,<len>,<data> or AT+QISENDEX=<id>,<len>,"<hex>": the payload after
+        # the second comma, without its quotes. Its length must be <len> (manual, remark 2
+        # of AT+QISEND): a line that a stall cut and the resync's AT completed answers ERROR,
+        # and so does hex that is not hex.
+        i = line.index(b",")
+        j = line.index(b",", i + 1)
+        n = int(line[i + 1 : j])
+        data = line[j + 1 : -1]
+        if data[:1] == b'"':
+            if len(data) < 2 or data[-1:] != b'"':
+                data = None  # a quote never closed
+            else:
+                data = data[1:-1]
+        elif line.startswith(b"AT+QISENDEX"):
+            data = None  # its hex comes in quotes
+        count = -1
+        if data is not None:
+            count = len(data)
+            if self.hexed or line.startswith(b"AT+QISENDEX"):
+                count = len(data) // 2 if len(data) % 2 == 0 else -1
+                for c in data:
+                    if not (48 <= c <= 57 or 65 <= c <= 70 or 97 <= c <= 102):
+                        count = -1
+        if count != n:
+            self.rx.extend(b"\r\nERROR\r\n")
+            return
+        self.payloads.append(data)
+        self.rx.extend(OK + b"\r\nSEND OK\r\n")
 
     def any(self):
         if self.held and self.prompt_at is not None and self.prompt_at(self):
