@@ -280,11 +280,11 @@ def test_an_inline_send_cut_by_a_stall_is_refused_not_completed_by_the_resync():
         (False, "send_hex", b"hello", b"AT+QISENDEX=0,5,"),  # AT+QISENDEX, quoted hex
     ):
         digits = 10 if hexed or send == "send_hex" else 5
-        quoted = 1 if send != "send_inline" else 0
+        closing = 1 if send != "send_inline" else 0
         # Every kind of cut for the plain form; for the others the two the resync's "AT" fits
         # best: 2 short (its length) and only the CR missing.
         cuts = (-3, 1, digits - 2, digits - 1, digits) if send == "send_inline" and not hexed else ()
-        for k in cuts or (digits - 2, digits + quoted):
+        for k in cuts or (digits - 2, digits + closing):
             u, m = make(hexed)
             s = opened(u, m)
             fn = getattr(s, send if send != "send_quoted" else "send_inline")

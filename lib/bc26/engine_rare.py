@@ -156,7 +156,10 @@ def _give_up(self):
         # (Engine.due), now or when its prompt comes (the resync waits for it first).
         d = self.due
         if d[0] is None:
-            self.uart.write(b"\x1b")
+            if not self.uart.write(b"\x1b"):
+                # The UART is stalled (the payload's write gave up so): the module would stay in
+                # data mode and take the resync's ATs for data. The resync writes it first.
+                d[8] = -1
         else:
             d[4] = exp
             d[5] = self._trailer_ms

@@ -348,16 +348,24 @@ class Socket:
         e.put(b",")
         e.put_int(k)
         e.put(b",")
-        e.begin(_SEND, done_line, net.cmd_timeout, net.send_timeout, False, False, True)
-        # The payload follows the command on its line, straight from the caller's buffer.
-        quote = form != 1
-        if quote:
-            e.write(b'"')
-        if hexed or form == 5:
-            net.hex.hex_out(data, off, k)
-        else:
-            e.write(data, off, k)
-        e.write(b'"\r' if quote else b"\r")
+        w = e.wrote
+        try:
+            e.begin(_SEND, done_line, net.cmd_timeout, net.send_timeout, False, False, True)
+            # The payload follows the command on its line, straight from the caller's buffer.
+            quote = form != 1
+            if quote:
+                e.write(b'"')
+            if hexed or form == 5:
+                net.hex.hex_out(data, off, k)
+            else:
+                e.write(data, off, k)
+            e.write(b'"\r' if quote else b"\r")
+        except BaseException:
+            if e.wrote != w:
+                # Cut by a stalled write: the module holds part of the line, and the next bytes
+                # complete it. More filler than its data could still take spoils it (Engine.due).
+                e.due[8] = (2 * k if hexed or form == 5 else k) + 2
+            raise
         return -k
 
     def sent(self, data, off, k, end=None):
