@@ -111,20 +111,11 @@ class ModuleUART(FakeUART):
         if ans is not None:
             self.rx.extend(ans)
             return
-        if line.startswith(b"AT+QISEND=") and line.count(b",") == 1:
-            n = int(line[line.index(b",") + 1 : -1])
-            if self.hold is not None:
-                self.hold = None
-                self.held = n  # busy: it prompts later (see any())
-            else:
-                self.prompt(n)
-            return
-        if line.startswith(b"AT+QISEND=") and line.count(b",") == 0:
-            self.rx.extend(b"\r\n> ")  # the data mode ended by Ctrl+Z
-            self.ctrlz = True
-            return
-        if line.startswith(b"AT+QISEND") and line.count(b",") >= 2:
-            self._inline(line)
+        try:
+            if self._send(line):
+                return
+        except ValueError:  # a number that is none (a line cut and completed by other bytes)
+            self.rx.extend(b"\r\nERROR\r\n")
             return
         if line.startswith(b"AT+QIOPEN=1,"):
             self.rx.extend(OK + b"\r\n+QIOPEN: %d,0\r\n" % (line[12] - 48))
@@ -134,6 +125,27 @@ class ModuleUART(FakeUART):
         else:
             self.rx.extend(b"\r\nERROR\r\n")
 
+    def _send(self, line):
+        # AT+QISEND in its forms; False for another command.
+        if line.startswith(b"AT+QISEND=") and line.count(b",") == 1:
+            n = number(line[line.index(b",") + 1 : -1])
+            number(line[10 : line.index(b",")])
+            if self.hold is not None:
+                self.hold = None
+                self.held = n  # busy: it prompts later (see any())
+            else:
+                self.prompt(n)
+            return True
+        if line.startswith(b"AT+QISEND=") and line.count(b",") == 0:
+            number(line[10:-1])
+            self.rx.extend(b"\r\n> ")  # the data mode ended by Ctrl+Z
+            self.ctrlz = True
+            return True
+        if line.startswith(b"AT+QISEND") and line.count(b",") >= 2:
+            self._inline(line)
+            return True
+        return False
+
     def _inline(self, line):
         # AT+QISEND=<id>,<len>,<data> or AT+QISENDEX=<id>,<len>,"<hex>": the payload after
         # the second comma, without its quotes. Its length must be <len> (manual, remark 2
@@ -141,7 +153,8 @@ class ModuleUART(FakeUART):
         # and so does hex that is not hex.
         i = line.index(b",")
         j = line.index(b",", i + 1)
-        n = int(line[i + 1 : j])
+        number(line[line.index(b"=") + 1 : i])
+        n = number(line[i + 1 : j])
         data = line[j + 1 : -1]
         if data[:1] == b'"':
             if len(data) < 2 or data[-1:] != b'"':
@@ -172,6 +185,13 @@ class ModuleUART(FakeUART):
             self.prompt(n)
             self._consume()
         return super().any()
+
+
+def number(digits):
+    # A parameter of a command line: digits only (int() would take spaces and signs).
+    if not digits or any(c < 48 or c > 57 for c in digits):
+        raise ValueError(digits)
+    return int(digits)
 
 
 def make(**cfg):

@@ -106,7 +106,7 @@ def cut_reached_peer(got, form, data, hexed, k):
     # (the module refuses the line, Esc cancels); in the fixed-length form, which has no
     # cancel, the k bytes and '0' filler for the rest, so that the module leaves data mode.
     # Never the data whole: the send raised, so the user's retry would duplicate it.
-    if form != "fixed":
+    if form != "fixed" or k < 0:  # (k < 0: the command line was cut, so no '>' came)
         return got == []
     w = wire(data, hexed)
     return got == [w[:k] + b"0" * (len(w) - k)]
@@ -122,11 +122,11 @@ def check_after(u, m, before, what):
     assert cut_reached_peer(u.payloads[before:], form, data, hexed, k), (what, u.payloads[before:])
 
 
-def next_send_whole(u, m, send, hexed):
+def next_send_whole(u, send, form, hexed):
     # The next send goes out whole: no byte of it lost or taken for filler.
     n = len(u.payloads)
-    data = b"next-send:\x00\x01\xff" if send is None else b"nextsend"
-    assert (send or m.sockets.table[0].send)(data) == len(data)
+    data = b"nextsend" if form == "inline" else b"next\x00\xff\r\nsend"
+    assert send(data) == len(data)
     assert u.payloads[n:] == [wire(data, hexed)], u.payloads[n:]
     assert u.in_command_mode()
 
@@ -144,23 +144,46 @@ def timed(fn, *args):
 # --- the blocking layer: every form, both data formats ------------------------------------
 
 
+def blocking_case(hexed, form, data, line, k, echo=False):
+    u, m = make(hexed)
+    s = opened(u, m)
+    if echo:
+        u.echo = True  # AT+QICFG="echomode",1: the module repeats data-mode input
+        m.sockets.echomode = 1
+    before = len(u.payloads)
+    u.stall_after(line, k)
+    send = {"fixed": s.send_fixed, "inline": s.send_inline, "stream": s.send_stream}[form]
+    err, ms = timed(send, data)
+    what = (form, data, hexed, k, echo)
+    assert isinstance(err, bc26.BC26Timeout), (what, err)
+    assert ms < SEND_MAX, (what, ms)
+    check_after(u, m, before, what)
+    next_send_whole(u, send, form, hexed)
+
+
+STREAM = ("stream", bytes(range(65, 105)), b"AT+QISEND=0\r", 5)
+
+
 def test_blocking_sends_recover_from_a_write_stalled_mid_payload():
     # The Ctrl+Z form is reached only here (send_stream): its give-up's Esc met the stall and
     # was lost, so the module stayed in data mode and took every later AT for data: "no
     # answer to AT" for every command after it, for good.
     for hexed in (False, True):
-        for form, data, line, k in cases(hexed) + (("stream", bytes(range(65, 105)), b"AT+QISEND=0\r", 5),):
-            u, m = make(hexed)
-            s = opened(u, m)
-            before = len(u.payloads)
-            u.stall_after(line, k)
-            send = {"fixed": s.send_fixed, "inline": s.send_inline, "stream": s.send_stream}[form]
-            err, ms = timed(send, data)
-            what = (form, data, hexed, k)
-            assert isinstance(err, bc26.BC26Timeout), (what, err)
-            assert ms < SEND_MAX, (what, ms)
-            check_after(u, m, before, what)
-            next_send_whole(u, m, send, hexed)
+        for case in cases(hexed) + (STREAM,):
+            blocking_case(hexed, *case)
+    # The data-mode forms' command lines cut before their CR: the '>' never comes, and the
+    # Esc the give-up owes goes into the cut line (which the module refuses with the AT).
+    blocking_case(False, "fixed", b"\x00" * 40, b"AT+QISEND=0,40\r", -1)
+    blocking_case(False, "stream", b"A" * 40, b"AT+QISEND=0\r", -1)
+
+
+def test_blocking_data_mode_sends_recover_under_echomode():
+    # Under echomode 1 the module repeats data-mode input. The echo was counted for the whole
+    # payload before it went out: cut short, the count took the Esc's OK and the resync's ATs'
+    # answers for the rest of it ("no answer to AT" for 1 command, 3 or more in hex).
+    for hexed in (False, True):
+        blocking_case(hexed, *cases(hexed)[0], echo=True)
+        blocking_case(hexed, *STREAM, echo=True)
 
 
 # --- bc26.aio -------------------------------------------------------------------------------

@@ -389,8 +389,6 @@ class Socket:
         d = e.due
         owed = d[0]  # a fixed length's data: the module takes exactly that many bytes
         d[0] = None  # going out now: never twice
-        if self.sockets.echomode:
-            self.sockets.skip_echo(k)  # sockcfg.py, which set or read the echomode
         w = e.wrote
         try:
             if self.sockets.send_hex:
@@ -402,7 +400,14 @@ class Socket:
                 # Cut by a stalled write: the give-up pays the rest as filler (Engine.due).
                 d[0] = owed
                 d[7] = e.wrote - w
+            if self.sockets.echomode and e.wrote != w:
+                # Only what went out comes back: an echo counted for all of it took the
+                # answers to the Esc and the resync's ATs for the rest.
+                self.sockets.skip_echo(e.wrote - w, True)
             raise
+        # (Counted once written: nothing is read meanwhile, and a cut payload echoes less.)
+        if self.sockets.echomode:
+            self.sockets.skip_echo(k)  # sockcfg.py, which set or read the echomode
         if end is not None:
             e.write(end)
             if end == b"\x1b":
