@@ -12,7 +12,9 @@
 # then answers SEND OK; only then does it read command lines again. A module kept busy by a
 # fixed-length AT+QISEND (hold) reads nothing until it prompts: what the driver wrote
 # meanwhile waits in its input, and is data once it prompts. So the test sees what the peer
-# would get and what the module would run as commands, not what a script assumed.
+# would get and what the module would run as commands, not what a script assumed. It also
+# keeps the data mode ended by Ctrl+Z (Esc cancels it), and refuses with ERROR an inline
+# send whose data is not its length, or a number that is none (test_stalls.py cuts lines).
 from test_attacks import make as attacks_make
 
 import bc26
