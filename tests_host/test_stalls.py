@@ -193,6 +193,8 @@ def test_blocking_sends_recover_from_a_write_stalled_mid_payload():
     # Esc the give-up owes goes into the cut line (which the module refuses with the AT).
     blocking_case(False, "fixed", b"\x00" * 40, b"AT+QISEND=0,40\r", -1)
     blocking_case(False, "stream", b"A" * 40, b"AT+QISEND=0\r", -1)
+    # The data whole, and only its Ctrl+Z stalled: Esc (owed, then paid) cancels it all.
+    blocking_case(False, "stream", b"A" * 40, b"AT+QISEND=0\r", 40)
 
 
 def test_blocking_data_mode_sends_recover_under_echomode():
