@@ -52,8 +52,29 @@ def sync_steps(modem, tries=10, timeout=300):
     quiet_end = None
     due = e.due
     waiting = due[4] is not None
-    if due[8]:
-        _clear_input(e, due)
+    n = due[8]
+    if n:
+        # A stalled write cut a send (Engine.due[8]): before any AT the module gets the Esc
+        # that ends its Ctrl+Z data mode, or filler and a CR that make the cut inline line one
+        # it refuses: its data longer than its length ('X', no digit and no hex: a cut in the
+        # command's numbers cannot make another number either). A stall here raises, and what
+        # went out is counted, so the next resync pays only the rest. (Here, not in a function
+        # of its own: this module loads at every cold boot, and a name more would be interned.)
+        w = e.wrote
+        try:
+            if n < 0:
+                e.write(b"\x1b")
+            else:
+                k = n - 1
+                while k > 0:
+                    e.write(b"XXXXXXXXXXXXXXXX", 0, k if k < 16 else 16)
+                    k -= 16
+                e.write(b"\r")
+        except BaseException:
+            if n > 0:
+                due[8] = n - (e.wrote - w)
+            raise
+        due[8] = 0
         waiting = True  # the answer to it (ERROR, or the Esc's OK) is late by now: let it come
     if waiting:
         # A fixed-length send gave up before its '>': until the prompt has come (and been
@@ -112,30 +133,6 @@ def sync_steps(modem, tries=10, timeout=300):
     # A timeout (errno 110): the module said nothing in time, as with any command; a
     # caller that must not take it for an answer (AT+QICLOSE's ERROR) can tell.
     raise BC26Timeout("no answer to AT")
-
-
-def _clear_input(e, due):
-    # A stalled write cut a send (Engine.due[8]): before any AT the module gets the Esc that
-    # ends its Ctrl+Z data mode, or filler and a CR that make the cut inline line one it
-    # refuses: its data longer than its length ('X', no digit and no hex: a cut in the
-    # command's numbers cannot make another number either). A stall here raises, and what
-    # went out is counted, so the next resync pays only the rest.
-    n = due[8]
-    w = e.wrote
-    try:
-        if n < 0:
-            e.write(b"\x1b")
-        else:
-            k = n - 1
-            while k > 0:
-                e.write(b"XXXXXXXXXXXXXXXX", 0, k if k < 16 else 16)
-                k -= 16
-            e.write(b"\r")
-    except BaseException:
-        if n > 0:
-            due[8] = n - (e.wrote - w)
-        raise
-    due[8] = 0
 
 
 # --- the engine's side: an Engine method --------------------------------------------------
