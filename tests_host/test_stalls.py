@@ -320,16 +320,19 @@ def test_an_inline_send_cut_by_a_stall_is_refused_not_completed_by_the_resync():
     # cut here (mid-data, 2 short, 1 short, only the CR, in the header) must leave the peer
     # without a payload, and the retry must send the data once.
     for hexed, send, data, prefix in (
+        (False, "send_inline", b"a", b"AT+QISEND=0,1,"),  # one byte: "X" alone would be it
         (False, "send_inline", b"hello", b"AT+QISEND=0,5,"),  # plain
         (False, "send_quoted", b"hello", b"AT+QISEND=0,5,"),  # in double quotes
         (True, "send_inline", b"hello", b"AT+QISEND=0,5,"),  # hex, plain digits
         (False, "send_hex", b"hello", b"AT+QISENDEX=0,5,"),  # AT+QISENDEX, quoted hex
     ):
-        digits = 10 if hexed or send == "send_hex" else 5
+        digits = len(data) * (2 if hexed or send == "send_hex" else 1)
         closing = 1 if send != "send_inline" else 0
         # Every kind of cut for the plain form; for the others the two the resync's "AT" fits
         # best: 2 short (its length) and only the CR missing.
         cuts = (-3, 1, digits - 2, digits - 1, digits) if send == "send_inline" and not hexed else ()
+        if len(data) == 1:
+            cuts = (0,)  # the whole command, none of its data
         for k in cuts or (digits - 2, digits + closing):
             u, m = make(hexed, k == 3 and cuts != ())  # the real deadline: "hel" + "AT"
             s = opened(u, m)
@@ -344,7 +347,7 @@ def test_an_inline_send_cut_by_a_stall_is_refused_not_completed_by_the_resync():
             assert u.payloads == [], (what, u.payloads, u.lines[-4:])  # no silent send
             assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"], (what, u.lines[-6:])
             assert u.payloads == [] and u.in_command_mode(), (what, u.payloads, u.lines[-6:])
-            assert fn(data) == 5
+            assert fn(data) == len(data)
             want = data.hex().encode() if hexed or send == "send_hex" else data
             assert u.payloads == [want], (what, u.payloads)
 
@@ -352,19 +355,20 @@ def test_an_inline_send_cut_by_a_stall_is_refused_not_completed_by_the_resync():
 def test_a_spoiler_whose_own_write_stalls_is_paid_only_the_rest():
     # The resync writes the spoiler first; a UART that stalls again in the middle of it makes
     # the resync raise, and the next one pays only what did not go out: the module's line
-    # ends up with exactly 6 'X' after the cut data (5 + 2 bytes owed: 6 filler and the CR).
+    # ends up with exactly one 'X' after the cut data ("hel" + "X": 4 bytes, not 5). Were the
+    # 'X' paid twice, "helXX" would be the length, and go out.
     u, m = make()
     s = opened(u, m)
     u.stall_after(b"AT+QISEND=0,5,", 3)
     raises(bc26.BC26Timeout, s.send_inline, b"hello")
-    assert m.engine.due[8] == 7
+    assert m.engine.due[8] == b"X\r"
     u.cut = None
-    u.stall_after(b"XX", 0)
+    u.stall_after(b"X", 0)  # the X goes, the CR meets the stall
     raises(bc26.BC26Timeout, m.at, "AT+CSQ", 300)  # "UART write stalled", in the resync
-    assert m.engine.due[8] == 5 and m.engine.stale
+    assert m.engine.due[8] == b"\r" and m.engine.stale
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]  # the stall ends meanwhile
-    assert b"AT+QISEND=0,5,helXXXXXX\r" in u.lines and b"AT+CSQ\r" in u.lines, u.lines
-    assert u.payloads == [] and m.engine.due[8] == 0
+    assert b"AT+QISEND=0,5,helX\r" in u.lines and b"AT+CSQ\r" in u.lines, u.lines
+    assert u.payloads == [] and not m.engine.due[8]
     assert s.send_inline(b"hello") == 5 and u.payloads == [b"hello"]
 
 
@@ -374,13 +378,13 @@ def test_a_restart_forgets_what_a_cut_send_owed_the_modules_input():
     s = opened(u, m)
     u.stall_after(b"AT+QISEND=0,5,", 3)
     raises(bc26.BC26Timeout, s.send_inline, b"hello")
-    assert m.engine.due[8] == 7
+    assert m.engine.due[8] == b"X\r"
     u.cut = None
     u.line = bytearray()  # the restart: what it had of the line is gone
     u.answers[b"ATE0\r"] = OK
     u.take_tx()
     u.feed(b"\r\nRDY\r\n")
     m.poll()  # the restart, then echo off again (a command, so a resync first)
-    assert m.engine.due[8] == 0
+    assert not m.engine.due[8]
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
     assert b"X" not in u.take_tx()

@@ -106,11 +106,11 @@ class Engine:
         # line would be taken for it). Filled by the send, without allocating; the next
         # begin() with a prompt forgets it (a send refused with ERROR owes nothing), and so
         # do a restart and a resync whose AT is answered in step (resync.py).
-        # One more slot, for any send: what the module's input still needs before a command line
-        # can follow, because a stalled write cut a send (0: nothing): -1, the Esc that a
-        # Ctrl+Z-form data mode did not get; n > 0, n bytes (filler, then a CR) that spoil an
-        # inline send's line cut in the middle, which the resync's AT would complete (a plain
-        # payload cut 2 bytes short went out as "helAT"). The resync pays it first.
+        # One more slot, for any send: the bytes the module's input still needs before a command
+        # line can follow, because a stalled write cut a send (0: none): the Esc that a
+        # Ctrl+Z-form data mode did not get, or 'X' and a CR that spoil an inline send's line
+        # cut in the middle, which the resync's AT would complete (a plain payload cut 2 bytes
+        # short went out as "helAT"). The resync pays it first.
         self.due = [None, 0, 0, None, None, 0, 0, 0, 0]
         self.wrote = 0  # bytes write() has written, ever: a payload cut by a stall owes the rest
         self._taken = False  # the module took the pending command (OK before a trailer, or '>')

@@ -159,7 +159,7 @@ def _give_up(self):
             if not self.uart.write(b"\x1b"):
                 # The UART is stalled (the payload's write gave up so): the module would stay in
                 # data mode and take the resync's ATs for data. The resync writes it first.
-                d[8] = -1
+                d[8] = b"\x1b"
         else:
             d[4] = exp
             d[5] = self._trailer_ms

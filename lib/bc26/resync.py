@@ -51,32 +51,14 @@ def sync_steps(modem, tries=10, timeout=300):
     # plus the quiet (sync(3, 300), the resync before a command: 3 s).
     quiet_end = None
     due = e.due
-    waiting = due[4] is not None
-    n = due[8]
-    if n:
+    k = due[8]
+    while due[8]:
         # A stalled write cut a send (Engine.due[8]): before any AT the module gets the Esc
-        # that ends its Ctrl+Z data mode, or filler and a CR that make the cut inline line one
-        # it refuses: its data longer than its length ('X', no digit and no hex: a cut in the
-        # command's numbers cannot make another number either). A stall here raises, and what
-        # went out is counted, so the next resync pays only the rest. (Here, not in a function
-        # of its own: this module loads at every cold boot, and a name more would be interned.)
-        w = e.wrote
-        try:
-            if n < 0:
-                e.write(b"\x1b")
-            else:
-                k = n - 1
-                while k > 0:
-                    e.write(b"XXXXXXXXXXXXXXXX", 0, k if k < 16 else 16)
-                    k -= 16
-                e.write(b"\r")
-        except BaseException:
-            if n > 0:
-                due[8] = n - (e.wrote - w)
-            raise
-        due[8] = 0
-        waiting = True  # the answer to it (ERROR, or the Esc's OK) is late by now: let it come
-    if waiting:
+        # that ends its Ctrl+Z data mode, or the filler and CR that make the cut inline line
+        # one it refuses. A byte at a time: if the UART stalls again, what is left stays owed.
+        e.write(due[8], 0, 1)
+        due[8] = due[8][1:]
+    if due[4] is not None or k:
         # A fixed-length send gave up before its '>': until the prompt has come (and been
         # paid its data: Engine.due) or the line is quiet, our AT would be taken for data.
         quiet_end = ticks_add(ticks_ms(), 4 * timeout)

@@ -99,10 +99,10 @@ def qird_format(self, p, end, n):
     return LINE_MORE
 
 
-def skip_echo(self, k, written=False):
+def skip_echo(self, k, partial=False):
     # Socket.sent after the '>' under echomode 1: the module repeats the k bytes of data-mode
-    # input (2 k in hex; written: k as they went out, digits in hex), which are no record.
-    self.e.take(2 * k if self.send_hex and not written else k, _ignore, -2)
+    # input (2 k in hex; partial: k as they went out, digits in hex), which are no record.
+    self.e.take(2 * k if self.send_hex and not partial else k, _ignore, -2)
 
 
 def _ignore(mv, s, e):

@@ -348,11 +348,13 @@ class Socket:
         e.put(b",")
         e.put_int(k)
         e.put(b",")
+        quote = form != 1
         w = e.wrote
         try:
             e.begin(_SEND, done_line, net.cmd_timeout, net.send_timeout, False, False, True)
-            # The payload follows the command on its line, straight from the caller's buffer.
-            quote = form != 1
+            # Where the line ends: the payload follows the command on it, straight from the
+            # caller's buffer.
+            w = e.wrote + (2 * k if hexed or form == 5 else k) + (3 if quote else 1)
             if quote:
                 e.write(b'"')
             if hexed or form == 5:
@@ -361,10 +363,13 @@ class Socket:
                 e.write(data, off, k)
             e.write(b'"\r' if quote else b"\r")
         except BaseException:
-            if e.wrote != w:
-                # Cut by a stalled write: the module holds part of the line, and the next bytes
-                # complete it. More filler than its data could still take spoils it (Engine.due).
-                e.due[8] = (2 * k if hexed or form == 5 else k) + 2
+            w -= e.wrote  # the line's bytes still unwritten; < 0: cut in the command itself
+            if w:
+                # Cut by a stalled write: the module holds part of the line, and the next
+                # bytes complete it. It gets 'X' and a CR first (Engine.due): a line then
+                # shorter than its length, or longer (two when one data byte is missing), or
+                # no command ('X' is no digit); never the resync's AT as the data's last 2.
+                e.due[8] = b"XX\r" if w == (3 if quote else 2) else b"X\r"
             raise
         return -k
 

@@ -107,7 +107,7 @@ class Sockets:
     def push_sink(self, mv: memoryview, s: int, e: int) -> None: ...  # ring.py
     def on_push(self, buf: Any, sock: Socket | None, n: int) -> None: ...  # ring.py
     def qird_format(self, p: int, end: int, n: int) -> int: ...  # sockcfg.py
-    def skip_echo(self, k: int, written: bool = False) -> None: ...  # sockcfg.py
+    def skip_echo(self, k: int, partial: bool = False) -> None: ...  # sockcfg.py
     # sockstate.py and hexcode.py (Sockets.hex), loaded on first use
     def state(self, connect_id: int | None = None, context: int | None = None) -> list[SocketInfo]: ...
     def hex_in(self, mv: _Buffer, s: int, e: int, sink: Callable[[memoryview, int, int], object]) -> bool: ...
