@@ -321,6 +321,7 @@ def test_an_inline_send_cut_by_a_stall_is_refused_not_completed_by_the_resync():
     # without a payload, and the retry must send the data once.
     for hexed, send, data, prefix in (
         (False, "send_inline", b"a", b"AT+QISEND=0,1,"),  # one byte: "X" alone would be it
+        (False, "send_quoted", b"a", b"AT+QISEND=0,1,"),  # the same, before its quote
         (False, "send_inline", b"hello", b"AT+QISEND=0,5,"),  # plain
         (False, "send_quoted", b"hello", b"AT+QISEND=0,5,"),  # in double quotes
         (True, "send_inline", b"hello", b"AT+QISEND=0,5,"),  # hex, plain digits

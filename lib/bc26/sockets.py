@@ -367,9 +367,10 @@ class Socket:
             if w:
                 # Cut by a stalled write: the module holds part of the line, and the next
                 # bytes complete it. It gets 'X' and a CR first (Engine.due): a line then
-                # shorter than its length, or longer (two when one data byte is missing), or
+                # shorter than its length, or longer (two when one data byte is missing, or
+                # the payload is one byte: a quoted one cut before its quote would be "X"), or
                 # no command ('X' is no digit); never the resync's AT as the data's last 2.
-                e.due[8] = b"XX\r" if w == (3 if quote else 2) else b"X\r"
+                e.due[8] = b"XX\r" if k == 1 or w == (3 if quote else 2) else b"X\r"
             raise
         return -k
 
