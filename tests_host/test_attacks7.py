@@ -1,0 +1,126 @@
+# Also runs under MicroPython (tests_host/mp_run.py): plain functions and asserts only.
+# Attacks on how the driver handles a module restart and command echo (session 7): the
+# resync that ends with ATE0 when Sockets.echo_on is set (a restart banner sets it, and so
+# does start()), Engine.abort and Sockets.on_restart made resident, and the poll's deferred
+# ATE0. The promises attacked: never lose a byte, never hang, never inject, and echo is off
+# before any command after a restart, sent once. One test per class of failure, each of
+# which failed on the lib/ it was written against, for the reason its comment gives.
+#
+# The module side is Module: test_attacks6's ModuleUART (it runs each command line it reads
+# and keeps the fixed-length data mode), whose answers may also be a list, one answer per
+# time the line comes (the last one stays), so a test can make the module restart once.
+import test_attacks6
+
+import bc26
+from fakeuart import ticks_add, ticks_diff, ticks_ms
+from testutil import raises
+
+OK = b"\r\nOK\r\n"
+RDY = b"\r\nRDY\r\n"
+
+
+class Module(test_attacks6.ModuleUART):
+    def _run(self, line):
+        ans = self.answers.get(line)
+        if isinstance(ans, list):
+            a = ans[0]
+            if len(ans) > 1:
+                ans.pop(0)
+            if isinstance(a, tuple):
+                self.later(a[0], a[1])  # (ms, answer): printed that much later
+            elif a is not None:
+                self.rx.extend(a)
+            return
+        super()._run(line)
+
+    def later(self, ms, data):
+        now = ticks_ms()
+        self._later.append([ticks_add(now, ms), data])
+        self._later.sort(key=lambda x: ticks_diff(x[0], now))
+
+
+def make(**cfg):
+    u, m = test_attacks6.attacks_make(Module(), **cfg)
+    u.engine = m.engine
+    return u, m
+
+
+def after(u, line):
+    # The command lines the module ran after the last time it ran line.
+    k = len(u.lines) - 1 - u.lines[::-1].index(line)
+    return u.lines[k + 1 :]
+
+
+def test_a_restart_right_after_the_resyncs_ate0_is_not_forgotten():
+    # The resync after a restart ends with ATE0, then clears Sockets.echo_on. The module
+    # answers that ATE0's OK and restarts again at once (a brown-out's second dip): its RDY
+    # comes in the same read as the OK, so on_restart sets echo_on again before the resync
+    # goes on, and the resync's clearing wipes it. The next command resynchronises (the
+    # restart set stale) but sends no ATE0: the module echoes every command from then on.
+    u, m = make()
+    u.answers[b"ATE0\r"] = [OK + RDY, OK]
+    u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+    u.feed(RDY)
+    m.poll()  # the deferred work resynchronises, and its ATE0 meets the second restart
+    assert m.sockets.restarts == 2
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    rest = u.lines[u.lines.index(b"ATE0\r") + 1 :]  # after the second restart
+    assert rest.count(b"ATE0\r") == 1 and rest.index(b"ATE0\r") < rest.index(b"AT+CSQ\r"), u.lines
+    assert not m.sockets.echo_on
+
+
+def test_a_restart_with_the_ok_of_the_resyncs_ate0_is_met_before_the_command():
+    # The same restart, met by a command's resync: the command went out right after the
+    # second banner, to a booting module that echoes it, and the one after it got no ATE0.
+    u, m = make()
+    u.answers[b"AT+CSQ\r"] = [b"\r\n+CSQ: 20,99\r\n" + OK + RDY, b"\r\n+CSQ: 20,99\r\n" + OK]
+    u.answers[b"ATE0\r"] = [OK + RDY, OK]
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]  # the first restart comes with its OK
+    assert m.sockets.echo_on and m.engine.stale
+    try:
+        m.at("AT+CSQ", 300)
+    except bc26.BC26Error as e:
+        assert "restarted" in str(e), e  # failed as one the restart interrupted: acceptable
+    assert m.sockets.restarts == 2
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    rest = u.lines[u.lines.index(b"ATE0\r") + 1 :]  # after the second restart
+    assert rest.count(b"ATE0\r") == 1 and rest.index(b"ATE0\r") < rest.index(b"AT+CSQ\r"), u.lines
+    assert not m.sockets.echo_on
+
+
+def test_an_ate0_refused_once_is_sent_again_in_the_same_resync():
+    # (A guard for the fix above, which moved the restart check behind the ATE0: a refused
+    # ATE0 is still a missed try of the resync, sent again, not the command's answer.)
+    u, m = make()
+    u.answers[b"ATE0\r"] = [b"\r\nERROR\r\n", OK]
+    u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+    u.feed(RDY)
+    m.engine.poll()  # the banner only (Modem.poll would send ATE0 itself)
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    assert u.lines.count(b"ATE0\r") == 2 and u.lines[-2:] == [b"ATE0\r", b"AT+CSQ\r"], u.lines
+    assert not m.sockets.echo_on
+
+
+def test_a_resync_whose_ate0_is_never_answered_ends_within_its_bound():
+    # The resync ends within (2 x tries + 4) x timeout (resync.py): each try an AT and the
+    # one confirming it, plus a shared budget for the quiet. The ATE0 after a restart came
+    # on top: a module that answers each AT just in time, on a line chatty enough to use
+    # the quiet's budget, then says nothing to ATE0, kept sync(1, T) for 7 T, not 6 T.
+    # Then echo is still on: echo_on stays set, and the next command sends ATE0 first.
+    t = 200
+    u, m = make()
+    u.answers[b"AT\r"] = [(t - 30, OK)]
+    u.answers[b"ATE0\r"] = [None, OK]
+    u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+    u.feed(RDY)
+    m.engine.poll()
+    for k in range(1, 26):  # an unknown line every t / 2, for 6 t
+        u.later(k * t // 4, b"\r\n+QNOISE: %d\r\n" % k)
+    t0 = ticks_ms()
+    raises(bc26.BC26Timeout, m.sync, 1, t)
+    took = ticks_diff(ticks_ms(), t0)
+    assert took <= 6 * t + 40, took
+    assert b"ATE0\r" in u.lines and m.sockets.echo_on and m.engine.stale
+    u.answers[b"AT\r"] = [OK]
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    assert u.lines[-2:] == [b"ATE0\r", b"AT+CSQ\r"] and not m.sockets.echo_on, u.lines
