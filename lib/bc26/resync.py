@@ -50,6 +50,9 @@ def sync_steps(modem, tries=10, timeout=300):
     # ends within (2 x tries + 4) x timeout: each try an AT and the one confirming it,
     # plus the quiet (sync(3, 300), the resync before a command: 3 s).
     quiet_end = None
+    # That bound is a deadline too: the ATE0 after a restart (below) gets what is left of it
+    # (tries whose ATE0 failed take longer than 2 ATs), and no try starts past it.
+    end = ticks_add(ticks_ms(), (2 * tries + 4) * timeout)
     due = e.due
     k = due[8]
     while due[8]:
@@ -77,9 +80,12 @@ def sync_steps(modem, tries=10, timeout=300):
             e.quiet(timeout, left if left > 0 else 0)
             yield
             e.finish()
+        left = ticks_diff(end, ticks_ms())
+        if left <= 0:
+            break
         try:
             e.cmd(b"AT")
-            e.begin(None, None, timeout)
+            e.begin(None, None, min(left, timeout))
             if due[4] is not None:
                 # The '>' may still come behind a busy line (make soak, aio seed 5038): then
                 # the module takes these bytes for data, and the prompt is paid the rest.
@@ -93,12 +99,25 @@ def sync_steps(modem, tries=10, timeout=300):
                 # An AT answered in step: the module is not in data mode, so a prompt that
                 # has not come by now never will (the send never reached it).
                 due[0] = due[4] = None
-                if modem.sockets.echo_on:
-                    # A restart turned echo on (start() marks it so too): off before any
-                    # other command, here where every command after a restart passes.
-                    yield from modem.command_steps(("ATE0",), timeout=timeout)
-                    modem.sockets.echo_on = False
-                return
+                net = modem.sockets
+                if not net.echo_on:
+                    return
+                # A restart turned echo on (start() marks it so too): off before any other
+                # command, here where every command after a restart passes. Cleared before
+                # it goes: a restart whose banner comes with its OK sets it again, which
+                # this ATE0's success must not wipe. Its failure is a missed try (below).
+                net.echo_on = False
+                left = ticks_diff(end, ticks_ms())
+                try:
+                    yield from modem.command_steps(("ATE0",), timeout=min(max(left, 1), timeout))
+                except BaseException:
+                    net.echo_on = True
+                    raise
+                if not e.stale:
+                    return
+                # That restart: the command behind this resync would go to a booting module
+                # that echoes it. Another try, as for a restart during an AT.
+                raise BC26Error(None, "module restarted")
             answered = True
             continue
         except BC26Timeout:

@@ -26,8 +26,13 @@ def _service(self):
             if self.e.stale:
                 yield from self.modem.sync_steps(3, 300)  # Modem.ready()
             if self.echo_on:
-                yield from self.modem.command_steps(("ATE0",), timeout=self.cmd_timeout)
+                # Cleared first, as in the resync (a restart with its OK sets it again).
                 self.echo_on = False
+                try:
+                    yield from self.modem.command_steps(("ATE0",), timeout=self.cmd_timeout)
+                except BaseException:
+                    self.echo_on = True
+                    raise
         for cid in range(5):
             if todo & (1 << cid):
                 s = self.table[cid]
