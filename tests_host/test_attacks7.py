@@ -124,3 +124,25 @@ def test_a_resync_whose_ate0_is_never_answered_ends_within_its_bound():
     u.answers[b"AT\r"] = [OK]
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
     assert u.lines[-2:] == [b"ATE0\r", b"AT+CSQ\r"] and not m.sockets.echo_on, u.lines
+
+
+def test_a_banner_that_waits_unread_stops_the_next_command():
+    # A program that does not poll while idle (it sleeps between readings) finds the
+    # module's banner waiting in the UART when it sends its next command. The command
+    # checks stale before it reads anything; begin() then dispatches the banner (stale,
+    # echo_on) and sends the command anyway: to a booting module, with echo on, and for a
+    # send, to a socket the module no longer has. It must not go out: it fails as one
+    # the restart interrupted, and the next command resynchronises and sends ATE0 first.
+    u, m = make()
+    u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+    u.answers[b"ATE0\r"] = OK
+    for send in (False, True):
+        s = test_attacks6.opened(u, m)
+        op = (lambda: s.send(b"hello")) if send else (lambda: m.at("AT+CSQ", 300))
+        u.feed(RDY)
+        n = len(u.lines)
+        e = raises(bc26.BC26Error, op)
+        assert "restarted" in str(e) and u.lines[n:] == [], (e, u.lines[n:])
+        assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+        assert u.lines[n:][-2:] == [b"ATE0\r", b"AT+CSQ\r"], u.lines[n:]
+    assert u.payloads == [], u.payloads

@@ -618,7 +618,13 @@ class Engine:
         # Dispatch what already arrived, so an earlier URC is never taken for this answer
         # (not when a UART with any() holds nothing: _process's frame is a heap block).
         if self._any is None or self._any() or self._r < self._w:
+            st = self.stale
             self._process()
+            if self.stale and not st:
+                # A restart's banner was waiting (nothing else makes an idle engine stale):
+                # this line would go to a booting module that echoes it. It fails as one
+                # the restart interrupted; the next resynchronises and turns echo off.
+                raise BC26Error(None, "module restarted")
         self._expect = expect
         self._on_line = on_line
         self._collect_rest = collect
