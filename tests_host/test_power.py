@@ -185,13 +185,16 @@ def test_power_on_presses_pwrkey_then_syncs():
         u, m = make()
         pwrkey = FakePin(clock, u)
         m.set_pins(pwrkey=pwrkey)
+        # The banner makes it a sync after a restart: AT, silence, AT again (the first OK
+        # may have been late), then ATE0, since the banner turned echo on.
         answer_sync(u)
-        u.reply(b"ATE0\r", OK)  # the banner turned echo on: the sync ends with ATE0
+        answer_sync(u)
+        u.reply(b"ATE0\r", OK)
         u.feed(b"\r\nF1: 0000 0000\n\rLeaving the BROM\n\r")  # the boot banner, before sync
         m.power_on()
         # Pressed (high through the NPN) for 600 ms before a single byte went out, then released.
         assert pwrkey.changes == [(0, 1000, 0), (1, 1000, 0), (0, 1600, 0)]
-        assert u.take_tx() == b"AT\rATE0\r"
+        assert u.take_tx() == b"AT\rAT\rATE0\r"
         answer_sync(u)
         m.power_on(ms=1000)
         assert pwrkey.changes[-2:] == [(1, 1600, 0), (0, 2600, 0)]
@@ -221,19 +224,23 @@ def test_reset_pulls_reset_low_or_sends_qrst():
         u, m = make()
         rst = FakePin(clock, u)
         m.set_pins(reset=rst)
+        # A reset restarts the module with echo on, banner seen or not: the sync ends with ATE0.
         answer_sync(u)
+        u.reply(b"ATE0\r", OK)
         m.reset()
         assert rst.changes == [(0, 1000, 0), (1, 1000, 0), (0, 1100, 0)]
-        assert u.take_tx() == b"AT\r"
+        assert u.take_tx() == b"AT\rATE0\r"
         answer_sync(u)
+        u.reply(b"ATE0\r", OK)
         m.reset(ms=50)
         assert rst.changes[-2:] == [(1, 1100, 0), (0, 1150, 0)]
         u, m = make()
         u.reply(b"AT+QRST=1\r", b"\r\nRDY\r\n")
         answer_sync(u)
-        u.reply(b"ATE0\r", OK)  # the restart turned echo on: the sync ends with ATE0
+        answer_sync(u)  # after the banner: AT, silence, AT
+        u.reply(b"ATE0\r", OK)
         m.reset()
-        assert u.take_tx() == b"AT+QRST=1\rAT\rATE0\r"
+        assert u.take_tx() == b"AT+QRST=1\rAT\rAT\rATE0\r"
 
     with_clock(run)
 

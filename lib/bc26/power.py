@@ -70,6 +70,9 @@ def reset(modem, ms=100, tries=20):
         # The module restarts at once and promises no answer, so none is awaited.
         modem.ready()
         modem.engine.write(b"AT+QRST=1\r")
+    # Restarted for certain, with echo on: the sync ends with ATE0 (the banner that would
+    # say so comes at 115200, before the module auto-bauds again: noise at another rate).
+    modem.sockets.echo_on = True
     modem.sync(tries)
 
 
