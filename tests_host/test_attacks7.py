@@ -194,3 +194,26 @@ def test_reset_by_command_turns_echo_off_even_when_the_banner_is_unreadable():
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
     assert b"ATE0\r" in after(u, b"AT+QRST=1\r"), u.lines
     assert u.lines.count(b"ATE0\r") == 1 and not m.sockets.echo_on, u.lines
+
+
+def test_a_restart_or_power_down_during_the_resyncs_ate0_is_a_missed_try():
+    # (A guard.) The banner before the ATE0's echo, between the echo and its OK, two
+    # banners, POWERED DOWN instead of the OK (the fake answers on, as after power_on):
+    # each is a missed try of the resync, which sends ATE0 again, and the command behind it
+    # and the next get their own answers.
+    for answer in (
+        RDY + b"ATE0\r" + OK,
+        b"ATE0\r" + RDY + OK,
+        b"ATE0\r" + RDY + RDY,
+        b"ATE0\r\r\nPOWERED DOWN\r\n",
+    ):
+        u, m = make()
+        u.answers[b"ATE0\r"] = [answer, OK]
+        u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+        u.feed(RDY)
+        m.engine.poll()
+        for _ in range(2):
+            assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"], answer
+        # The ATE0 that met the banner was a missed try: AT, silence, AT, ATE0 again.
+        assert u.lines[-3:] == [b"ATE0\r", b"AT+CSQ\r", b"AT+CSQ\r"], (answer, u.lines)
+        assert u.lines.count(b"ATE0\r") == 2 and not m.sockets.echo_on, (answer, u.lines)
