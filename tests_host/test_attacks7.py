@@ -9,7 +9,8 @@
 # The module side is Module: test_attacks6's ModuleUART (it runs each command line it reads
 # and keeps the fixed-length data mode), whose answers may also be a list, one answer per
 # time the line comes (the last one stays), so a test can make the module restart once.
-import test_attacks6
+from test_attacks6 import ModuleUART, attacks_make
+from test_attacks6 import opened as opened6
 
 import bc26
 from fakeuart import ticks_add, ticks_diff, ticks_ms
@@ -19,7 +20,7 @@ OK = b"\r\nOK\r\n"
 RDY = b"\r\nRDY\r\n"
 
 
-class Module(test_attacks6.ModuleUART):
+class Module(ModuleUART):
     def _run(self, line):
         ans = self.answers.get(line)
         if isinstance(ans, list):
@@ -40,7 +41,7 @@ class Module(test_attacks6.ModuleUART):
 
 
 def make(**cfg):
-    u, m = test_attacks6.attacks_make(Module(), **cfg)
+    u, m = attacks_make(Module(), **cfg)
     u.engine = m.engine
     return u, m
 
@@ -137,11 +138,10 @@ def test_a_banner_that_waits_unread_stops_the_next_command():
     u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
     u.answers[b"ATE0\r"] = OK
     for send in (False, True):
-        s = test_attacks6.opened(u, m)
-        op = (lambda: s.send(b"hello")) if send else (lambda: m.at("AT+CSQ", 300))
+        s = opened6(u, m)
         u.feed(RDY)
         n = len(u.lines)
-        e = raises(bc26.BC26Error, op)
+        e = raises(bc26.BC26Error, s.send, b"hello") if send else raises(bc26.BC26Error, m.at, "AT+CSQ", 300)
         assert "restarted" in str(e) and u.lines[n:] == [], (e, u.lines[n:])
         assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
         assert u.lines[n:][-2:] == [b"ATE0\r", b"AT+CSQ\r"], u.lines[n:]
