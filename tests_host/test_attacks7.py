@@ -217,3 +217,21 @@ def test_a_restart_or_power_down_during_the_resyncs_ate0_is_a_missed_try():
         # The ATE0 that met the banner was a missed try: AT, silence, AT, ATE0 again.
         assert u.lines[-3:] == [b"ATE0\r", b"AT+CSQ\r", b"AT+CSQ\r"], (answer, u.lines)
         assert u.lines.count(b"ATE0\r") == 2 and not m.sockets.echo_on, (answer, u.lines)
+
+
+def test_a_restart_instead_of_the_prompt_sends_no_data_as_commands():
+    # (A guard.) The module restarts while a fixed-length send waits for its '>': the send
+    # fails as interrupted, its data is owed to no prompt (the restarted module forgot the
+    # send), so none of it reaches the module as a command line, and echo goes off before
+    # the next command.
+    u, m = make()
+    s = opened6(u, m)
+    u.answers[b"AT+QISEND=0,5\r"] = RDY
+    u.answers[b"ATE0\r"] = OK
+    u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+    n = len(u.lines)
+    e = raises(bc26.BC26Error, s.send_fixed, b"AT+X\r")
+    assert "restarted" in str(e) and s.released, e
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    assert b"AT+X\r" not in u.lines and u.payloads == [], u.lines
+    assert u.lines[n:][-2:] == [b"ATE0\r", b"AT+CSQ\r"], u.lines[n:]
