@@ -62,7 +62,8 @@ def power_on(modem, ms=600, tries=20):
 
 
 def reset(modem, ms=100, tries=20):
-    """Pull RESET low for ms (>= 50), or send AT+QRST=1 without the pin; then sync()."""
+    """Pull RESET low for ms (>= 50), or send AT+QRST=1 without the pin; then sync(), which
+    ends with ATE0 (the module restarts with echo on)."""
     pins, pin = _pin(modem, "reset", ms, 50, 5000, tries)
     if pin is not None:
         pins.pulse(pin, ms)
