@@ -270,3 +270,17 @@ def test_the_emulator_restarted_while_the_program_slept_gets_ate0_first():
         assert after[0] == "ATE0" and after.count("ATE0") == 1, emu.commands[n:]
     finally:
         emu.close()
+
+
+def test_a_restart_with_the_ok_of_the_polls_own_ate0_is_not_forgotten():
+    # The poll's deferred work sends ATE0 alone when the module is in step (echo_on set
+    # without stale: as start() marks it, or after its sync). Its clearing after the OK
+    # wiped the mark of a restart whose banner came with that OK, as in the resync.
+    u, m = make()
+    u.answers[b"ATE0\r"] = [OK + RDY, OK]
+    u.answers[b"AT+CSQ\r"] = b"\r\n+CSQ: 20,99\r\n" + OK
+    m.sockets.echo_on = True
+    m.poll()
+    assert m.sockets.restarts == 1 and u.lines == [b"ATE0\r"], u.lines
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    assert u.lines[-2:] == [b"ATE0\r", b"AT+CSQ\r"] and not m.sockets.echo_on, u.lines
