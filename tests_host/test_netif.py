@@ -135,7 +135,8 @@ def test_apn_change_stores_restarts_and_brings_the_module_up():
     u.reply(b"AT+QISTATE?\r", OK)
     nic.connect("iot.example", "pw", user="me")
     tx = u.take_tx()
-    head = b'AT+QCGDEFCONT?\rAT+QCGDEFCONT="IP","iot.example","me","pw"\rAT+QRST=1\rAT\rAT\rATE0\r\x1bAT\rATE0\r'
+    head = b'AT+QCGDEFCONT?\rAT+QCGDEFCONT="IP","iot.example","me","pw"\r'
+    head += b"AT+QRST=1\rAT\rAT\rATE0\r\x1bAT\rATE0\r"
     assert tx.startswith(head), tx
     assert tx.endswith(QICFG_TX + b"AT+CEREG?\rAT+CGPADDR=1\rAT+QISTATE?\r"), tx
     assert not nic.isconnected() and nic.status() == bc26.netif.STAT_CONNECTING
