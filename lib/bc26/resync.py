@@ -41,8 +41,9 @@ def sync_steps(modem, tries=10, timeout=300):
     e.abandon()  # a command whose caller went away: it gives up now
     # What already came first: a restart's banner waiting there makes this sync one after
     # a restart (silence, then AT), not a failed try (Engine.begin refuses to send past it).
-    # Not while a prompt is owed: the quiet below reads it, counting what follows as late.
-    if e.due[4] is None:
+    # Not while a prompt or a cut send's end is owed: the quiet below reads what comes then,
+    # counting it as late.
+    if e.due[4] is None and not e.due[8]:
         e.poll()
     # Something gave up before: its answer may still come. stale stays set until the sync
     # ends in step: a sync whose caller goes away after an AT was answered, perhaps by a late
