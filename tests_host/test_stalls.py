@@ -31,8 +31,8 @@ SEND_MAX = 5000
 # engine's 2 s deadline to QUICK_MS (make(real=False)): each stall costs its deadline in real
 # time, and the matrix has dozens of them. One case in each test keeps the real one.
 STALL_MS = 2300
-QUICK_MS = 500
-QUICK_STALL_MS = 750
+QUICK_MS = 300
+QUICK_STALL_MS = 450
 
 
 class StallModule(ModuleUART):
