@@ -57,6 +57,13 @@ def after(u, line):
     return u.lines[k + 1 :]
 
 
+def echo_turned_off_once_more(u, m):
+    # After the second restart: one ATE0, before the command.
+    rest = u.lines[u.lines.index(b"ATE0\r") + 1 :]
+    assert rest.count(b"ATE0\r") == 1 and rest.index(b"ATE0\r") < rest.index(b"AT+CSQ\r"), u.lines
+    assert not m.sockets.echo_on
+
+
 def test_a_restart_right_after_the_resyncs_ate0_is_not_forgotten():
     # The resync after a restart ends with ATE0, then clears Sockets.echo_on. The module
     # answers that ATE0's OK and restarts again at once (a brown-out's second dip): its RDY
@@ -70,9 +77,7 @@ def test_a_restart_right_after_the_resyncs_ate0_is_not_forgotten():
     m.poll()  # the deferred work resynchronises, and its ATE0 meets the second restart
     assert m.sockets.restarts == 2
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
-    rest = u.lines[u.lines.index(b"ATE0\r") + 1 :]  # after the second restart
-    assert rest.count(b"ATE0\r") == 1 and rest.index(b"ATE0\r") < rest.index(b"AT+CSQ\r"), u.lines
-    assert not m.sockets.echo_on
+    echo_turned_off_once_more(u, m)
 
 
 def test_a_restart_with_the_ok_of_the_resyncs_ate0_is_met_before_the_command():
@@ -89,9 +94,7 @@ def test_a_restart_with_the_ok_of_the_resyncs_ate0_is_met_before_the_command():
         assert "restarted" in str(e), e  # failed as one the restart interrupted: acceptable
     assert m.sockets.restarts == 2
     assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
-    rest = u.lines[u.lines.index(b"ATE0\r") + 1 :]  # after the second restart
-    assert rest.count(b"ATE0\r") == 1 and rest.index(b"ATE0\r") < rest.index(b"AT+CSQ\r"), u.lines
-    assert not m.sockets.echo_on
+    echo_turned_off_once_more(u, m)
 
 
 def test_an_ate0_refused_once_is_sent_again_in_the_same_resync():

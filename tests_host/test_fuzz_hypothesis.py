@@ -18,7 +18,7 @@ piece = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     pieces=st.lists(piece, max_size=20),
     chunk=st.sampled_from((0, 1, 2, 5, 13)),
@@ -27,6 +27,14 @@ piece = st.one_of(
     recv_hex=st.booleans(),
 )
 def test_any_module_output(pieces, chunk, rxbuf, viewmode, recv_hex):
+    fuzzcore.clock_on()
+    try:
+        one(pieces, chunk, rxbuf, viewmode, recv_hex)
+    finally:
+        fuzzcore.clock_off()
+
+
+def one(pieces, chunk, rxbuf, viewmode, recv_hex):
     u, m, seen = fuzzcore.make(chunk, rxbuf, viewmode, recv_hex, 0)
     for p in pieces:
         u.feed(p)

@@ -43,7 +43,7 @@ def test_stream_soak_short_from_romfs():
 
 
 def test_fuzz_soak_short():
-    proc, _ = soak.fuzz(5)
+    proc, _ = soak.fuzz(20)
     out = proc.stdout + proc.stderr
     print(out)
-    assert proc.returncode == 0 and "100 rounds, every one passed" in out, out
+    assert proc.returncode == 0 and "400 rounds, every one passed" in out, out

@@ -353,17 +353,23 @@ def test_an_inline_send_cut_by_a_stall_is_refused_not_completed_by_the_resync():
             assert u.payloads == [want], (what, u.payloads)
 
 
-def test_a_spoiler_whose_own_write_stalls_is_paid_only_the_rest():
-    # The resync writes the spoiler first; a UART that stalls again in the middle of it makes
-    # the resync raise, and the next one pays only what did not go out: the module's line
-    # ends up with exactly one 'X' after the cut data ("hel" + "X": 4 bytes, not 5). Were the
-    # 'X' paid twice, "helXX" would be the length, and go out.
+def inline_send_cut_after_3():
+    # "hello" sent inline, cut after "hel" by a stall that then ends: a spoiler is owed.
     u, m = make()
     s = opened(u, m)
     u.stall_after(b"AT+QISEND=0,5,", 3)
     raises(bc26.BC26Timeout, s.send_inline, b"hello")
     assert m.engine.due[8] == b"X\r"
     u.cut = None
+    return u, m, s
+
+
+def test_a_spoiler_whose_own_write_stalls_is_paid_only_the_rest():
+    # The resync writes the spoiler first; a UART that stalls again in the middle of it makes
+    # the resync raise, and the next one pays only what did not go out: the module's line
+    # ends up with exactly one 'X' after the cut data ("hel" + "X": 4 bytes, not 5). Were the
+    # 'X' paid twice, "helXX" would be the length, and go out.
+    u, m, s = inline_send_cut_after_3()
     u.stall_after(b"X", 0)  # the X goes, the CR meets the stall
     raises(bc26.BC26Timeout, m.at, "AT+CSQ", 300)  # "UART write stalled", in the resync
     assert m.engine.due[8] == b"\r" and m.engine.stale
@@ -375,12 +381,7 @@ def test_a_spoiler_whose_own_write_stalls_is_paid_only_the_rest():
 
 def test_a_restart_forgets_what_a_cut_send_owed_the_modules_input():
     # A module that restarted reads its input afresh: no Esc, no spoiler is owed any more.
-    u, m = make()
-    s = opened(u, m)
-    u.stall_after(b"AT+QISEND=0,5,", 3)
-    raises(bc26.BC26Timeout, s.send_inline, b"hello")
-    assert m.engine.due[8] == b"X\r"
-    u.cut = None
+    u, m, s = inline_send_cut_after_3()
     u.line = bytearray()  # the restart: what it had of the line is gone
     u.answers[b"ATE0\r"] = OK
     u.take_tx()

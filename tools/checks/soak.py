@@ -148,7 +148,7 @@ def main(argv=None):
         action="store_true",
         help="import the library from a ROMFS image (bytecode in place, as frozen or ROMFS code on a board)",
     )
-    ap.add_argument("--fuzz-seeds", type=int, default=100)
+    ap.add_argument("--fuzz-seeds", type=int, default=1000)
     env = profile_from_env()
     ap.add_argument("--profile", choices=sorted(PROFILES), default=env.get("profile", "tidy"))
     ap.add_argument("--seed", type=int, default=env.get("seed", 0), help="the emulator's random draws")
