@@ -15,7 +15,7 @@
 
 from ._compat import const, lazy, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .errors import BC26Error, BC26Timeout
-from .fields import Fields
+from .fields import Fields, as_text
 
 # limits.py's values (tests_host/test_limits.py checks that they agree).
 _WAIT_MAX = const(86400000)
@@ -148,7 +148,7 @@ class Engine:
             name,
             (
                 "|engine_rare on feed listen _tell _drop_data _give_up _pay shorten _ok_now _pay_due "
-                "_cut _timed_out busy remaining wait |resync quiet "
+                "_cut busy remaining wait |resync quiet "
             ),
             True,
         )
@@ -696,7 +696,15 @@ class Engine:
                     self.result = _OK
                     return True
             elif ticks_diff(self._deadline, now) <= 0:
-                self._give_up()
+                if st == _WAIT_FINAL and not self._trailer_ms:
+                    # A plain command owes nothing when it gives up (_give_up, engine_rare.py,
+                    # settles prompts and trailers): the first ATs of a cold boot or a wake,
+                    # which the module often misses, need not load it.
+                    self.stale = True
+                    self.state = _DONE
+                    self.result = _TIMEOUT
+                else:
+                    self._give_up()
                 return True
             elif st == _PROMPTED:
                 return True
@@ -741,7 +749,9 @@ class Engine:
         if res == _OK:
             return lines
         if res == _TIMEOUT:
-            self._timed_out()  # raises (engine_rare, loaded already by the give-up)
+            # Its answer may still come: the next command resynchronises first.
+            self.stale = True
+            raise BC26Timeout("timeout: " + as_text(self._cmd[: self._cmdlen]))
         reason = self._reason
         self._reason = None
         raise BC26Error(self.code, reason)

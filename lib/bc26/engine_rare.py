@@ -9,8 +9,6 @@
 # soak forbids.)
 
 from ._compat import const, ticks_add, ticks_diff, ticks_ms
-from .errors import BC26Timeout
-from .fields import as_text
 
 # engine.py's numbers (tests_host/test_limits.py checks that the two agree).
 _SPACE = const(32)
@@ -268,13 +266,6 @@ def _ok_now(self):
     fn = self.at_ok
     self.at_ok = None
     fn()
-
-
-def _timed_out(self):
-    # finish() of a command whose deadline passed (_give_up set its result): the answer may
-    # still come, so the next command resynchronises first.
-    self.stale = True
-    raise BC26Timeout("timeout: " + as_text(self._cmd[: self._cmdlen]))
 
 
 # The engine's queries that no read or send runs: loaded with the first caller (bc26.aio, the
