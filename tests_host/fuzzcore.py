@@ -12,6 +12,8 @@
 import random
 import sys
 
+from scripted import Clock
+
 import bc26
 import bc26.engine_rare
 import bc26.openclose
@@ -19,7 +21,6 @@ import bc26.resync
 import bc26.sockets_rare
 from bc26.errors import BC26Error
 from fakeuart import FakeUART
-from scripted import Clock
 
 try:
     from time import ticks_add, ticks_diff
