@@ -287,12 +287,13 @@ def ram_rows(work):
     return rows + romfs_rows(work, rows)
 
 
-# Issue 14's targets (64-bit unless said), as the reference of their rows.
+# Issue 14's targets (64-bit unless said), as the reference of their rows, with the figure the
+# issue started from where it gave one.
 TARGETS = {
-    "heap: import bc26 (.mpy)": (13 * 1024, "target 13 KB"),
-    "heap: import bc26 (.mpy, 32-bit)": (11 * 1024, "target 11 KB"),
-    "heap: driver + one socket, beyond the rx buffer (.mpy)": (17 * 1024, "target 17 KB"),
-    "heap: import bc26 (ROMFS, mpremote romfs build)": (6 * 1024, "target 6 KB"),
+    "heap: import bc26 (.mpy)": (13 * 1024, "target 13 KB, was 39.1 KB"),
+    "heap: import bc26 (.mpy, 32-bit)": (11 * 1024, "target 11 KB, was 32.5 KB"),
+    "heap: driver + one socket, beyond the rx buffer (.mpy)": (17 * 1024, "target 17 KB, was 43.9 KB"),
+    "heap: import bc26 (ROMFS, mpremote romfs build)": (6 * 1024, "target 6 KB, was 20.6 KB"),
     "TCP program: heap held beyond the rx buffer (.mpy)": (17 * 1024, "target 17 KB"),
 }
 
@@ -478,7 +479,7 @@ def soak_rows():
             else:
                 lo = mid
         name = "smallest heap the stream soak passes in (%s)" % what
-        rows.append(("soak", name, hi, "KB", 48, "target 48 KB"))
+        rows.append(("soak", name, hi, "KB", 48, "target 48 KB" if romfs else "target 48 KB, was 62-64"))
     return rows
 
 
