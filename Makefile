@@ -18,7 +18,7 @@ bench:
 lint:
 	bash -c '. tools/venv.sh && bash tools/checks/lint.sh'
 
-# The long soak (about 10 minutes): 14,000 messages, the long model-based and fuzz runs; ARGS="--help" lists its knobs.
+# The long soak (about 8 minutes): 14,000 messages, the long model-based and fuzz runs; ARGS="--help" lists its knobs.
 soak:
 	bash -c '$(VENV) tools/checks/soak.py $(ARGS)'
 
