@@ -255,3 +255,25 @@ def test_library_reset_pin_and_granted_values(rig):
     assert any(p == "reboot (RESET pin)" for _, kind, p in emu.transcript.entries if kind == "event")
     m.start()
     assert m.wait_network(5000)
+
+
+def test_library_reset_then_start_turns_echo_off_once():
+    # reset() (as power_on()) ends in a sync whose ATE0 turns echo off: start() right after
+    # sends no other. With a command in between, start() sends its own: the tag it reads says
+    # only that the last command built was that ATE0.
+    emu = Emulator(reg_delay=0)
+    try:
+        m = bc26.Modem(emu.uart())
+        m.set_pins(EmuPin(emu, "PWRKEY"), EmuPin(emu, "RESET"), EmuPin(emu, "PSM_EINT"))
+        m.reset(ms=60)
+        n = emu.commands.count("ATE0")
+        assert n >= 1 and emu.commands[-1] == "ATE0", emu.commands
+        m.start()
+        assert emu.commands.count("ATE0") == n, emu.commands
+        m.reset(ms=60)
+        m.command("AT+CSQ", expect=(b"+CSQ:",))
+        n = emu.commands.count("ATE0")
+        m.start()
+        assert emu.commands.count("ATE0") == n + 1, emu.commands
+    finally:
+        emu.close()

@@ -125,8 +125,7 @@ def test_apn_change_stores_restarts_and_brings_the_module_up():
     u.reply(b"AT\r", OK)  # after the banner: AT, silence, AT
     u.reply(b"AT\r", OK)
     u.reply(b"ATE0\r", OK)  # the restart turned echo on: reset()'s sync ends with ATE0
-    u.reply(b"AT\r", OK)  # start(): Esc, AT, ATE0 (echo is unknown to it)
-    u.reply(b"ATE0\r", OK)
+    u.reply(b"AT\r", OK)  # start(): Esc, AT (reset()'s ATE0, the last command, turned echo off)
     u.reply(b"AT+CMEE=1\r", OK)
     u.reply(b"AT+CEREG=2\r", OK)
     qicfg(u)
@@ -136,7 +135,7 @@ def test_apn_change_stores_restarts_and_brings_the_module_up():
     nic.connect("iot.example", "pw", user="me")
     tx = u.take_tx()
     head = b'AT+QCGDEFCONT?\rAT+QCGDEFCONT="IP","iot.example","me","pw"\r'
-    head += b"AT+QRST=1\rAT\rAT\rATE0\r\x1bAT\rATE0\r"
+    head += b"AT+QRST=1\rAT\rAT\rATE0\r\x1bAT\rAT+CMEE=1\r"
     assert tx.startswith(head), tx
     assert tx.endswith(QICFG_TX + b"AT+CEREG?\rAT+CGPADDR=1\rAT+QISTATE?\r"), tx
     assert not nic.isconnected() and nic.status() == bc26.netif.STAT_CONNECTING

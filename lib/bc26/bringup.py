@@ -24,6 +24,7 @@ from .sockets import BUFFER, Socket
 _WAIT_MAX = const(86400000)
 
 _OK_MS = const(2000)  # OK / ERROR of these commands (const: no name kept at run time)
+_ECHO_OFF = const(1)  # resync.py's Engine.cmd_tag of an ATE0 that succeeded
 
 
 def reg_line(modem):
@@ -117,7 +118,8 @@ def kinds(keep):
 def start(modem, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024):
     """Bring-up of a module in any state; returns the sockets it kept (reattach()).
 
-    Esc (leaves a data mode), AT until OK (auto-baud), ATE0, AT+CMEE=1, AT+CEREG=<cereg>
+    Esc (leaves a data mode), AT until OK (auto-baud), ATE0 (not right after power_on() or
+    reset(), whose sync sent it), AT+CMEE=1, AT+CEREG=<cereg>
     (None: leave), AT+QICFG read (configure=True: set the driver's preferred values),
     AT+CEREG? and AT+CGPADDR=1 (sets .reg and .ip), then reattach(keep, rxsize).
     """
@@ -128,10 +130,13 @@ def start(modem, tries=10, cereg=2, configure=False, keep=("UDP",), rxsize=1024)
     # Esc first: an MCU reset in the middle of a Ctrl+Z-ended send leaves the module in data
     # mode, where every AT would be taken for data. In command mode it is one bad line,
     # answered by ERROR, and sync() sends AT again.
-    modem.engine.write(b"\x1b")
+    e = modem.engine
+    e.write(b"\x1b")
     # Echo is unknown after an MCU reset: marked on, as a restart marks it, so the sync ends
-    # with ATE0 (once: a restart seen in the sync asks for the same one).
-    modem.sockets.echo_on = True
+    # with ATE0 (once: a restart seen in the sync asks for the same one). Not when the last
+    # command was a resync's ATE0 that succeeded (power_on() or reset() just before).
+    if e.cmd_tag != _ECHO_OFF:
+        modem.sockets.echo_on = True
     modem.sync(tries)
     modem.command("AT+CMEE=1", timeout=_OK_MS)
     if cereg is not None:

@@ -14,6 +14,9 @@ _IDLE = const(0)
 _DONE = const(5)
 _QUIET = const(6)
 
+# Engine.cmd_tag of the resync's ATE0 once it succeeded (bringup.py's too; test_limits.py checks).
+_ECHO_OFF = const(1)
+
 
 def ready(modem):
     """Resynchronise first if an earlier command timed out (its answer may be late).
@@ -120,6 +123,9 @@ def sync_steps(modem, tries=10, timeout=300):
                     net.echo_on = True
                     raise
                 if not e.stale:
+                    # Echo is off now: start() right after (power_on(), then start()) sends
+                    # no other ATE0. Any command built after this one resets the tag.
+                    e.cmd_tag = _ECHO_OFF
                     return
                 # That restart: the command behind this resync would go to a booting module
                 # that echoes it. Another try, as for a restart during an AT.
