@@ -1,0 +1,117 @@
+# Also runs under MicroPython (tests_host/mp_run.py): plain functions and asserts only.
+# Attacks on README "Reliability" from outside (session 8, helper atk8), aimed at the layers
+# the earlier attack files touched least: bc26.usocket's stream methods (what umqtt, requests
+# and mqtt_as call) when a wait ends part way, the plain command that now gives up in
+# Engine.step itself (its late answer, with URCs and counted data around it), and real
+# modules' byte streams (echo back on after an unseen restart, CR-only line ends, URCs glued
+# to an OK, ERROR to AT while booting). One test per class of failure; each test named
+# test_FAILS_* fails on today's lib/ for the reason its comment gives.
+import errno
+
+import bc26
+from fakeuart import FakeUART
+from testutil import raises
+
+OK = b"\r\nOK\r\n"
+RECV0 = b'\r\n+QIURC: "recv",0\r\n'
+QIRD0 = b"\r\n+QIRD: 0\r\n" + OK
+
+
+def make():
+    u = FakeUART()
+    m = bc26.Modem(u)
+    m.sockets.known = True  # the AT+QICFG values are the driver's defaults
+    return u, m, bc26.usocket.SocketPool(m)
+
+
+def connected(u, pool, timeout):
+    import bc26.usocket  # noqa: F401  (loaded on first use, as a board does)
+
+    u.reply(b"AT+QIOPEN=", OK + b"\r\n+QIOPEN: 0,0\r\n")
+    s = pool.socket()
+    s.connect(("127.0.0.1", 1883))
+    s.settimeout(timeout)
+    u.take_tx()
+    return s
+
+
+def qird(n, data):
+    return b"\r\n+QIRD: %d\r\n" % len(data) + data + b"\r\n" + OK
+
+
+def part_then_silence(u, n, data):
+    # The module holds data (fewer bytes than the read wants), then nothing more in time.
+    u.feed(RECV0)
+    u.reply(b"AT+QIRD=0,%d\r" % n, qird(n, data))
+    u._auto = []
+    u.auto(b"AT+QIRD=0,%d\r" % n, QIRD0)
+    u.auto(b"AT+QIRD=0,256\r", QIRD0)  # the rest of a large read is a small one
+
+
+def then_more(u, n, data):
+    u._auto = []
+    u.feed(RECV0)
+    u.reply(b"AT+QIRD=0,%d\r" % n, qird(n, data))
+    u.auto(b"AT+QIRD=0,%d\r" % n, QIRD0)
+
+
+def timed_out(fn, *args):
+    err = raises(OSError, fn, *args)
+    assert err.args[0] == errno.ETIMEDOUT, err
+
+
+# --- bc26.usocket: a timeout part way through a stream read -----------------------------
+#
+# A socket with a finite timeout (umqtt.robust and requests set one) keeps its connectID
+# after a read times out: the user may read again (README: "reclaims one whose read timed
+# out" only when the five run out). read(n), readinto(buf) and readline() loop until they
+# have all they were asked for; when the wait for the rest times out, the part that came was
+# already taken from the module (AT+QIRD) and written into a buffer the caller never sees,
+# as the call raises OSError(ETIMEDOUT). The next read returns the bytes after them: a hole
+# in the stream, never reported (promise 1: every byte delivered, or DataLost).
+
+
+def test_FAILS_read_n_that_times_out_part_way_keeps_what_came():
+    u, m, pool = make()
+    s = connected(u, pool, 0.2)
+    part_then_silence(u, 256, b"abcd")  # small reads go through the 256-byte read-ahead
+    timed_out(s.read, 10)
+    then_more(u, 256, b"efghij")
+    assert s.read(6) == b"abcdef"
+    assert s.read(4) == b"ghij"
+
+
+def test_FAILS_readinto_a_large_buffer_that_times_out_part_way_keeps_what_came():
+    # 300 bytes wanted: read straight into the caller's buffer (no read-ahead), 200 come.
+    u, m, pool = make()
+    s = connected(u, pool, 0.2)
+    first = bytes(range(200))
+    part_then_silence(u, 300, first)
+    buf = bytearray(300)
+    timed_out(s.readinto, buf)
+    then_more(u, 256, b"xyz")
+    got = s.read(203)
+    assert got == first + b"xyz", got[:8]
+
+
+def test_FAILS_readline_that_times_out_part_way_keeps_the_start_of_the_line():
+    # requests reads its status line and headers with readline().
+    u, m, pool = make()
+    s = connected(u, pool, 0.2)
+    part_then_silence(u, 256, b"HTTP/1.1 2")
+    timed_out(s.readline)
+    then_more(u, 256, b"00 OK\r\n")
+    assert s.readline() == b"HTTP/1.1 200 OK\r\n"
+
+
+def test_FAILS_read_all_that_times_out_part_way_keeps_what_came():
+    u, m, pool = make()
+    s = connected(u, pool, 0.2)
+    part_then_silence(u, 256, b"body")
+    timed_out(s.read)
+    u._auto = []
+    u.feed(RECV0 + b'\r\n+QIURC: "closed",0\r\n')
+    u.reply(b"AT+QIRD=0,256\r", qird(256, b"-end"))
+    u.auto(b"AT+QIRD=0,256\r", QIRD0)
+    u.auto(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
+    assert s.read() == b"body-end"
