@@ -4,8 +4,8 @@
 # and mqtt_as call) when a wait ends part way, the plain command that now gives up in
 # Engine.step itself (its late answer, with URCs and counted data around it), and real
 # modules' byte streams (echo back on after an unseen restart, CR-only line ends, URCs glued
-# to an OK, ERROR to AT while booting). One test per class of failure; each test named
-# test_FAILS_* fails on today's lib/ for the reason its comment gives.
+# to an OK, ERROR to AT while booting). One test per class of failure; each one
+# failed on the lib/ it was written against, for the reason its comment gives.
 import errno
 
 import bc26
@@ -71,7 +71,7 @@ def timed_out(fn, *args):
 # in the stream, never reported (promise 1: every byte delivered, or DataLost).
 
 
-def test_FAILS_read_n_that_times_out_part_way_keeps_what_came():
+def test_read_n_that_times_out_part_way_keeps_what_came():
     u, m, pool = make()
     s = connected(u, pool, 0.2)
     part_then_silence(u, 256, b"abcd")  # small reads go through the 256-byte read-ahead
@@ -81,7 +81,7 @@ def test_FAILS_read_n_that_times_out_part_way_keeps_what_came():
     assert s.read(4) == b"ghij"
 
 
-def test_FAILS_readinto_a_large_buffer_that_times_out_part_way_keeps_what_came():
+def test_readinto_a_large_buffer_that_times_out_part_way_keeps_what_came():
     # 300 bytes wanted: read straight into the caller's buffer (no read-ahead), 200 come.
     u, m, pool = make()
     s = connected(u, pool, 0.2)
@@ -94,7 +94,7 @@ def test_FAILS_readinto_a_large_buffer_that_times_out_part_way_keeps_what_came()
     assert got == first + b"xyz", got[:8]
 
 
-def test_FAILS_readline_that_times_out_part_way_keeps_the_start_of_the_line():
+def test_readline_that_times_out_part_way_keeps_the_start_of_the_line():
     # requests reads its status line and headers with readline().
     u, m, pool = make()
     s = connected(u, pool, 0.2)
@@ -104,7 +104,7 @@ def test_FAILS_readline_that_times_out_part_way_keeps_the_start_of_the_line():
     assert s.readline() == b"HTTP/1.1 200 OK\r\n"
 
 
-def test_FAILS_read_all_that_times_out_part_way_keeps_what_came():
+def test_read_all_that_times_out_part_way_keeps_what_came():
     u, m, pool = make()
     s = connected(u, pool, 0.2)
     part_then_silence(u, 256, b"body")

@@ -406,6 +406,20 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             self._w = k
         return k
 
+    def _keep(self, data, k):
+        # A wait that raises after part of a read came (a timeout, or EAGAIN while bc26.aio
+        # holds the module) leaves the socket usable: those k bytes are the stream's next,
+        # and the next read gets them first (dropped, the stream went on past a hole). The
+        # read-ahead is empty then: the wait began because it was.
+        if not k or self._s is None:  # nothing came, or the read lost data: no stream to keep
+            return
+        if self._ahead is None or len(self._ahead) < k:
+            self._ahead = bytearray(k if k > _AHEAD else _AHEAD)
+            self._mv = memoryview(self._ahead)
+        self._mv[:k] = memoryview(data)[:k]
+        self._r = 0
+        self._w = k
+
     def readinto(self, buf, nbytes=None):
         """Fill buf (or its first nbytes): all of it unless the stream ends (blocking);
         what is there, or None, when non-blocking. 0 at end of stream."""
@@ -414,7 +428,11 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
             n = nbytes
         got = 0
         while got < n:
-            k = self._get(buf, got, n - got)
+            try:
+                k = self._get(buf, got, n - got)
+            except OSError:
+                self._keep(buf, got)
+                raise
             if k is None:
                 return got or None
             if not k:
@@ -445,7 +463,11 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
         out = bytearray()
         buf = bytearray(_AHEAD)
         while True:
-            k = self._get(buf, 0, _AHEAD)
+            try:
+                k = self._get(buf, 0, _AHEAD)
+            except OSError:
+                self._keep(out, len(out))
+                raise
             if k is None:
                 if not out:
                     return None
@@ -469,7 +491,12 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
                 out = part if out is None else out + part
                 if i >= 0:
                     return out
-            k = self._fill()
+            try:
+                k = self._fill()
+            except OSError:
+                if out is not None:
+                    self._keep(out, len(out))
+                raise
             if k is None:
                 return out
             if not k:
