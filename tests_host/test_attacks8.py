@@ -115,3 +115,49 @@ def test_read_all_that_times_out_part_way_keeps_what_came():
     u.auto(b"AT+QIRD=0,256\r", QIRD0)
     u.auto(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
     assert s.read() == b"body-end"
+
+
+# --- bc26.usocket: writes that coalescing holds when the socket closes ------------------
+#
+# SocketPool(coalesce=n) gathers small TCP writes and sends them before the next read, on
+# poll, flush() and close(); write() has returned their count already. close() tried the
+# send but swallowed its failure, and skipped it while bc26.aio held the module: the bytes
+# the user was told were written never left, and nothing said so (promise 1).
+
+
+def coalescing(u, m):
+    pool = bc26.usocket.SocketPool(m, coalesce=64)
+    s = connected(u, pool, None)
+    u.auto(b"AT+QICLOSE=0\r", OK + b"\r\nCLOSE OK\r\n")
+    assert s.write(b"abc") == 3
+    assert u.take_tx() == b""  # held
+    return s
+
+
+def test_FAILS_close_reports_held_writes_whose_send_failed():
+    u, m, pool = make()
+    s = coalescing(u, m)
+    u.reply(b"AT+QISEND=0,3,abc\r", OK + b"\r\nSEND FAIL\r\n")
+    err = raises(OSError, s.close)
+    assert err.args[0] == errno.ECONNRESET, err
+    assert u.take_tx() == b"AT+QISEND=0,3,abc\rAT+QICLOSE=0\r"
+    assert m.sockets.table[0] is None
+    s.close()  # closed: a second close does nothing
+    assert u.take_tx() == b""
+
+
+def test_FAILS_close_reports_held_writes_it_cannot_send_while_the_module_is_busy():
+    # An asyncio command holds the module (here: one begun and not finished).
+    u, m, pool = make()
+    s = coalescing(u, m)
+    e = m.engine
+    e.cmd(b"AT+CSQ")
+    e.begin((b"+CSQ:",), None, 5000)
+    err = raises(OSError, s.close)
+    assert err.args[0] == errno.EIO, err
+    u.feed(b"\r\n+CSQ: 20,99\r\n" + OK)
+    e.step(True)
+    assert e.finish() == [b"+CSQ: 20,99"]
+    m.poll()  # the deferred close
+    assert u.take_tx() == b"AT+CSQ\rAT+QICLOSE=0\r"
+    assert m.sockets.table[0] is None
