@@ -134,7 +134,7 @@ def coalescing(u, m):
     return s
 
 
-def test_FAILS_close_reports_held_writes_whose_send_failed():
+def test_close_reports_held_writes_whose_send_failed():
     u, m, pool = make()
     s = coalescing(u, m)
     u.reply(b"AT+QISEND=0,3,abc\r", OK + b"\r\nSEND FAIL\r\n")
@@ -146,7 +146,7 @@ def test_FAILS_close_reports_held_writes_whose_send_failed():
     assert u.take_tx() == b""
 
 
-def test_FAILS_close_reports_held_writes_it_cannot_send_while_the_module_is_busy():
+def test_close_reports_held_writes_it_cannot_send_while_the_module_is_busy():
     # An asyncio command holds the module (here: one begun and not finished).
     u, m, pool = make()
     s = coalescing(u, m)

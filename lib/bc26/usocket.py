@@ -610,16 +610,23 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
         """AT+QICLOSE; a second close does nothing. Deferred while bc26.aio holds the module."""
         if self._closed:
             return
-        if self._held and not _busy(self._pool.modem):
-            try:
-                self._flush()
-            except OSError:
-                pass
+        err = None
+        if self._held:
+            # write() counted these bytes as sent: if they cannot go, close says so.
+            if _busy(self._pool.modem):
+                err = OSError(_EIO, "close: held writes not sent (the module was busy)")
+            else:
+                try:
+                    self._flush()
+                except OSError as x:
+                    err = x
         self._closed = True
         s = self._s
         self._s = None
         if s is not None:
             self._let_go(s)
+        if err is not None:
+            raise err
 
     def _let_go(self, s):
         # AT+QICLOSE now, or by the next poll that finds the module free.
