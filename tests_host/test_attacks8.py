@@ -161,3 +161,13 @@ def test_close_reports_held_writes_it_cannot_send_while_the_module_is_busy():
     m.poll()  # the deferred close
     assert u.take_tx() == b"AT+CSQ\rAT+QICLOSE=0\r"
     assert m.sockets.table[0] is None
+
+
+def test_FAILS_a_timeout_under_a_millisecond_is_a_timeout_not_non_blocking():
+    # settimeout(0.0005) kept int(0.5) = 0 ms: the socket became non-blocking, and read(1)
+    # returned None, which a client of a socket with a timeout never expects (umqtt indexes
+    # what read() returns). A finite timeout must end in data or OSError(ETIMEDOUT).
+    u, m, pool = make()
+    s = connected(u, pool, 0.0005)
+    u.auto(b"AT+QIRD=0,256\r", QIRD0)
+    timed_out(s.read, 1)
