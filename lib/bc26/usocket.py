@@ -285,7 +285,8 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
                 t = 86400
             else:
                 raise ValueError("timeout must be 0..86400 s or None")
-        self._ms = int(t * 1000)
+        # Rounded up: a timeout under a millisecond is still one (0 is non-blocking).
+        self._ms = int(t * 1000) or (1 if t else 0)
 
     def setblocking(self, flag):
         self._ms = None if flag else 0
