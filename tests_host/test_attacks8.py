@@ -171,3 +171,17 @@ def test_a_timeout_under_a_millisecond_is_a_timeout_not_non_blocking():
     s = connected(u, pool, 0.0005)
     u.auto(b"AT+QIRD=0,256\r", QIRD0)
     timed_out(s.read, 1)
+
+
+def test_FAILS_write_with_a_negative_offset_is_refused_not_counted_as_sent():
+    # write(buf, off, n) with off < 0: memoryview(buf)[off:off + n] is empty (or the wrong
+    # bytes), yet write() returned n: bytes counted as sent that never went (promise 1), or
+    # bytes the caller did not mean. Bad input gets a clear error.
+    u, m, pool = make()
+    s = connected(u, pool, None)
+    u.auto(b"\r", OK + b"\r\nSEND OK\r\n")
+    raises(ValueError, s.write, b"abc", -3, 3)
+    raises(ValueError, s.write, b"abc", -1, 1)
+    assert u.take_tx() == b""
+    assert s.write(b"abc", 1, 5) == 2  # n past the end: what there is, as MicroPython does
+    assert u.take_tx() == b"AT+QISEND=0,2,bc\r"
