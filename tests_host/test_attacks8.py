@@ -173,7 +173,7 @@ def test_a_timeout_under_a_millisecond_is_a_timeout_not_non_blocking():
     timed_out(s.read, 1)
 
 
-def test_FAILS_write_with_a_negative_offset_is_refused_not_counted_as_sent():
+def test_write_with_a_negative_offset_is_refused_not_counted_as_sent():
     # write(buf, off, n) with off < 0: memoryview(buf)[off:off + n] is empty (or the wrong
     # bytes), yet write() returned n: bytes counted as sent that never went (promise 1), or
     # bytes the caller did not mean. Bad input gets a clear error.

@@ -539,6 +539,8 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
         else:
             off = 0
             n = len(buf) if a is None else a
+        if off < 0:  # a slice from the end would send other bytes, or none, and count n
+            raise ValueError("offset must be >= 0")
         if n > len(buf) - off:
             n = len(buf) - off
         if n <= 0:
