@@ -185,3 +185,87 @@ def test_write_with_a_negative_offset_is_refused_not_counted_as_sent():
     assert u.take_tx() == b""
     assert s.write(b"abc", 1, 5) == 2  # n past the end: what there is, as MicroPython does
     assert u.take_tx() == b"AT+QISEND=0,2,bc\r"
+
+
+# --- a plain command that gives up in Engine.step (session 8's change) -------------------
+#
+# AT+CSQ (no prompt, no trailer) times out at 300 ms; its answer comes at 350 ms, inside the
+# next operation's wait, with data records around it; that operation's own answer comes 100
+# ms after its line. The next operation must get its own answer, not the late one (one
+# answer behind from then on: the README's resync promise), and every byte must reach the
+# socket in order (promise 1). The module is test_attacks7's Module (it runs each line it
+# reads; an answer may be (ms, bytes): printed that much later). (Guards: they passed on the
+# lib/ they were written against, and fail when the give-up does not mark the engine stale.)
+
+LATE_CSQ = b"\r\n+CSQ: 5,99\r\n" + OK
+CSQ = (100, b"\r\n+CSQ: 20,99\r\n" + OK)
+PUSH1 = b'\r\n+QIURC: "recv",0,5\r\nhello'
+PUSH2 = b'\r\n+QIURC: "recv",0,6\r\n world'
+OPEN0 = b'AT+QIOPEN=1,0,"TCP","10.0.0.1",7,0,%d\r'
+
+
+def late_module(late):
+    from test_attacks7 import make as make7
+
+    u, m = make7()
+    u.answers[b"AT+CSQ\r"] = [(350, late), CSQ]
+    u.answers[OPEN0 % 0] = OK + b"\r\n+QIOPEN: 0,0\r\n"
+    u.answers[OPEN0 % 1] = OK + b"\r\n+QIOPEN: 0,0\r\n"
+    return u, m
+
+
+def test_a_late_plain_answer_with_pushed_data_around_it_blocking():
+    u, m = late_module(PUSH1 + LATE_CSQ + PUSH2)
+    s = m.open("TCP", "10.0.0.1", 7, mode=bc26.PUSH, connect_id=0)
+    t = raises(bc26.BC26Timeout, m.at, "AT+CSQ", 300)
+    assert "AT+CSQ" in str(t)
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+    got = b""
+    while len(got) < 11:
+        got += s.recv(64, 500)
+    assert got == b"hello world"
+    assert not m.engine.busy()
+
+
+def test_a_late_plain_answer_before_a_usocket_read_in_buffer_mode():
+    # The socket module's read begins AT+QIRD: the resync the late answer makes due comes
+    # first, so the late OK is not taken for the read's (without it: DataLost, the socket
+    # freed, for a stream that lost nothing).
+    u, m = late_module(LATE_CSQ + RECV0)
+    u.answers[b"AT+QIRD=0,256\r"] = [(100, qird(256, b"hello")), QIRD0]
+    pool = bc26.usocket.SocketPool(m)
+    s = pool.socket()
+    s.connect(("10.0.0.1", 7))
+    s.settimeout(2)
+    raises(bc26.BC26Timeout, m.at, "AT+CSQ", 300)
+    u.feed(RECV0)
+    assert s.read(5) == b"hello"
+    assert m.at("AT+CSQ", 300) == ["+CSQ: 20,99"]
+
+
+def test_a_late_plain_answer_with_pushed_data_around_it_aio():
+    import asyncio
+
+    import bc26.aio
+
+    u, m = late_module(PUSH1 + LATE_CSQ + PUSH2)
+    out = []
+
+    async def main():
+        am = bc26.aio.AsyncModem(m)
+        am.start()
+        a = await am.open("TCP", "10.0.0.1", 7, mode=bc26.PUSH, connect_id=0)
+        try:
+            await am.command("AT+CSQ", expect=(b"+CSQ:",), timeout=300)
+        except bc26.BC26Timeout as err:
+            out.append(err)
+        out.append(await am.command("AT+CSQ", expect=(b"+CSQ:",), timeout=300))
+        got = b""
+        while len(got) < 11:
+            got += await a.recv(64, 1000)
+        out.append(got)
+        am.stop()
+
+    asyncio.run(main())
+    assert isinstance(out[0], bc26.BC26Timeout), out
+    assert out[1:] == [[b"+CSQ: 20,99"], b"hello world"], out
