@@ -269,3 +269,33 @@ def test_a_late_plain_answer_with_pushed_data_around_it_aio():
     asyncio.run(main())
     assert isinstance(out[0], bc26.BC26Timeout), out
     assert out[1:] == [[b"+CSQ: 20,99"], b"hello world"], out
+
+
+# --- real modules' streams: ERROR to AT while booting -------------------------------------
+
+
+def test_FAILS_sync_waits_out_a_module_that_answers_error_while_booting():
+    # A booting module answers AT with ERROR at once (the brief's real-module trait), here
+    # for 1 s. sync(10) (start()'s, and a wake's) sends AT "until the module answers OK",
+    # 10 tries of 300 ms: silence spends them in 3 s, but ten ERRORs spent them in 2 ms,
+    # and start() failed with "no answer to AT" against a module ready 1 s later. Each try
+    # must last its timeout, answered or not (still within sync's bound).
+    from test_attacks7 import make as make7
+
+    from fakeuart import ticks_diff, ticks_ms
+
+    u, m = make7()
+    t0 = ticks_ms()
+    ran = u._run
+
+    def booting(line):
+        if line == b"AT\r" and ticks_diff(ticks_ms(), t0) < 1000:
+            u.rx.extend(b"\r\nERROR\r\n")
+        else:
+            ran(line)
+
+    u._run = booting
+    m.sync(10)
+    ms = ticks_diff(ticks_ms(), t0)
+    assert 1000 <= ms < (2 * 10 + 4) * 300, ms
+    assert u.lines.count(b"AT\r") <= 10, u.lines
