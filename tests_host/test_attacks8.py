@@ -274,7 +274,7 @@ def test_a_late_plain_answer_with_pushed_data_around_it_aio():
 # --- real modules' streams: ERROR to AT while booting -------------------------------------
 
 
-def test_FAILS_sync_waits_out_a_module_that_answers_error_while_booting():
+def test_sync_waits_out_a_module_that_answers_error_while_booting():
     # A booting module answers AT with ERROR at once (the brief's real-module trait), here
     # for 1 s. sync(10) (start()'s, and a wake's) sends AT "until the module answers OK",
     # 10 tries of 300 ms: silence spends them in 3 s, but ten ERRORs spent them in 2 ms,

@@ -92,6 +92,7 @@ def sync_steps(modem, tries=10, timeout=300):
         left = ticks_diff(end, ticks_ms())
         if left <= 0:
             break
+        t = ticks_ms()
         try:
             e.cmd(b"AT")
             e.begin(None, None, min(left, timeout))
@@ -140,6 +141,14 @@ def sync_steps(modem, tries=10, timeout=300):
             # after the boot.
             if err.code is None and err.name != "ERROR":
                 late = True
+            else:
+                # A booting module answers ERROR at once: the try lasts its timeout all
+                # the same, so the tries span a boot as they do a silence.
+                left = min(timeout - ticks_diff(ticks_ms(), t), ticks_diff(end, ticks_ms()))
+                if left > 0:
+                    e.quiet(left, left)
+                    yield
+                    e.finish()
         answered = False
         missed += 1
     e.stale = True
