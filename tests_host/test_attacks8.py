@@ -299,3 +299,15 @@ def test_sync_waits_out_a_module_that_answers_error_while_booting():
     ms = ticks_diff(ticks_ms(), t0)
     assert 1000 <= ms < (2 * 10 + 4) * 300, ms
     assert u.lines.count(b"AT\r") <= 10, u.lines
+
+
+def test_FAILS_readinto_with_a_negative_count_is_no_end_of_stream():
+    # readinto(buf, -1) returned 0, which a stream reader takes for the end of the stream
+    # (the peer closed), with the data still waiting. MicroPython's streams take a count
+    # they cannot use as no limit (the whole buffer); so does this now.
+    u, m, pool = make()
+    s = connected(u, pool, 1)
+    u.feed(RECV0)
+    u.reply(b"AT+QIRD=0,256\r", qird(256, b"abcd"))
+    buf = bytearray(4)
+    assert s.readinto(buf, -1) == 4 and buf == b"abcd"
