@@ -425,7 +425,7 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
         """Fill buf (or its first nbytes): all of it unless the stream ends (blocking);
         what is there, or None, when non-blocking. 0 at end of stream."""
         n = len(buf)
-        if nbytes is not None and nbytes < n:
+        if nbytes is not None and 0 <= nbytes < n:  # a negative count: no limit, as MicroPython
             n = nbytes
         got = 0
         while got < n:
