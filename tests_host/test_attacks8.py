@@ -311,3 +311,30 @@ def test_readinto_with_a_negative_count_is_no_end_of_stream():
     u.reply(b"AT+QIRD=0,256\r", qird(256, b"abcd"))
     buf = bytearray(4)
     assert s.readinto(buf, -1) == 4 and buf == b"abcd"
+
+
+# --- a late trailer URC of a lookup that gave up -----------------------------------------
+
+
+def test_FAILS_a_late_dns_answer_is_not_the_next_lookups():
+    # resolve("a.example") gives up after OK, waiting for its "dnsgip" URCs (the user's
+    # timeout, or an aio task cancelled). The resync before the next command is over in
+    # well under a second; a lookup takes seconds. The module finishes a's lookup just as
+    # b's line reaches it: a's URCs, then b's OK, then b's own URCs. resolve("b.example")
+    # takes a's lines for its answer and returns a's address: a late answer taken for the
+    # next command's (README "How the receiver works"), and a client connects to the wrong
+    # host. The URCs carry no host name; only their place after the command's OK tells
+    # them apart. (A module that refuses a second lookup while one runs answers 564, "DNS
+    # busy"; one that accepts it widens this window to the whole lookup.)
+    from test_attacks7 import make as make7
+
+    def dns(ip):
+        return b'\r\n+QIURC: "dnsgip",0,1,600\r\n\r\n+QIURC: "dnsgip","%s"\r\n' % ip
+
+    u, m = make7()
+    a = b'AT+QIDNSGIP=1,"a.example"\r'
+    b = b'AT+QIDNSGIP=1,"b.example"\r'
+    u.answers[a] = OK
+    u.answers[b] = [dns(b"10.0.0.1") + OK + dns(b"10.0.0.2")]
+    raises(bc26.BC26Timeout, m.resolve, "a.example", 300)
+    assert m.resolve("b.example", 3000) == (["10.0.0.2"], 600)
