@@ -316,7 +316,7 @@ def test_readinto_with_a_negative_count_is_no_end_of_stream():
 # --- a late trailer URC of a lookup that gave up -----------------------------------------
 
 
-def test_FAILS_a_late_dns_answer_is_not_the_next_lookups():
+def test_a_late_dns_answer_is_not_the_next_lookups():
     # resolve("a.example") gives up after OK, waiting for its "dnsgip" URCs (the user's
     # timeout, or an aio task cancelled). The resync before the next command is over in
     # well under a second; a lookup takes seconds. The module finishes a's lookup just as
@@ -338,3 +338,40 @@ def test_FAILS_a_late_dns_answer_is_not_the_next_lookups():
     u.answers[b] = [dns(b"10.0.0.1") + OK + dns(b"10.0.0.2")]
     raises(bc26.BC26Timeout, m.resolve, "a.example", 300)
     assert m.resolve("b.example", 3000) == (["10.0.0.2"], 600)
+
+
+def test_a_late_ntp_or_ping_answer_is_not_the_next_ones():
+    # The same class for the other two-phase commands whose results carry nothing that names
+    # the command: +QNTP and +QPING. (+QIOPEN names its connectID: a late one goes to the
+    # late-open URC handler, as it did.)
+    from test_attacks7 import make as make7
+
+    from bc26 import services
+
+    def ntp(t):
+        return b'\r\n+QNTP: 0,"%s"\r\n' % t
+
+    u, m = make7()
+    a = b'AT+QNTP=1,"a.example"\r'
+    b = b'AT+QNTP=1,"b.example"\r'
+    u.answers[a] = OK
+    u.answers[b] = [ntp(b"2026/01/01,00:00:00+00") + OK + ntp(b"2026/12/07,16:30:00+00")]
+    raises(bc26.BC26Timeout, m.ntp, "a.example", timeout=300)
+    assert m.ntp("b.example", timeout=3000)[:5] == (2026, 12, 7, 16, 30)
+
+    def pong(ms):
+        return b'\r\n+QPING: 0,"10.0.0.9",32,%d,255\r\n' % ms
+
+    summary = b"\r\n+QPING: 0,1,1,0,%d,%d,%d\r\n"
+    a = b'AT+QPING=1,"a.example",1,1\r'
+    b = b'AT+QPING=1,"b.example",1,1\r'
+    u.answers[a] = OK
+    u.answers[b] = [pong(111) + summary % (111, 111, 111) + OK + pong(7) + summary % (7, 7, 7)]
+    saved = services.PING_MARGIN_MS
+    services.PING_MARGIN_MS = 0  # the ping's own 1 s, not 21 s
+    try:
+        raises(bc26.BC26Timeout, m.ping, "a.example", 1, 1)
+        replies, got = m.ping("b.example", 1, 1)
+    finally:
+        services.PING_MARGIN_MS = saved
+    assert replies == [(0, "10.0.0.9", 32, 7, 255)] and got[4] == 7, (replies, got)

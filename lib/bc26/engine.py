@@ -419,7 +419,10 @@ class Engine:
                     self.result = _FAILED
                     continue
                 x = self._expect
-                if x is not None:
+                # A '+' result of a two-phase command (+QIOPEN, "dnsgip", +QPING, +QNTP) comes
+                # after its OK: one before it is an earlier command's, late (it gave up),
+                # and carries nothing that tells the two apart. It goes to the URCs.
+                if x is not None and (c != 43 or st != _WAIT_FINAL or not self._trailer_ms):
                     k = LINE_NOT_MINE
                     for i in range(len(x)):
                         if buf.startswith(x[i], s):
