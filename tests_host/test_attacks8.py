@@ -316,6 +316,13 @@ def test_readinto_with_a_negative_count_is_no_end_of_stream():
 # --- a late trailer URC of a lookup that gave up -----------------------------------------
 
 
+def late_then_own(u, line, late, own):
+    # The "a" command gets its OK only (it gives up waiting for its result); the "b" one gets
+    # a's result, late, then its own OK and result.
+    u.answers[line % b"a"] = OK
+    u.answers[line % b"b"] = [late + OK + own]
+
+
 def test_a_late_dns_answer_is_not_the_next_lookups():
     # resolve("a.example") gives up after OK, waiting for its "dnsgip" URCs (the user's
     # timeout, or an aio task cancelled). The resync before the next command is over in
@@ -332,10 +339,7 @@ def test_a_late_dns_answer_is_not_the_next_lookups():
         return b'\r\n+QIURC: "dnsgip",0,1,600\r\n\r\n+QIURC: "dnsgip","%s"\r\n' % ip
 
     u, m = make7()
-    a = b'AT+QIDNSGIP=1,"a.example"\r'
-    b = b'AT+QIDNSGIP=1,"b.example"\r'
-    u.answers[a] = OK
-    u.answers[b] = [dns(b"10.0.0.1") + OK + dns(b"10.0.0.2")]
+    late_then_own(u, b'AT+QIDNSGIP=1,"%s.example"\r', dns(b"10.0.0.1"), dns(b"10.0.0.2"))
     raises(bc26.BC26Timeout, m.resolve, "a.example", 300)
     assert m.resolve("b.example", 3000) == (["10.0.0.2"], 600)
 
@@ -352,10 +356,8 @@ def test_a_late_ntp_or_ping_answer_is_not_the_next_ones():
         return b'\r\n+QNTP: 0,"%s"\r\n' % t
 
     u, m = make7()
-    a = b'AT+QNTP=1,"a.example"\r'
-    b = b'AT+QNTP=1,"b.example"\r'
-    u.answers[a] = OK
-    u.answers[b] = [ntp(b"2026/01/01,00:00:00+00") + OK + ntp(b"2026/12/07,16:30:00+00")]
+    old, new = ntp(b"2026/01/01,00:00:00+00"), ntp(b"2026/12/07,16:30:00+00")
+    late_then_own(u, b'AT+QNTP=1,"%s.example"\r', old, new)
     raises(bc26.BC26Timeout, m.ntp, "a.example", timeout=300)
     assert m.ntp("b.example", timeout=3000)[:5] == (2026, 12, 7, 16, 30)
 
@@ -363,10 +365,8 @@ def test_a_late_ntp_or_ping_answer_is_not_the_next_ones():
         return b'\r\n+QPING: 0,"10.0.0.9",32,%d,255\r\n' % ms
 
     summary = b"\r\n+QPING: 0,1,1,0,%d,%d,%d\r\n"
-    a = b'AT+QPING=1,"a.example",1,1\r'
-    b = b'AT+QPING=1,"b.example",1,1\r'
-    u.answers[a] = OK
-    u.answers[b] = [pong(111) + summary % (111, 111, 111) + OK + pong(7) + summary % (7, 7, 7)]
+    late = pong(111) + summary % (111, 111, 111)
+    late_then_own(u, b'AT+QPING=1,"%s.example",1,1\r', late, pong(7) + summary % (7, 7, 7))
     saved = services.PING_MARGIN_MS
     services.PING_MARGIN_MS = 0  # the ping's own 1 s, not 21 s
     try:
