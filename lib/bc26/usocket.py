@@ -610,7 +610,8 @@ class socket(IOBase):  # type: ignore  (IOBase is object on CPython: a union to 
     # --- the rest --------------------------------------------------------------------
 
     def close(self):
-        """AT+QICLOSE; a second close does nothing. Deferred while bc26.aio holds the module."""
+        """AT+QICLOSE; a second close does nothing. Deferred while bc26.aio holds the module.
+        Writes that coalescing held go first; if they cannot, the error is raised after the close."""
         if self._closed:
             return
         err = None
