@@ -421,8 +421,9 @@ class Engine:
                 x = self._expect
                 # A '+' result of a two-phase command (+QIOPEN, "dnsgip", +QPING, +QNTP) comes
                 # after its OK: one before it is an earlier command's, late (it gave up),
-                # and carries nothing that tells the two apart. It goes to the URCs.
-                if x is not None and (c != 43 or st != _WAIT_FINAL or not self._trailer_ms):
+                # and carries nothing that tells the two apart. It goes to the URCs. (The
+                # trailer first: an AT+QIRD, which has none, pays one test a read.)
+                if x is not None and (not self._trailer_ms or c != 43 or st != _WAIT_FINAL):
                     k = LINE_NOT_MINE
                     for i in range(len(x)):
                         if buf.startswith(x[i], s):
